@@ -29,7 +29,7 @@ const env = { ...process.env, COREPACK_ENABLE_STRICT: "0" };
 ensureToolchain();
 ensureDependencies();
 env.PATH = [join(root, "node_modules", ".bin"), env.PATH].join(delimiter);
-process.exit(run(command, args));
+process.exit(run(command, args, process.cwd()));
 
 function ensureToolchain() {
   const nodeOk = atLeast(process.versions.node, MIN_NODE);
@@ -101,9 +101,9 @@ function atLeast(version, minimum) {
   return true;
 }
 
-function run(cmd, argv) {
+function run(cmd, argv, cwd = root) {
   const result = spawnSync(cmd, argv, {
-    cwd: root,
+    cwd,
     env,
     stdio: "inherit",
     shell: process.platform === "win32",

@@ -1,1 +1,53 @@
-export {};
+// Regenerates every generated file from spec/customers.openapi.json, formatted with the repository's
+// biome settings. With --check, writes nothing and fails when a committed file differs (CI drift check).
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { generateCore } from "./generate-core.ts";
+import type { OpenApiDocument } from "./openapi.ts";
+import { coreGeneratedDir, repoRoot, specPath } from "./paths.ts";
+
+const check = process.argv.includes("--check");
+const doc = JSON.parse(readFileSync(specPath, "utf8")) as OpenApiDocument;
+
+const outputs: Array<{ dir: string; files: Record<string, string> }> = [
+  { dir: coreGeneratedDir, files: generateCore(doc) },
+];
+
+const drifted: string[] = [];
+for (const { dir, files } of outputs) {
+  const expected = new Set(Object.keys(files));
+  for (const [name, source] of Object.entries(files)) {
+    const file = join(dir, name);
+    const formatted = format(file, source);
+    const current = existsSync(file) ? readFileSync(file, "utf8") : undefined;
+    if (current === formatted) continue;
+    drifted.push(relative(repoRoot, file));
+    if (!check) {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(file, formatted);
+    }
+  }
+  // A file no longer generated is drift too.
+  for (const stale of existsSync(dir) ? readdirSync(dir).filter((f) => !expected.has(f)) : []) {
+    drifted.push(relative(repoRoot, join(dir, stale)));
+    if (!check) rmSync(join(dir, stale));
+  }
+}
+
+if (check && drifted.length > 0) {
+  console.error(`Generated code is out of date (run \`npm run codegen\`):\n  ${drifted.join("\n  ")}`);
+  process.exit(1);
+}
+console.log(check ? "generated code is up to date" : `codegen: ${drifted.length} file(s) updated`);
+
+/** Formats a source with biome exactly as `biome format` would format the file at that path. */
+function format(file: string, source: string): string {
+  const result = spawnSync("biome", ["format", `--stdin-file-path=${file}`], {
+    cwd: repoRoot,
+    input: source,
+    encoding: "utf8",
+  });
+  if (result.status !== 0) throw new Error(`biome could not format ${file}:\n${result.stderr}`);
+  return result.stdout;
+}

@@ -1,1 +1,152 @@
-export {};
+// Test helper: checks HTTP requests and responses against spec/customers.openapi.json with ajv, so the
+// contract tests of the clients and the emulator share one reading of the spec. A failure names the
+// operation and the JSON path.
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import addFormatsModule from "ajv-formats";
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+const defaultSpec = resolve(dirname(fileURLToPath(import.meta.url)), "../../../spec/customers.openapi.json");
+
+interface Operation {
+  operationId: string;
+  method: string;
+  pattern: RegExp;
+  query: Map<string, { check: ValidateFunction; type: string | undefined }>;
+  body?: ValidateFunction;
+  response: ValidateFunction;
+}
+
+export interface HttpExchange {
+  readonly method: string;
+  /** A full URL or a path with its query string. */
+  readonly url: string;
+  readonly body?: unknown;
+}
+
+export interface SpecValidator {
+  /** The operationId a method and path belong to, or undefined when the spec has no such operation. */
+  matchOperation(method: string, url: string): string | undefined;
+  /** Null when the request is one the spec allows, else a readable reason. */
+  validateRequest(request: HttpExchange): string | null;
+  /** Null when the response is what the spec promises (an error envelope for non-2xx), else a reason. */
+  validateResponse(
+    request: Pick<HttpExchange, "method" | "url">,
+    status: number,
+    body: unknown,
+  ): string | null;
+}
+
+export function createSpecValidator(specFile: string = defaultSpec): SpecValidator {
+  const doc = openApiToJsonSchema(JSON.parse(readFileSync(specFile, "utf8"))) as {
+    paths: Record<string, Record<string, any>>;
+    components: { schemas: Record<string, unknown> };
+  };
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  addFormats(ajv);
+  ajv.addFormat("int64", true).addFormat("int32", true);
+  ajv.addSchema({ $id: "spec", components: doc.components });
+  const compile = (schema: unknown) => ajv.compile(rebase(schema) as object);
+
+  const operations: Operation[] = [];
+  for (const [path, item] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      const params: any[] = op.parameters ?? [];
+      operations.push({
+        operationId: op.operationId,
+        method: method.toUpperCase(),
+        pattern: new RegExp(`^${path.replace(/\{\w+\}/g, "[^/]+")}$`),
+        query: new Map(
+          params
+            .filter((p) => p.in === "query")
+            .map((p) => [p.name, { check: compile(p.schema), type: resolveType(doc, p.schema) }]),
+        ),
+        ...(op.requestBody ? { body: compile(op.requestBody.content["application/json"].schema) } : {}),
+        response: compile(op.responses["200"].content["application/json"].schema),
+      });
+    }
+  }
+  const envelope = compile({
+    type: "object",
+    required: ["errors"],
+    properties: { errors: { type: "array", minItems: 1, items: { $ref: "#/components/schemas/Error" } } },
+  });
+
+  const find = (method: string, url: string) => {
+    const { pathname } = new URL(url, "http://spec.invalid");
+    // Literal paths (e.g. /v2/customers/search) win over templates (/v2/customers/{customer_id}).
+    const candidates = operations.filter(
+      (op) => op.method === method.toUpperCase() && op.pattern.test(pathname),
+    );
+    return candidates.sort((a, b) => literalLength(b.pattern) - literalLength(a.pattern))[0];
+  };
+
+  return {
+    matchOperation: (method, url) => find(method, url)?.operationId,
+    validateRequest({ method, url, body }) {
+      const op = find(method, url);
+      if (!op)
+        return `${method} ${new URL(url, "http://spec.invalid").pathname}: no such operation in the spec`;
+      for (const [name, value] of new URL(url, "http://spec.invalid").searchParams) {
+        const param = op.query.get(name);
+        if (!param) return `${op.operationId}: unknown query parameter ${name}`;
+        if (!param.check(coerce(value, param.type))) {
+          return `${op.operationId} query ${name}: ${describe(param.check.errors)}`;
+        }
+      }
+      if (op.body && !op.body(body)) return `${op.operationId} request body: ${describe(op.body.errors)}`;
+      if (!op.body && body !== undefined) return `${op.operationId}: takes no request body`;
+      return null;
+    },
+    validateResponse({ method, url }, status, body) {
+      const op = find(method, url);
+      const name = op?.operationId ?? `${method} ${url}`;
+      if (status < 200 || status > 299) {
+        return envelope(body) ? null : `${name} error response (${status}): ${describe(envelope.errors)}`;
+      }
+      if (!op) return `${name}: 2xx for a path the spec does not have`;
+      return op.response(body) ? null : `${name} response: ${describe(op.response.errors)}`;
+    },
+  };
+}
+
+/** `nullable: true` (OpenAPI 3.0) → `anyOf [schema, null]`, which plain JSON Schema understands. */
+function openApiToJsonSchema(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(openApiToJsonSchema);
+  if (node === null || typeof node !== "object") return node;
+  const { nullable, ...rest } = node as Record<string, unknown>;
+  const converted = Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, openApiToJsonSchema(v)]));
+  return nullable === true ? { anyOf: [converted, { type: "null" }] } : converted;
+}
+
+/** Points local `#/components/...` references at the spec document registered as `spec`. */
+function rebase(schema: unknown): unknown {
+  return JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"spec#/components/'));
+}
+
+/** Query values arrive as text; read them as the parameter's type so that ajv can check them. */
+function coerce(value: string, type: string | undefined): unknown {
+  if ((type === "integer" || type === "number") && value.trim() !== "" && !Number.isNaN(Number(value))) {
+    return Number(value);
+  }
+  if (type === "boolean" && (value === "true" || value === "false")) return value === "true";
+  return value;
+}
+
+function resolveType(doc: { components: { schemas: Record<string, any> } }, schema: any): string | undefined {
+  if (schema.$ref) return resolveType(doc, doc.components.schemas[schema.$ref.split("/").pop()]);
+  return schema.type;
+}
+
+function literalLength(pattern: RegExp): number {
+  return pattern.source.replaceAll("[^/]+", "").length;
+}
+
+function describe(errors: ErrorObject[] | null | undefined): string {
+  return (errors ?? [])
+    .slice(0, 5)
+    .map((e) => `${e.instancePath || "/"} ${e.message ?? "is invalid"}`)
+    .join("; ");
+}

@@ -1,0 +1,73 @@
+import { operations } from "./generated/operations.js";
+import type { OperationDefinition } from "./operation-definition.js";
+import type { OperationName } from "./types.js";
+
+/** Retries after the first attempt, unless the caller says otherwise. */
+export const DEFAULT_MAX_RETRIES = 2;
+/** Backoff before the first retry, doubled for each later one. */
+export const RETRY_BASE_MS = 500;
+/** No wait is ever longer than this, whatever a server's Retry-After asks. */
+export const RETRY_MAX_MS = 30_000;
+
+/** Statuses worth another attempt: timeouts, rate limits and server trouble (501 will not change). */
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 429 || (status >= 500 && status <= 599 && status !== 501);
+}
+
+/** Whether the operation may be sent again after it may have reached Square. */
+export function canRetry(name: OperationName, hasIdempotencyKey: boolean): boolean {
+  const retry = (operations[name] as OperationDefinition).retry;
+  return retry === "safe" || (retry === "with-idempotency-key" && hasIdempotencyKey);
+}
+
+/** Why an attempt failed, as far as the retry decision cares. */
+export type AttemptFailure = { readonly status: number } | { readonly transport: "connection" | "timeout" };
+
+/** Whether to make another attempt after `failure`, given the attempts already retried. */
+export function shouldRetry(
+  name: OperationName,
+  options: { failure: AttemptFailure; retriesSoFar: number; maxRetries: number; hasIdempotencyKey: boolean },
+): boolean {
+  if (options.retriesSoFar >= options.maxRetries) return false;
+  if ("status" in options.failure && !isRetryableStatus(options.failure.status)) return false;
+  return canRetry(name, options.hasIdempotencyKey);
+}
+
+/**
+ * Milliseconds a `Retry-After` header asks to wait: delta-seconds or an HTTP date. Undefined when the
+ * header is absent, malformed, negative or a date already past, so that backoff applies instead.
+ */
+export function parseRetryAfter(
+  value: string | null | undefined,
+  now: number = Date.now(),
+): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  const text = value.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  if (!/[a-z]/i.test(text)) return undefined; // "-5", "", "1e3": not a number of seconds, not a date
+  const date = Date.parse(text);
+  if (Number.isNaN(date) || date <= now) return undefined;
+  return date - now;
+}
+
+export interface RetryDelayOptions {
+  /** The response's `Retry-After` header, if any. */
+  readonly retryAfter?: string | null | undefined;
+  readonly now?: number;
+  /** Source of jitter in [0, 1). */
+  readonly random?: () => number;
+  readonly baseMs?: number;
+  readonly maxMs?: number;
+}
+
+/**
+ * How long to wait before retry number `retry` (0 for the first retry): what `Retry-After` asks when
+ * it is valid, else exponential backoff with full jitter; never more than `maxMs`.
+ */
+export function retryDelay(retry: number, options: RetryDelayOptions = {}): number {
+  const { baseMs = RETRY_BASE_MS, maxMs = RETRY_MAX_MS, random = Math.random } = options;
+  const asked = parseRetryAfter(options.retryAfter, options.now);
+  if (asked !== undefined) return Math.min(asked, maxMs);
+  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, retry));
+  return Math.floor(random() * ceiling);
+}

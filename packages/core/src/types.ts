@@ -1,0 +1,64 @@
+// Types derived from the operations table: a client gets each operation's arguments and result from
+// its row, so adding an operation to the spec needs no hand-written types.
+import type { Models } from "./generated/models.js";
+import type { operations } from "./generated/operations.js";
+import type { QueryParamDefinition } from "./operation-definition.js";
+
+export type Operations = typeof operations;
+export type OperationName = keyof Operations;
+export type Operation<N extends OperationName> = Operations[N];
+
+/** Path arguments, one string per path parameter, in path order. */
+export type PathArgs<N extends OperationName> = AsStrings<Operation<N>["pathParams"]>;
+// A mapped type over a type parameter keeps tuple shape (homomorphic), hence the helper.
+type AsStrings<T extends readonly string[]> = { -readonly [I in keyof T]: string };
+
+type ParamValue<P> = P extends { enum: readonly (infer E)[] }
+  ? E
+  : P extends { type: "integer" | "number" }
+    ? number
+    : P extends { type: "boolean" }
+      ? boolean
+      : string;
+
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+type QueryDefs<N extends OperationName> = Operation<N>["query"];
+type RequiredKeys<Q> = { [K in keyof Q]: Q[K] extends { required: true } ? K : never }[keyof Q];
+
+/** The query parameters of an operation, typed from their definitions. */
+export type QueryOf<N extends OperationName> = Simplify<
+  { [K in RequiredKeys<QueryDefs<N>>]: ParamValue<QueryDefs<N>[K]> } & {
+    [K in Exclude<keyof QueryDefs<N>, RequiredKeys<QueryDefs<N>>>]?: ParamValue<QueryDefs<N>[K]>;
+  }
+>;
+
+/** The request body of an operation (`never` when it takes none). */
+export type BodyOf<N extends OperationName> = Operation<N>["body"] extends keyof Models
+  ? Models[Operation<N>["body"]]
+  : never;
+
+/** What a caller passes after the path arguments: the body, or else the query parameters. */
+export type InputOf<N extends OperationName> = Operation<N>["body"] extends keyof Models
+  ? BodyOf<N>
+  : QueryOf<N>;
+
+/** Whether the input object may be left out (it has no required field). */
+export type InputOptional<N extends OperationName> = {} extends InputOf<N> ? true : false;
+
+export type ResponseOf<N extends OperationName> = Models[Operation<N>["response"]];
+
+/** Names of the operations that page. */
+export type PagedOperationName = {
+  [N in OperationName]: Operation<N>["paging"] extends { items: string } ? N : never;
+}[OperationName];
+
+/** The items of one page of a paged operation. */
+export type ItemOf<N extends PagedOperationName> = Operation<N>["paging"] extends {
+  items: infer F extends string;
+}
+  ? NonNullable<ResponseOf<N>[F & keyof ResponseOf<N>]> extends ReadonlyArray<infer T>
+    ? T
+    : never
+  : never;
+
+export type { QueryParamDefinition };
