@@ -7,7 +7,7 @@
 // Usage: node scripts/toolchain.mjs <command> [args…]
 // Written for the oldest Node it may be started with (20): plain ESM, node: built-ins only.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, chmodSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
