@@ -1,1 +1,28 @@
-export {};
+#!/usr/bin/env node
+// The `customers` command. Runs the program, turns every failure into a message on stderr and an exit
+// code (0 done, 1 API error or rows not imported, 2 bad usage or bad file), and never prints a stack
+// trace for an expected failure.
+import { CommanderError } from "commander";
+import { describeError, EXIT_USAGE, exitCodeOf } from "./errors.js";
+import { buildProgram } from "./program.js";
+
+// `customers list | head` closes the pipe early: that is the reader being done, not an error.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
+
+try {
+  await buildProgram().parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // commander has printed the problem (or the help) already.
+    process.exitCode = error.exitCode === 0 ? 0 : EXIT_USAGE;
+  } else {
+    process.stderr.write(`customers: ${describeError(error)}\n`);
+    process.exitCode = exitCodeOf(error);
+  }
+}
+// Anything still holding the event loop (an idle keep-alive socket) must not keep a finished command
+// alive; the timer is unref'd, so a process that can exit on its own does so at once.
+setTimeout(() => process.exit(), 2_000).unref();

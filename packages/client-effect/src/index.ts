@@ -1,1 +1,31 @@
-export {};
+// @square-customers/client-effect: Square's Customers API as an Effect service, interpreting core's
+// operations table with typed errors, Schedule retries, Stream paging and schema-checked responses.
+
+export { methodNames } from "@square-customers/core";
+export { SquareClient, type SquareClientOptions, type SquareClientShape } from "./client.js";
+export type { CreateMany, CreateManyOptions, CreateManyResult } from "./create-many.js";
+export {
+  isTransient,
+  type SquareApiError,
+  SquareBadRequest,
+  type SquareClientError,
+  SquareConflict,
+  SquareDecodeError,
+  SquareForbidden,
+  SquareNotFound,
+  SquareRateLimited,
+  SquareRequestInvalid,
+  SquareServerError,
+  SquareTimeout,
+  SquareTransportError,
+  SquareUnauthorized,
+} from "./errors.js";
+/** One Effect `Schema` per Square model, named like core's types (`Schemas.Customer`, …). */
+export * as Schemas from "./generated/schemas.js";
+export type { CallOptions, Method, MethodArgs, MethodsOf, StreamMethod } from "./methods.js";
+export {
+  defaultRetrySchedule,
+  honourRetryAfter,
+  type RetrySchedule,
+  type RetryScheduleOptions,
+} from "./retry.js";

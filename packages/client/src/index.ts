@@ -1,1 +1,39 @@
-export {};
+export type {
+  Customer,
+  CustomerGroup,
+  ErrorKind,
+  InputOf,
+  ItemOf,
+  OperationName,
+  ResponseOf,
+  SquareErrorDetail,
+  ValidationIssue,
+} from "@square-customers/core";
+export { methodNames } from "@square-customers/core";
+export { ApiCall, type RawResponse, type WithResponse } from "./call.js";
+export { createSquareClient, type SquareClient } from "./client.js";
+export type {
+  CreateManyItem,
+  CreateManyOptions,
+  CreateManyProgress,
+  CreateManyResult,
+} from "./create-many.js";
+export {
+  BadRequestError,
+  ConflictError,
+  ConnectionError,
+  ForbiddenError,
+  NotFoundError,
+  RateLimitError,
+  type RequestSummary,
+  RequestValidationError,
+  ResponseFormatError,
+  ServerError,
+  SquareApiError,
+  SquareError,
+  TimeoutError,
+  UnauthorizedError,
+} from "./errors.js";
+export type { Method, MethodArgs, MethodResult } from "./methods.js";
+export { type PageSource, Paginated } from "./paging.js";
+export type { CallOptions, Logger, SquareClientOptions } from "./transport.js";

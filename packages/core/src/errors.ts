@@ -16,7 +16,7 @@ export type ErrorKind =
  * HTTP 409 all count as a conflict (BEHAVIOUR.md).
  */
 export function classifyError(status: number, errors?: ReadonlyArray<{ readonly code?: string }>): ErrorKind {
-  // `VERSION_MISMATCH` is not in the spec's ErrorCode enum, hence plain strings here.
+  // Plain strings: errors from anywhere (a newer Square-Version, another client) can be classified.
   const codes = new Set<string | undefined>((errors ?? []).map((error) => error.code));
   if (status === 409 || codes.has("CONFLICT") || codes.has("VERSION_MISMATCH")) return "conflict";
   if (status === 429 || codes.has("RATE_LIMITED")) return "rate_limited";

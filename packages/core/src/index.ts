@@ -6,6 +6,7 @@ export type * from "./generated/models.js";
 export { operations } from "./generated/operations.js";
 export { requestSchemas } from "./generated/schemas.js";
 export * from "./idempotency.js";
+export * from "./method-names.js";
 export type * from "./operation-definition.js";
 export * from "./paging.js";
 export * from "./request.js";

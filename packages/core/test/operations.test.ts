@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { type OperationDefinition, operations } from "../src/index.js";
+import { type MethodTree, methodNames, type OperationDefinition, operations } from "../src/index.js";
 
 const spec = JSON.parse(
   readFileSync(new URL("../../../spec/customers.openapi.json", import.meta.url), "utf8"),
@@ -93,5 +93,19 @@ describe("operations table", () => {
     expect(deprecated.sort()).toEqual(["createCustomerCard", "deleteCustomerCard"]);
     expect(operations.searchCustomers.scope).toBe("CUSTOMERS_READ");
     expect(operations.bulkDeleteCustomers.scope).toBe("CUSTOMERS_WRITE");
+  });
+});
+
+describe("methodNames", () => {
+  it("names every operation exactly once", () => {
+    const names: string[] = [];
+    const walk = (tree: MethodTree) => {
+      for (const value of Object.values(tree)) {
+        if (typeof value === "string") names.push(value);
+        else walk(value);
+      }
+    };
+    walk(methodNames);
+    expect(names.sort()).toEqual(Object.keys(operations).sort());
   });
 });

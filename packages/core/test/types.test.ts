@@ -5,6 +5,7 @@ import type {
   Customer,
   InputOf,
   ItemOf,
+  MethodArgs,
   Models,
   OperationName,
   PagedOperationName,
@@ -54,5 +55,21 @@ describe("types derived from the operations table", () => {
     // @ts-expect-error not an operation
     const bad: OperationName = "listCustomerz";
     void [ok, bad, undefined as unknown as Unknown];
+  });
+});
+
+describe("MethodArgs", () => {
+  it("puts path parameters first, then the input, then options", () => {
+    type Options = { signal?: AbortSignal };
+    expectTypeOf<MethodArgs<"retrieveCustomer", Options>>().toEqualTypeOf<[string, options?: Options]>();
+    expectTypeOf<MethodArgs<"listCustomers", Options>>().toEqualTypeOf<
+      [input?: QueryOf<"listCustomers">, options?: Options]
+    >();
+    expectTypeOf<MethodArgs<"updateCustomer", Options>>().toEqualTypeOf<
+      [string, input?: BodyOf<"updateCustomer">, options?: Options]
+    >();
+    expectTypeOf<MethodArgs<"createCustomerGroup", Options>>().toEqualTypeOf<
+      [input: BodyOf<"createCustomerGroup">, options?: Options]
+    >();
   });
 });

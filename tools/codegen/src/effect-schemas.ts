@@ -1,11 +1,15 @@
 // spec → packages/client-effect/src/generated/schemas.ts: one Effect `Schema` per spec model.
 //
-// The schemas check shapes only (types, required keys, enums, nullability). Limits such as maxLength are
-// left to core's pre-flight validation: a response that breaks a request limit is still a valid answer.
+// The schemas check shapes only (types, required keys, nullability). Limits such as maxLength are left to
+// core's pre-flight validation: a response that breaks a request limit is still a valid answer. Enums
+// are typed as core's literal unions but accept any string when decoding: Square adds values over time
+// (error codes, creation sources, card brands), and this project itself answers VERSION_MISMATCH, which
+// the spec's ErrorCode lacks. A newer value must not make a whole response undecodable.
 // Each decoded type must equal core's model (client-effect's type test proves it), so keys and arrays
 // are mutable and optional keys are exact (`?:`, never `| undefined`), like core's generated interfaces.
 import { HEADER, typeName } from "./generate-core.ts";
 import { eachOperation, type OpenApiDocument, refName, type SchemaObject } from "./openapi.ts";
+import { enumValues } from "./prose-facts.ts";
 
 /** Output file name (in packages/client-effect/src/generated/) → source. */
 export function generateEffectSchemas(doc: OpenApiDocument): Record<string, string> {
@@ -60,6 +64,13 @@ const optional = <S extends Schema.Top>(schema: S) => Schema.mutableKey(Schema.o
 const array = <S extends Schema.Top>(item: S) => Schema.mutable(Schema.Array(item));
 /** A map from string keys to values, with mutable entries. */
 const record = <S extends Schema.Top>(value: S) => Schema.Record(Schema.String, Schema.mutableKey(value));
+
+/**
+ * One of the spec's values by type; any string when decoding, so a value Square added after this
+ * package was generated passes through instead of failing the whole response.
+ */
+const openEnum = <const Values extends ReadonlyArray<string>>(_values: Values): Schema.Codec<Values[number]> =>
+  Schema.String as never;
 `;
 
 function schemaExpression(schema: SchemaObject, context: string): string {
@@ -70,7 +81,7 @@ function schemaExpression(schema: SchemaObject, context: string): string {
 
 function baseExpression(schema: SchemaObject, context: string): string {
   if (schema.$ref) return typeName(refName(schema.$ref));
-  if (schema.enum) return `Schema.Literals(${JSON.stringify(schema.enum)})`;
+  if (schema.enum) return `openEnum(${JSON.stringify(enumValues(context, schema.enum))})`;
   switch (schema.type) {
     case "string":
       return "Schema.String";

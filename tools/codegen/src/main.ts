@@ -3,15 +3,17 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { generateEffectSchemas } from "./effect-schemas.ts";
 import { generateCore } from "./generate-core.ts";
 import type { OpenApiDocument } from "./openapi.ts";
-import { coreGeneratedDir, repoRoot, specPath } from "./paths.ts";
+import { coreGeneratedDir, effectGeneratedDir, repoRoot, specPath } from "./paths.ts";
 
 const check = process.argv.includes("--check");
 const doc = JSON.parse(readFileSync(specPath, "utf8")) as OpenApiDocument;
 
 const outputs: Array<{ dir: string; files: Record<string, string> }> = [
   { dir: coreGeneratedDir, files: generateCore(doc) },
+  { dir: effectGeneratedDir, files: generateEffectSchemas(doc) },
 ];
 
 const drifted: string[] = [];

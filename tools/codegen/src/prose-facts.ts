@@ -1,3 +1,5 @@
+import additions from "./enum-additions.json" with { type: "json" };
+
 // Limits Square states only in prose (field descriptions of the upstream spec, or BEHAVIOUR.md), not as
 // schema keywords. The generator merges them into the constraint table and the operations table, so the
 // clients and the emulator enforce them from one place.
@@ -54,3 +56,15 @@ export const safePosts: Record<string, string> = {
   BulkUpsertCustomerCustomAttributes: "an upsert sets the same values again",
   CreateCustomerCard: "Square answers a repeated card_nonce with the first card",
 };
+
+/**
+ * Enum values this project uses beyond the spec's (enum-additions.json, which spec-check reads too).
+ * Square documents a stale `version` only as a "version mismatch"; the emulator answers it with
+ * `VERSION_MISMATCH` (BEHAVIOUR.md), so the models must know that code.
+ */
+export const enumAdditions: Record<string, string[]> = additions;
+
+/** A spec enum's values plus this project's additions to it. */
+export function enumValues(schemaName: string, values: readonly string[]): string[] {
+  return [...values, ...(enumAdditions[schemaName] ?? [])];
+}

@@ -8,7 +8,10 @@ import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
-const defaultSpec = resolve(dirname(fileURLToPath(import.meta.url)), "../../../spec/customers.openapi.json");
+const here = dirname(fileURLToPath(import.meta.url));
+const defaultSpec = resolve(here, "../../../spec/customers.openapi.json");
+/** Enum values the project adds to the spec's (the generator reads the same file). */
+const enumAdditionsFile = resolve(here, "../../codegen/src/enum-additions.json");
 
 interface Operation {
   operationId: string;
@@ -40,7 +43,11 @@ export interface SpecValidator {
 }
 
 export function createSpecValidator(specFile: string = defaultSpec): SpecValidator {
-  const doc = openApiToJsonSchema(JSON.parse(readFileSync(specFile, "utf8"))) as {
+  const spec = JSON.parse(readFileSync(specFile, "utf8"));
+  // The values this project adds to the spec's enums (one list, shared with the generator).
+  const additions: Record<string, string[]> = JSON.parse(readFileSync(enumAdditionsFile, "utf8"));
+  for (const [name, values] of Object.entries(additions)) spec.components.schemas[name].enum.push(...values);
+  const doc = openApiToJsonSchema(spec) as {
     paths: Record<string, Record<string, any>>;
     components: { schemas: Record<string, unknown> };
   };

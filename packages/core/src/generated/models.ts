@@ -833,7 +833,8 @@ export type ErrorCode =
   | "BAD_GATEWAY"
   | "SERVICE_UNAVAILABLE"
   | "TEMPORARY_ERROR"
-  | "GATEWAY_TIMEOUT";
+  | "GATEWAY_TIMEOUT"
+  | "VERSION_MISMATCH";
 
 /** Beta in the spec. */
 export interface FilterValue {

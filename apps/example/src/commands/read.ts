@@ -1,0 +1,146 @@
+// `customers list`, `customers search`, `customers get`: quick reads with the promise client.
+import { createSquareClient, NotFoundError, type SquareClient } from "@square-customers/client";
+import type { Customer, CustomerFilter, SearchCustomersRequest } from "@square-customers/core";
+import { CliError, EXIT_USAGE } from "../errors.js";
+import { formatCustomer, listFormat, note, printCustomers, write } from "../output.js";
+import { openTarget, type Target, type TargetOptions } from "../target.js";
+
+/** Opens the target, hands a promise client to `run`, and always closes the target (embedded emulator). */
+export async function withPromiseClient<T>(
+  options: TargetOptions,
+  run: (square: SquareClient, target: Target) => Promise<T>,
+): Promise<T> {
+  const target = await openTarget(options);
+  try {
+    return await run(
+      createSquareClient({ accessToken: target.accessToken, environment: target.environment }),
+      target,
+    );
+  } finally {
+    await target.close();
+  }
+}
+
+/** Stops an async iteration after `max` items (the loop's `return` stops further page requests). */
+async function* take<T>(items: AsyncIterable<T>, max: number | undefined): AsyncGenerator<T> {
+  if (max === 0) return;
+  let count = 0;
+  for await (const item of items) {
+    yield item;
+    if (max !== undefined && ++count >= max) return;
+  }
+}
+
+function hintWhenEmpty(count: number, target: Target): void {
+  if (count === 0 && target.kind === "embedded") {
+    note(
+      "No customers. The embedded emulator starts empty on every run: add --seed 25 for sample customers,\n" +
+        "or start one with `square-customers-emulator --port 4010` and pass --url http://127.0.0.1:4010.",
+    );
+  }
+}
+
+export interface ListOptions extends TargetOptions {
+  readonly limit?: number;
+  readonly sort: "default" | "created_at";
+  readonly order: "asc" | "desc";
+  readonly json?: boolean;
+}
+
+export async function listCommand(options: ListOptions): Promise<void> {
+  await withPromiseClient(options, async (square, target) => {
+    // Every page, fetched as the loop needs it; with --limit, pages stop once enough were read.
+    const listing = square.customers.list({
+      sort_field: options.sort === "created_at" ? "CREATED_AT" : "DEFAULT",
+      sort_order: options.order === "asc" ? "ASC" : "DESC",
+      ...(options.limit !== undefined && options.limit < 100 ? { limit: Math.max(1, options.limit) } : {}),
+    });
+    const count = await printCustomers(take(listing, options.limit), listFormat(options.json));
+    if (!options.json) note(`${count} customer${count === 1 ? "" : "s"} from ${target.label}`);
+    hintWhenEmpty(count, target);
+  });
+}
+
+export interface SearchOptions extends TargetOptions {
+  readonly email?: string;
+  readonly phone?: string;
+  readonly referenceId?: string;
+  readonly exact?: boolean;
+  readonly createdAfter?: string;
+  readonly createdBefore?: string;
+  readonly group?: string;
+  readonly sort: "default" | "created_at";
+  readonly order: "asc" | "desc";
+  readonly limit?: number;
+  readonly json?: boolean;
+}
+
+/** The search request the flags describe (filters combine with AND). */
+export function searchRequest(options: SearchOptions): SearchCustomersRequest {
+  const text = (value: string) => (options.exact ? { exact: value } : { fuzzy: value });
+  const filter: CustomerFilter = {};
+  if (options.email !== undefined) filter.email_address = text(options.email);
+  if (options.phone !== undefined) filter.phone_number = text(options.phone);
+  if (options.referenceId !== undefined) filter.reference_id = text(options.referenceId);
+  if (options.createdAfter !== undefined || options.createdBefore !== undefined) {
+    filter.created_at = {
+      ...(options.createdAfter === undefined
+        ? {}
+        : { start_at: toTimestamp(options.createdAfter, "--created-after") }),
+      ...(options.createdBefore === undefined
+        ? {}
+        : { end_at: toTimestamp(options.createdBefore, "--created-before") }),
+    };
+  }
+  if (options.group !== undefined) filter.group_ids = { any: [options.group] };
+  return {
+    query: {
+      ...(Object.keys(filter).length > 0 ? { filter } : {}),
+      sort: {
+        field: options.sort === "created_at" ? "CREATED_AT" : "DEFAULT",
+        order: options.order === "asc" ? "ASC" : "DESC",
+      },
+    },
+    ...(options.limit !== undefined && options.limit < 100 ? { limit: Math.max(1, options.limit) } : {}),
+  };
+}
+
+/** `2024-05-01` (midnight UTC) or a full RFC 3339 timestamp. */
+function toTimestamp(value: string, flag: string): string {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return `${value}T00:00:00Z`;
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i.test(value)) return value;
+  throw new CliError(
+    `${flag} must be a date (2024-05-01) or an RFC 3339 timestamp, got "${value}"`,
+    EXIT_USAGE,
+  );
+}
+
+export async function searchCommand(options: SearchOptions): Promise<void> {
+  const request = searchRequest(options);
+  await withPromiseClient(options, async (square, target) => {
+    // Search pages like list: iterating the result walks every page.
+    const count = await printCustomers(
+      take(square.customers.search(request), options.limit),
+      listFormat(options.json),
+    );
+    if (!options.json) note(`${count} match${count === 1 ? "" : "es"} from ${target.label}`);
+    hintWhenEmpty(count, target);
+  });
+}
+
+export async function getCommand(id: string, options: TargetOptions & { json?: boolean }): Promise<void> {
+  await withPromiseClient(options, async (square, target) => {
+    let customer: Customer | undefined;
+    try {
+      ({ customer } = await square.customers.retrieve(id));
+    } catch (error) {
+      if (error instanceof NotFoundError) {
+        const where =
+          target.kind === "embedded" ? " (the embedded emulator is fresh on every run; use --url)" : "";
+        throw new CliError(`no customer with id ${id}${where}`);
+      }
+      throw error;
+    }
+    await write(process.stdout, formatCustomer(customer ?? {}, options.json));
+  });
+}

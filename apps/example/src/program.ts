@@ -1,0 +1,179 @@
+// The command line, described with commander: commands, flags, help texts and value checks. Each
+// action loads its command module only when it runs (so `--help` and usage errors answer at once,
+// without loading both clients and Effect) and hands it plain, checked options.
+import { Command, InvalidArgumentError, Option } from "commander";
+import { CliError, EXIT_USAGE } from "./errors.js";
+import { parseUrl } from "./target.js";
+
+/** An integer flag within [min, max], rejected with a usage error otherwise. */
+function integer(flag: string, min: number, max = Number.MAX_SAFE_INTEGER) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!/^\d+$/.test(value.trim()) || parsed < min || parsed > max) {
+      const range = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `from ${min} to ${max}`;
+      throw new InvalidArgumentError(`${flag} must be a whole number ${range}.`);
+    }
+    return parsed;
+  };
+}
+
+function url(value: string): string {
+  try {
+    return parseUrl(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
+const TARGET_HELP = `
+Where requests go:
+  (default)                      an emulator started inside this command. It lives in memory and ends
+                                 with the command, so each run starts from a fresh merchant (--seed N
+                                 gives it N sample customers). To keep data between commands, start
+                                 \`square-customers-emulator --port 4010\` and pass --url.
+  --url http://127.0.0.1:4010    a running emulator. Each access token is its own merchant: set
+                                 SQUARE_ACCESS_TOKEN to pick one (default token: customers-cli).
+  --environment sandbox          real Square (or production), with the access token from
+                                 SQUARE_ACCESS_TOKEN. The token is never printed.
+
+Exit codes: 0 done, 1 API error or rows not imported, 2 bad usage or bad file.`;
+
+/** The flags that choose where requests go, on every command that talks to the API. */
+function withTarget(command: Command, options: { seed?: boolean } = {}): Command {
+  command
+    .addOption(new Option("--url <url>", "use a running emulator at this base URL").argParser(url))
+    .addOption(
+      new Option("--environment <name>", "use real Square (token from SQUARE_ACCESS_TOKEN)")
+        .choices(["sandbox", "production"])
+        .conflicts("url"),
+    );
+  if (options.seed !== false) {
+    command.addOption(
+      new Option("--seed <n>", "sample customers the embedded emulator starts with")
+        .argParser(integer("--seed", 0, 10_000))
+        .conflicts(["url", "environment"]),
+    );
+  }
+  return command.addHelpText("after", TARGET_HELP);
+}
+
+const sortOptions = (command: Command) =>
+  command
+    .addOption(new Option("--sort <field>", "sort by").choices(["default", "created_at"]).default("default"))
+    .addOption(new Option("--order <order>", "sort order").choices(["asc", "desc"]).default("asc"))
+    .option("--limit <n>", "show at most n customers", integer("--limit", 1))
+    .option("--json", "print JSON (an array) instead of a table");
+
+export function buildProgram(): Command {
+  const program = new Command("customers")
+    .description("Move Square customer directories in and out: list, search, export and import customers.")
+    .showHelpAfterError("(run with --help for usage)")
+    // Usage errors throw instead of exiting, so cli.ts decides exit codes and flushes output.
+    .exitOverride()
+    .configureHelp({ sortSubcommands: false, showGlobalOptions: true })
+    .addHelpText(
+      "after",
+      `
+Start with \`customers demo\` for a tour. Each command has its own --help.
+Without --url or --environment, commands run against an emulator started for that command alone.`,
+    );
+
+  program
+    .command("demo")
+    .description(
+      "a guided tour: everyday calls with the promise client, then a 2,000-row import with the Effect client",
+    )
+    .addOption(
+      new Option(
+        "--url <url>",
+        "use a running emulator (a fresh merchant) instead of the embedded one",
+      ).argParser(url),
+    )
+    .option("--rows <n>", "rows in the generated CSV", integer("--rows", 1, 100_000), 2000)
+    .option("--keep", "keep the generated CSV file")
+    .action(async (options) => (await import("./commands/demo.js")).demoCommand(options));
+
+  sortOptions(withTarget(program.command("list").description("list customers (every page)"))).action(
+    async (options) => (await import("./commands/read.js")).listCommand(options),
+  );
+
+  sortOptions(
+    withTarget(
+      program
+        .command("search")
+        .description("search customers; filters combine with AND")
+        .option("--email <text>", "email address contains (or equals, with --exact)")
+        .option("--phone <text>", "phone number contains (or equals, in E.164, with --exact)")
+        .option("--reference-id <text>", "reference id contains (or equals, with --exact)")
+        .option("--exact", "match email, phone and reference id exactly instead of fuzzily")
+        .option("--created-after <date>", "created at or after (2024-05-01 or an RFC 3339 timestamp)")
+        .option("--created-before <date>", "created at or before")
+        .option("--group <id>", "member of this customer group"),
+    ),
+  ).action(async (options) => (await import("./commands/read.js")).searchCommand(options));
+
+  withTarget(
+    program
+      .command("get")
+      .description("show one customer")
+      .argument("<id>", "customer id")
+      .option("--json", "print JSON"),
+  ).action(async (id: string, options) => (await import("./commands/read.js")).getCommand(id, options));
+
+  withTarget(
+    program
+      .command("export")
+      .description("write every customer to a CSV or JSON file (streamed, with progress)")
+      .argument("<file>", "file.csv or file.json")
+      .addOption(
+        new Option("--format <format>", "file format (default: from the file name)").choices(["csv", "json"]),
+      ),
+  ).action(async (file: string, options) =>
+    (await import("./commands/export.js")).exportCommand(file, options),
+  );
+
+  withTarget(
+    program
+      .command("import")
+      .description(
+        "create customers from a CSV file: rows are validated, bad ones reported by line and skipped",
+      )
+      .argument(
+        "<file>",
+        "a CSV file with a header line of field names (given_name, email_address, address.locality, …)",
+      )
+      .option("--dry-run", "validate the file only; send nothing")
+      .option("--chunk-size <n>", "rows per bulk-create call", integer("--chunk-size", 1, 100), 100)
+      .option("--concurrency <n>", "bulk-create calls in flight", integer("--concurrency", 1, 16), 2)
+      .option(
+        "--max-retries <n>",
+        "retries per call on 429, 5xx or a lost connection",
+        integer("--max-retries", 0, 10),
+        5,
+      )
+      .option("--json", "print the report as JSON")
+      .addHelpText(
+        "after",
+        `
+Each row's idempotency key is derived from its content, so importing the same file again (say, after an
+interruption) creates no duplicates. A file written by \`customers export\` can be imported as is
+(id, created_at, updated_at, version and creation_source are ignored).`,
+      ),
+  ).action(async (file: string, options) =>
+    (await import("./commands/import.js")).importCommand(file, options),
+  );
+
+  program
+    .command("generate")
+    .description("write a sample CSV file to try `customers import` with")
+    .argument("<file>", "output file.csv")
+    .option("--count <n>", "rows", integer("--count", 1, 1_000_000), 2000)
+    .option("--invalid <n>", "of which deliberately invalid", integer("--invalid", 0, 1_000_000), 0)
+    .option("--seed <n>", "random seed (same seed, same file)", integer("--seed", 0), 1)
+    .action(async (file: string, options) => {
+      if (options.invalid > options.count) throw new CliError("--invalid cannot exceed --count", EXIT_USAGE);
+      return (await import("./commands/generate.js")).generateCommand(file, options);
+    });
+
+  return program;
+}

@@ -1,0 +1,28 @@
+// The tour, as `npm run demo` runs it: embedded emulator, 2,000 rows, injected failures.
+import { describe, expect, it } from "vitest";
+import { run } from "./support.js";
+
+describe("customers demo", () => {
+  it("walks through every step, passes its own checks and exits 0", { timeout: 120_000 }, async () => {
+    const result = await run(["demo"], { timeoutMs: 120_000 });
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+    for (const step of [
+      "1. Create a customer",
+      "2. Retrieve it",
+      "3. Two edits race",
+      "ConflictError",
+      "4. Search with filters",
+      "5. List everyone, page by page",
+      "6. Import 2,000 customers",
+      "7. Check: nothing lost, nothing duplicated",
+      "8. Import the same file again",
+    ]) {
+      expect(result.stdout).toContain(step);
+    }
+    expect(result.stdout).not.toContain("✗");
+    expect(result.stdout).toContain("✓ every row's reference_id is in the account (0 missing)");
+    expect(result.stdout).toContain("✓ none of them twice (0 duplicated)");
+    expect(result.stdout).toMatch(/survived .*HTTP 429.*HTTP 503/);
+    expect(result.stdout).toContain("customers in account: +0");
+  });
+});

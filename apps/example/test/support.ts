@@ -1,0 +1,55 @@
+// Runs the built CLI as a child process, the way a user does, and collects what it printed.
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+export const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+
+export interface RunResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface RunOptions {
+  /** SQUARE_ACCESS_TOKEN for the child (each token is its own merchant on the emulator); unset when absent. */
+  readonly token?: string;
+  readonly cwd?: string;
+  /** Kill the child after this long (a hung command fails its test instead of the whole run). */
+  readonly timeoutMs?: number;
+}
+
+export function run(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
+  delete env.SQUARE_ACCESS_TOKEN;
+  delete env.FORCE_COLOR;
+  if (options.token !== undefined) env.SQUARE_ACCESS_TOKEN = options.token;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: options.cwd,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: options.timeoutMs ?? 30_000,
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Parses stdout as JSON, failing with the child's output when it is not. */
+export function json<T = unknown>(result: RunResult): T {
+  try {
+    return JSON.parse(result.stdout) as T;
+  } catch {
+    throw new Error(
+      `stdout is not JSON (exit ${result.code}):\n${result.stdout}\n--- stderr ---\n${result.stderr}`,
+    );
+  }
+}

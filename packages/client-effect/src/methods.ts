@@ -1,0 +1,43 @@
+// The method types of the Effect client, derived from core's table and its friendly names (`methodNames`).
+import type {
+  MethodArgs as CoreMethodArgs,
+  ItemOf,
+  OperationName,
+  PagedOperationName,
+  ResponseOf,
+} from "@square-customers/core";
+import type { Duration, Effect, Stream } from "effect";
+import type { SquareClientError } from "./errors.js";
+import type { RetrySchedule } from "./retry.js";
+
+/** Per-call options, the last argument of every method. */
+export interface CallOptions {
+  /** Time limit for each attempt (default: the client's, 30 seconds); `false` for none. */
+  readonly timeout?: Duration.Input | false;
+  /** Replaces the client's retry schedule for this call. */
+  readonly retrySchedule?: RetrySchedule;
+  /** Extra request headers (`Authorization` and `Square-Version` are always the client's). */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** A method's arguments: path parameters, then the body or query object, then per-call options. */
+export type MethodArgs<N extends OperationName> = CoreMethodArgs<N, CallOptions>;
+
+/** One operation: a single request (retried as allowed), decoded. */
+export type Method<N extends OperationName> = (
+  ...args: MethodArgs<N>
+) => Effect.Effect<ResponseOf<N>, SquareClientError>;
+
+/** Every item of every page, fetched lazily: a page is requested only when its items are needed. */
+export type StreamMethod<N extends PagedOperationName> = (
+  ...args: MethodArgs<N>
+) => Stream.Stream<ItemOf<N>, SquareClientError>;
+
+/** The methods of a name tree: one per operation, plus `<name>Stream` for each paged one. */
+export type MethodsOf<T> = {
+  readonly [K in keyof T]: T[K] extends OperationName ? Method<T[K]> : MethodsOf<T[K]>;
+} & {
+  readonly [K in keyof T as T[K] extends PagedOperationName
+    ? `${K & string}Stream`
+    : never]: T[K] extends PagedOperationName ? StreamMethod<T[K]> : never;
+};

@@ -1,0 +1,67 @@
+// Retry schedules. A schedule only says how often and how long to wait; whether a failure may be
+// retried at all (transient failure, and an operation that is safe to repeat) is decided by the client
+// with core's rules and cannot be overridden, so no schedule can ever duplicate a create.
+import { DEFAULT_MAX_RETRIES, parseRetryAfter, RETRY_MAX_MS, retryDelay } from "@square-customers/core";
+import { Clock, Duration, Effect, Random, Schedule } from "effect";
+import type { SquareClientError } from "./errors.js";
+
+/** A schedule fed with each failure of an operation; its output is ignored. */
+export type RetrySchedule = Schedule.Schedule<unknown, SquareClientError>;
+
+export interface RetryScheduleOptions {
+  /** Retries after the first attempt (default: core's `DEFAULT_MAX_RETRIES`, 2). */
+  readonly maxRetries?: number;
+  /** Backoff before the first retry, doubled for each later one (default: core's, 500 ms). */
+  readonly baseMs?: number;
+  /** Longest wait, whatever `Retry-After` asks (default: core's, 30 s). */
+  readonly maxMs?: number;
+}
+
+/** The raw `Retry-After` header of a failure, if the server sent one. */
+const retryAfterOf = (error: SquareClientError): string | undefined =>
+  "retryAfter" in error ? error.retryAfter : undefined;
+
+/**
+ * The default: at most `maxRetries` retries, each after core's `retryDelay` (exponential backoff with
+ * full jitter, or what a valid `Retry-After` asks, capped). Time and jitter come from Effect's `Clock`
+ * and `Random`, so tests can control both.
+ */
+export function defaultRetrySchedule(options: RetryScheduleOptions = {}): RetrySchedule {
+  const { maxRetries = DEFAULT_MAX_RETRIES, baseMs, maxMs } = options;
+  return Schedule.recurs(maxRetries).pipe(
+    Schedule.setInputType<SquareClientError>(),
+    Schedule.modifyDelay(({ attempt, input }) =>
+      Effect.map(Effect.all([Clock.currentTimeMillis, Random.next]), ([now, random]) =>
+        Duration.millis(
+          retryDelay(attempt - 1, {
+            retryAfter: retryAfterOf(input),
+            now,
+            random: () => random,
+            ...(baseMs === undefined ? {} : { baseMs }),
+            ...(maxMs === undefined ? {} : { maxMs }),
+          }),
+        ),
+      ),
+    ),
+  );
+}
+
+/**
+ * Makes any schedule wait at least as long as a failure's `Retry-After` asks (capped at `maxMs`), for
+ * callers who bring their own schedule: `honourRetryAfter(Schedule.spaced("1 second").pipe(...))`.
+ */
+export function honourRetryAfter<Out>(
+  schedule: Schedule.Schedule<Out, SquareClientError>,
+  maxMs: number = RETRY_MAX_MS,
+): Schedule.Schedule<Out, SquareClientError> {
+  return schedule.pipe(
+    Schedule.modifyDelay(({ duration, input }) =>
+      Effect.map(Clock.currentTimeMillis, (now) => {
+        const asked = parseRetryAfter(retryAfterOf(input), now);
+        return asked === undefined
+          ? duration
+          : Duration.max(duration, Duration.millis(Math.min(asked, maxMs)));
+      }),
+    ),
+  );
+}

@@ -1,0 +1,73 @@
+// Type tests for the public surface (checked by `tsc -p test`); the runtime part checks the name map
+// against core's table.
+import {
+  type Customer,
+  type CustomerGroup,
+  type OperationName,
+  operations,
+  type RetrieveCustomerResponse,
+} from "@square-customers/core";
+import type { Effect, Stream } from "effect";
+import { describe, expect, it } from "vitest";
+import { methodNames, type SquareClientError, type SquareClientShape } from "../src/index.js";
+
+type Equals<X, Y> = (<T>() => T extends X ? 1 : 2) extends <T>() => T extends Y ? 1 : 2 ? true : false;
+const expectType = <_T extends true>() => {};
+
+/** For each method of the tree: is its error channel exactly SquareClientError, with no requirements? */
+type ChannelCheck<T> = {
+  [K in keyof T]: T[K] extends (...args: never[]) => Effect.Effect<unknown, infer E, infer R>
+    ? [Equals<E, SquareClientError>, Equals<R, never>]
+    : T[K] extends (...args: never[]) => Stream.Stream<unknown, infer E, infer R>
+      ? [Equals<E, SquareClientError>, Equals<R, never>]
+      : ChannelCheck<T[K]>;
+};
+type AllTrue<T> = { [K in keyof T]: T[K] extends [boolean, boolean] ? [true, true] : AllTrue<T[K]> };
+type Customers = Omit<SquareClientShape["customers"], "createMany">;
+const channels: AllTrue<ChannelCheck<Customers>> = {} as ChannelCheck<Customers>;
+
+/** Never called: its body only has to type-check. */
+export function typeChecks(square: SquareClientShape) {
+  // Arguments: path parameters first, then the input object, then options.
+  expectType<
+    Equals<
+      ReturnType<typeof square.customers.retrieve>,
+      Effect.Effect<RetrieveCustomerResponse, SquareClientError>
+    >
+  >();
+  square.customers.update("C1", { nickname: "AE", version: 3 });
+  square.customers.groups.add("C1", "G1", { timeout: "5 seconds" });
+  square.customers.customAttributes.retrieve("C1", "favorite_color", { with_definition: true });
+  square.customers.list();
+  square.customers.list({ limit: 10, sort_field: "CREATED_AT" });
+  // @ts-expect-error the path parameter is required
+  square.customers.retrieve();
+  // @ts-expect-error create's body is required
+  square.customers.groups.create();
+  // @ts-expect-error an unknown query parameter
+  square.customers.list({ limitt: 10 });
+  // @ts-expect-error a query value of the wrong enum
+  square.customers.list({ sort_field: "NAME" });
+
+  // Streams yield the page items.
+  expectType<Equals<Stream.Success<ReturnType<typeof square.customers.listStream>>, Customer>>();
+  expectType<Equals<Stream.Success<ReturnType<typeof square.customers.groups.listStream>>, CustomerGroup>>();
+  expectType<Equals<Stream.Success<ReturnType<typeof square.customers.searchStream>>, Customer>>();
+  // @ts-expect-error retrieve does not page
+  square.customers.retrieveStream;
+  const imported = square.customers.createMany([{ given_name: "Ada" }]);
+  expectType<Equals<Stream.Error<typeof imported>, SquareClientError>>();
+}
+
+/** Operation names in the friendly tree, depth first. */
+const namesIn = (tree: object): string[] =>
+  Object.values(tree).flatMap((v) => (typeof v === "string" ? [v] : namesIn(v as object)));
+
+describe("public types", () => {
+  it("name every operation in core's table exactly once", () => {
+    const names = namesIn(methodNames);
+    expect(names.length).toBe(31);
+    expect([...names].sort()).toEqual(Object.keys(operations).sort() as OperationName[]);
+    expect(channels).toBeDefined();
+  });
+});

@@ -1,0 +1,70 @@
+// The friendly names both clients give the operations (`square.customers.groups.add(…)`), and the shape
+// of a method's arguments. Only the names are hand-written; everything else comes from the table.
+import type { InputOf, OperationName, PathArgs } from "./types.js";
+
+export interface MethodTree {
+  readonly [key: string]: OperationName | MethodTree;
+}
+
+/** Friendly method names → operation names in `operations`. */
+export const methodNames = {
+  customers: {
+    list: "listCustomers",
+    create: "createCustomer",
+    retrieve: "retrieveCustomer",
+    update: "updateCustomer",
+    delete: "deleteCustomer",
+    search: "searchCustomers",
+    bulkCreate: "bulkCreateCustomers",
+    bulkRetrieve: "bulkRetrieveCustomers",
+    bulkUpdate: "bulkUpdateCustomers",
+    bulkDelete: "bulkDeleteCustomers",
+    groups: {
+      list: "listCustomerGroups",
+      create: "createCustomerGroup",
+      retrieve: "retrieveCustomerGroup",
+      update: "updateCustomerGroup",
+      delete: "deleteCustomerGroup",
+      add: "addGroupToCustomer",
+      remove: "removeGroupFromCustomer",
+    },
+    segments: {
+      list: "listCustomerSegments",
+      retrieve: "retrieveCustomerSegment",
+    },
+    /** @deprecated Square deprecated cards on file in favour of its Cards API. */
+    cards: {
+      create: "createCustomerCard",
+      delete: "deleteCustomerCard",
+    },
+    customAttributeDefinitions: {
+      list: "listCustomerCustomAttributeDefinitions",
+      create: "createCustomerCustomAttributeDefinition",
+      retrieve: "retrieveCustomerCustomAttributeDefinition",
+      update: "updateCustomerCustomAttributeDefinition",
+      delete: "deleteCustomerCustomAttributeDefinition",
+    },
+    customAttributes: {
+      list: "listCustomerCustomAttributes",
+      retrieve: "retrieveCustomerCustomAttribute",
+      upsert: "upsertCustomerCustomAttribute",
+      delete: "deleteCustomerCustomAttribute",
+      bulkUpsert: "bulkUpsertCustomerCustomAttributes",
+    },
+  },
+} as const satisfies MethodTree;
+
+/** True when the operation takes neither a body nor query parameters. */
+type TakesNoInput<N extends OperationName> = [keyof InputOf<N>] extends [never] ? true : false;
+
+/**
+ * A method's arguments: path parameters in path order, then the body or query object in wire names
+ * (optional when it has no required field, absent when the operation takes none), then the client's
+ * per-call options.
+ */
+export type MethodArgs<N extends OperationName, Options> =
+  TakesNoInput<N> extends true
+    ? [...PathArgs<N>, options?: Options]
+    : {} extends InputOf<N>
+      ? [...PathArgs<N>, input?: InputOf<N>, options?: Options]
+      : [...PathArgs<N>, input: InputOf<N>, options?: Options];

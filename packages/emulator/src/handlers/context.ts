@@ -1,0 +1,104 @@
+import type {
+  InputOf,
+  OperationName,
+  PathArgs,
+  ResponseOf,
+  SquareErrorDetail,
+  ValidationIssue,
+} from "@square-customers/core";
+import { decodeCursor, encodeCursor } from "../cursor.js";
+import { ApiError, errorDetail } from "../errors.js";
+import { canonicalJson, sha256 } from "../ids.js";
+import { IDEMPOTENCY_KEY_REUSED } from "../square-choices.js";
+import type { ObjectKind, Store } from "../store.js";
+
+/** What a handler gets: the merchant's store view and the request, already validated by core. */
+export interface Context<N extends OperationName> {
+  readonly store: Store;
+  readonly merchant: string;
+  readonly path: PathArgs<N>;
+  readonly input: InputOf<N>;
+  /**
+   * Validation issues of single entries of a bulk request, by map key, with fields relative to the
+   * entry: Square answers those per entry and still processes the rest.
+   */
+  readonly itemIssues: ReadonlyMap<string, readonly ValidationIssue[]>;
+}
+
+export type Handler<N extends OperationName> = (ctx: Context<N>) => ResponseOf<N>;
+export type Handlers = { readonly [N in OperationName]: Handler<N> };
+
+/** Core's issues as Square error details (category INVALID_REQUEST_ERROR). */
+export function issueErrors(issues: readonly ValidationIssue[]): SquareErrorDetail[] {
+  return issues.map((i) =>
+    errorDetail("INVALID_REQUEST_ERROR", i.code, i.message, i.field === "" ? undefined : i.field),
+  );
+}
+
+/** Runs one entry of a bulk call, turning its Square error into that entry's `errors`. */
+export function perItem<T extends object>(run: () => T): T | { errors: SquareErrorDetail[] } {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof ApiError) return { errors: error.errors };
+    throw error;
+  }
+}
+
+/**
+ * Idempotent execution: the first answer for (merchant, scope, key) is stored in the same transaction as
+ * the write, and returned again for a repeat with the same request. A repeat with a different request is
+ * an error. Without a key, `run` simply runs. Failed attempts store nothing, so they can be retried.
+ */
+export function idempotent<T>(
+  ctx: { readonly store: Store; readonly merchant: string },
+  scope: string,
+  key: string | null | undefined,
+  request: unknown,
+  run: () => T,
+): T {
+  if (key == null || key === "") return run();
+  const fingerprint = sha256(canonicalJson(request));
+  const prior = ctx.store.getIdempotent(ctx.merchant, scope, key);
+  if (prior !== undefined) {
+    if (prior.fingerprint === fingerprint) return JSON.parse(prior.response) as T;
+    throw new ApiError(IDEMPOTENCY_KEY_REUSED.status, [
+      errorDetail(
+        IDEMPOTENCY_KEY_REUSED.category,
+        IDEMPOTENCY_KEY_REUSED.code,
+        "The idempotency key was already used for a different request.",
+        "idempotency_key",
+      ),
+    ]);
+  }
+  const result = run();
+  ctx.store.putIdempotent(ctx.merchant, scope, key, fingerprint, JSON.stringify(result));
+  return result;
+}
+
+/** One keyset page of stored objects (groups, segments, definitions, a customer's attributes). */
+export function pageObjects<T>(
+  store: Store,
+  merchant: string,
+  kind: ObjectKind,
+  parent: string,
+  request: { cursor?: string | undefined; limit?: number | undefined },
+  defaultLimit: number,
+  map: (json: string) => T,
+): { items: T[]; cursor?: string } {
+  const scope = `${kind}:${parent}`;
+  const after = request.cursor === undefined ? 0 : decodeCursor(store.cursorKey, scope, request.cursor).seq;
+  const limit = request.limit ?? defaultLimit;
+  const rows = store.listObjects(merchant, kind, parent, after, limit + 1);
+  const shown = rows.slice(0, limit);
+  const page: { items: T[]; cursor?: string } = { items: shown.map((r) => map(r.data)) };
+  const last = shown.at(-1);
+  if (rows.length > limit && last !== undefined)
+    page.cursor = encodeCursor(store.cursorKey, scope, { value: null, seq: last.seq });
+  return page;
+}
+
+/** ISO timestamp for the store's monotonic clock. */
+export function now(store: Store): string {
+  return new Date(store.nowMs()).toISOString();
+}

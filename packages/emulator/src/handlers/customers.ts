@@ -1,0 +1,130 @@
+import type { SquareErrorDetail } from "@square-customers/core";
+import {
+  checkVersion,
+  insertCustomer,
+  loadCustomer,
+  newCustomer,
+  requireCustomer,
+  saveCustomer,
+  updatedCustomer,
+} from "../customers.js";
+import { notFoundDetail } from "../errors.js";
+import { findCustomers } from "../search.js";
+import { DEFAULT_LIMITS } from "../square-choices.js";
+import { type Context, type Handler, idempotent, issueErrors, perItem } from "./context.js";
+
+type Item<T> = T | { errors: SquareErrorDetail[] };
+
+/** Throws the entry's validation issues, if any, so `perItem` reports them for that entry only. */
+function entryIssues(
+  ctx: Context<"bulkCreateCustomers" | "bulkUpdateCustomers">,
+  key: string,
+): SquareErrorDetail[] {
+  return issueErrors(ctx.itemIssues.get(key) ?? []);
+}
+
+export const listCustomers: Handler<"listCustomers"> = ({ store, merchant, input }) =>
+  findCustomers(store, merchant, {
+    scope: "list",
+    sortField: input.sort_field ?? "DEFAULT",
+    sortOrder: input.sort_order ?? "ASC",
+    limit: input.limit ?? DEFAULT_LIMITS.customers,
+    cursor: input.cursor,
+    cursorField: "cursor",
+    count: input.count ?? false,
+  });
+
+export const searchCustomers: Handler<"searchCustomers"> = ({ store, merchant, input }) =>
+  findCustomers(store, merchant, {
+    scope: "search",
+    filter: input.query?.filter,
+    sortField: input.query?.sort?.field ?? "DEFAULT",
+    sortOrder: input.query?.sort?.order ?? "ASC",
+    limit: input.limit ?? DEFAULT_LIMITS.customers,
+    cursor: input.cursor,
+    cursorField: "cursor",
+    count: input.count ?? false,
+  });
+
+export const createCustomer: Handler<"createCustomer"> = (ctx) => {
+  const { store, merchant, input } = ctx;
+  return idempotent(ctx, "createCustomer", input.idempotency_key, input, () => {
+    const customer = newCustomer(input, store.nowMs());
+    insertCustomer(store, merchant, customer);
+    return { customer };
+  });
+};
+
+export const retrieveCustomer: Handler<"retrieveCustomer"> = ({ store, merchant, path: [id] }) => ({
+  customer: requireCustomer(store, merchant, id),
+});
+
+export const updateCustomer: Handler<"updateCustomer"> = ({ store, merchant, path: [id], input }) => {
+  const current = requireCustomer(store, merchant, id);
+  checkVersion("Customer", id, current.version ?? 0, input.version, "version");
+  const customer = updatedCustomer(current, input, store.nowMs());
+  saveCustomer(store, merchant, customer);
+  return { customer };
+};
+
+export const deleteCustomer: Handler<"deleteCustomer"> = ({ store, merchant, path: [id], input }) => {
+  const current = requireCustomer(store, merchant, id);
+  checkVersion("Customer", id, current.version ?? 0, input.version, "version");
+  store.deleteCustomer(merchant, id);
+  return {};
+};
+
+export const bulkCreateCustomers: Handler<"bulkCreateCustomers"> = (ctx) => {
+  const { store, merchant, input } = ctx;
+  const responses = Object.entries(input.customers).map(([key, data]): [string, Item<object>] => {
+    const errors = entryIssues(ctx, key);
+    if (errors.length > 0) return [key, { errors }];
+    // Each map key is that entry's idempotency key: resending the batch creates nobody twice.
+    return [
+      key,
+      perItem(() =>
+        idempotent(ctx, "bulkCreateCustomers", key, data, () => {
+          const customer = newCustomer(data, store.nowMs());
+          insertCustomer(store, merchant, customer);
+          return { customer };
+        }),
+      ),
+    ];
+  });
+  return { responses: Object.fromEntries(responses) };
+};
+
+export const bulkRetrieveCustomers: Handler<"bulkRetrieveCustomers"> = ({ store, merchant, input }) => {
+  const responses = input.customer_ids.map((id): [string, Item<object>] => {
+    const customer = loadCustomer(store, merchant, id);
+    return [id, customer === undefined ? { errors: [notFoundDetail("Customer", id)] } : { customer }];
+  });
+  return { responses: Object.fromEntries(responses) };
+};
+
+export const bulkUpdateCustomers: Handler<"bulkUpdateCustomers"> = (ctx) => {
+  const { store, merchant, input } = ctx;
+  const responses = Object.entries(input.customers).map(([id, data]): [string, Item<object>] => {
+    const errors = entryIssues(ctx, id);
+    if (errors.length > 0) return [id, { errors }];
+    return [
+      id,
+      perItem(() => {
+        const current = requireCustomer(store, merchant, id);
+        checkVersion("Customer", id, current.version ?? 0, data.version, "version");
+        const customer = updatedCustomer(current, data, store.nowMs());
+        saveCustomer(store, merchant, customer);
+        return { customer };
+      }),
+    ];
+  });
+  return { responses: Object.fromEntries(responses) };
+};
+
+export const bulkDeleteCustomers: Handler<"bulkDeleteCustomers"> = ({ store, merchant, input }) => {
+  const responses = input.customer_ids.map((id): [string, Item<object>] => [
+    id,
+    store.deleteCustomer(merchant, id) ? {} : { errors: [notFoundDetail("Customer", id)] },
+  ]);
+  return { responses: Object.fromEntries(responses) };
+};

@@ -1,0 +1,333 @@
+import { randomBytes } from "node:crypto";
+import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
+import { attributeMatches, type PreparedAttributeFilter } from "./attribute-types.js";
+
+// One store for both modes: SQLite in memory (`:memory:`) or in a file. Everything is keyed by merchant,
+// so tenant isolation is a property of every query rather than something each handler must remember.
+//
+// Tables:
+// - merchants: one row per bearer token (stored as a SHA-256 hash, never the token itself).
+// - customers: the customer JSON plus the columns that sorting and searching need, kept in step on
+//   every write. `seq` is an ever-increasing insertion number used as the keyset tie-breaker. The two
+//   sort indexes also carry every filterable column, so a search that must test each profile (a fuzzy
+//   email, say) walks one index in order without touching the table until a row matches.
+// - objects: every other resource as JSON, by kind ("group", "segment", "card", "definition",
+//   "attribute"), with `parent` holding the customer id for per-customer kinds.
+// - idempotency: the first answer to each idempotency key, per merchant and operation.
+// - meta: the secret that seals cursors (kept with the data so cursors outlive a restart).
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (
+  key TEXT PRIMARY KEY,
+  value BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS merchants (
+  token_hash TEXT PRIMARY KEY,
+  merchant_id TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS customers (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  merchant TEXT NOT NULL,
+  id TEXT NOT NULL,
+  data TEXT NOT NULL,
+  listed INTEGER NOT NULL,
+  sort_default TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL,
+  email TEXT,
+  phone TEXT,
+  reference_id TEXT,
+  creation_source TEXT,
+  UNIQUE (merchant, id)
+);
+CREATE INDEX IF NOT EXISTS customers_by_default ON customers
+  (merchant, listed, sort_default, seq, email, phone, reference_id, creation_source, created_ms, updated_ms);
+CREATE INDEX IF NOT EXISTS customers_by_created ON customers
+  (merchant, listed, created_ms, seq, email, phone, reference_id, creation_source, updated_ms);
+CREATE INDEX IF NOT EXISTS customers_by_email ON customers (merchant, email);
+CREATE INDEX IF NOT EXISTS customers_by_phone ON customers (merchant, phone);
+CREATE INDEX IF NOT EXISTS customers_by_reference ON customers (merchant, reference_id);
+CREATE TABLE IF NOT EXISTS objects (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  merchant TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  parent TEXT NOT NULL,
+  id TEXT NOT NULL,
+  data TEXT NOT NULL,
+  UNIQUE (merchant, kind, parent, id)
+);
+CREATE INDEX IF NOT EXISTS objects_in_order ON objects (merchant, kind, parent, seq);
+CREATE TABLE IF NOT EXISTS idempotency (
+  merchant TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  key TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  response TEXT NOT NULL,
+  PRIMARY KEY (merchant, scope, key)
+);
+`;
+
+/** The columns derived from a customer for sorting and filtering. */
+export interface CustomerRow {
+  id: string;
+  data: string;
+  listed: number;
+  sort_default: string;
+  created_ms: number;
+  updated_ms: number;
+  email: string | null;
+  phone: string | null;
+  reference_id: string | null;
+  creation_source: string | null;
+}
+
+export type ObjectKind = "group" | "segment" | "card" | "definition" | "attribute";
+
+export class Store {
+  readonly db: DatabaseSync;
+  readonly location: string;
+  /** Key for sealing cursors (see cursor.ts). */
+  readonly cursorKey: Buffer;
+  private readonly statements = new Map<string, StatementSync>();
+  private lastMs = 0;
+
+  /** `location` is a file path, or `:memory:` for a store that lives as long as the process. */
+  constructor(location: string) {
+    this.location = location;
+    this.db = new DatabaseSync(location);
+    if (location !== ":memory:") {
+      // WAL with FULL sync: a write is on disk before its transaction returns, so before the 200 is sent.
+      this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
+    }
+    this.db.exec(SCHEMA);
+    this.installFunctions();
+    this.cursorKey = this.secret("cursor-key");
+  }
+
+  /** A random 32-byte secret, created on first use and then read back from the store. */
+  private secret(name: string): Buffer {
+    this.stmt("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)").run(name, randomBytes(32));
+    const row = this.stmt("SELECT value FROM meta WHERE key = ?").get(name) as { value: Uint8Array };
+    return Buffer.from(row.value);
+  }
+
+  /** The SQL function for custom-attribute search filters, whose rules SQL cannot express. */
+  private installFunctions(): void {
+    // The filter spec arrives as JSON text, identical for every row of one query: parse it once.
+    let lastSpecText = "";
+    let lastSpec: PreparedAttributeFilter | undefined;
+    this.db.function("sq_attribute_matches", { deterministic: true }, (data, specText) => {
+      if (specText !== lastSpecText || lastSpec === undefined) {
+        lastSpecText = String(specText);
+        lastSpec = JSON.parse(lastSpecText) as PreparedAttributeFilter;
+      }
+      return attributeMatches(JSON.parse(String(data)), lastSpec) ? 1 : 0;
+    });
+  }
+
+  /** A cached prepared statement (SQLite compiles each distinct SQL text once). */
+  stmt(sql: string): StatementSync {
+    let s = this.statements.get(sql);
+    if (s === undefined) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  /** Runs `fn` in one transaction; anything it throws rolls the whole thing back. */
+  transaction<T>(fn: () => T): T {
+    if (this.db.isTransaction) return fn();
+    this.db.exec("BEGIN IMMEDIATE");
+    try {
+      const result = fn();
+      this.db.exec("COMMIT");
+      return result;
+    } catch (error) {
+      this.db.exec("ROLLBACK");
+      throw error;
+    }
+  }
+
+  /**
+   * Milliseconds since the epoch, strictly increasing across calls, so that every write gets its own
+   * timestamp and `updated_at` always moves forward even within one millisecond.
+   */
+  nowMs(): number {
+    this.lastMs = Math.max(Date.now(), this.lastMs + 1);
+    return this.lastMs;
+  }
+
+  /** Removes all data (schema stays). */
+  reset(): void {
+    this.transaction(() => {
+      // `meta` stays: cursors handed out before a reset simply find nothing after their position.
+      for (const table of ["merchants", "customers", "objects", "idempotency"]) {
+        this.db.exec(`DELETE FROM ${table}`);
+      }
+    });
+  }
+
+  close(): void {
+    if (this.db.isOpen) this.db.close();
+  }
+
+  // ---- merchants -------------------------------------------------------------------------------------
+
+  findMerchant(tokenHash: string): string | undefined {
+    const row = this.stmt("SELECT merchant_id FROM merchants WHERE token_hash = ?").get(tokenHash) as
+      | { merchant_id: string }
+      | undefined;
+    return row?.merchant_id;
+  }
+
+  addMerchant(tokenHash: string, merchantId: string): void {
+    this.stmt("INSERT INTO merchants (token_hash, merchant_id, created_at) VALUES (?, ?, ?)").run(
+      tokenHash,
+      merchantId,
+      new Date(this.nowMs()).toISOString(),
+    );
+  }
+
+  // ---- customers -------------------------------------------------------------------------------------
+
+  getCustomerJson(merchant: string, id: string): string | undefined {
+    const row = this.stmt("SELECT data FROM customers WHERE merchant = ? AND id = ?").get(merchant, id) as
+      | { data: string }
+      | undefined;
+    return row?.data;
+  }
+
+  insertCustomer(merchant: string, row: CustomerRow): void {
+    this.stmt(
+      `INSERT INTO customers (merchant, id, data, listed, sort_default, created_ms, updated_ms, email, phone,
+         reference_id, creation_source)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      merchant,
+      row.id,
+      row.data,
+      row.listed,
+      row.sort_default,
+      row.created_ms,
+      row.updated_ms,
+      row.email,
+      row.phone,
+      row.reference_id,
+      row.creation_source,
+    );
+  }
+
+  /** Rewrites a customer in place, keeping its `seq` (its place in creation order). */
+  updateCustomer(merchant: string, row: CustomerRow): void {
+    this.stmt(
+      `UPDATE customers SET data = ?, listed = ?, sort_default = ?, created_ms = ?, updated_ms = ?, email = ?,
+         phone = ?, reference_id = ?, creation_source = ?
+       WHERE merchant = ? AND id = ?`,
+    ).run(
+      row.data,
+      row.listed,
+      row.sort_default,
+      row.created_ms,
+      row.updated_ms,
+      row.email,
+      row.phone,
+      row.reference_id,
+      row.creation_source,
+      merchant,
+      row.id,
+    );
+  }
+
+  deleteCustomer(merchant: string, id: string): boolean {
+    const result = this.stmt("DELETE FROM customers WHERE merchant = ? AND id = ?").run(merchant, id);
+    // The customer's cards and custom attribute values go with it.
+    this.stmt("DELETE FROM objects WHERE merchant = ? AND parent = ? AND kind IN ('card', 'attribute')").run(
+      merchant,
+      id,
+    );
+    return Number(result.changes) > 0;
+  }
+
+  /** Ids of the customers whose `group_ids` / `segment_ids` contain `memberOf`. */
+  customersIn(merchant: string, field: "group_ids" | "segment_ids", memberOf: string): string[] {
+    const rows = this.stmt(
+      `SELECT id FROM customers c WHERE merchant = ?
+         AND EXISTS (SELECT 1 FROM json_each(c.data, '$.' || ?) WHERE value = ?)`,
+    ).all(merchant, field, memberOf) as Array<{ id: string }>;
+    return rows.map((r) => r.id);
+  }
+
+  // ---- other objects ---------------------------------------------------------------------------------
+
+  getObject(merchant: string, kind: ObjectKind, parent: string, id: string): string | undefined {
+    const row = this.stmt(
+      "SELECT data FROM objects WHERE merchant = ? AND kind = ? AND parent = ? AND id = ?",
+    ).get(merchant, kind, parent, id) as { data: string } | undefined;
+    return row?.data;
+  }
+
+  /** An object of a kind by id, whatever its parent (card ids are unique per merchant). */
+  findObject(merchant: string, kind: ObjectKind, id: string): { parent: string; data: string } | undefined {
+    return this.stmt(
+      "SELECT parent, data FROM objects WHERE merchant = ? AND kind = ? AND id = ? LIMIT 1",
+    ).get(merchant, kind, id) as { parent: string; data: string } | undefined;
+  }
+
+  /** Inserts or replaces an object; a replaced object keeps its place in listing order. */
+  putObject(merchant: string, kind: ObjectKind, parent: string, id: string, data: string): void {
+    this.stmt(
+      `INSERT INTO objects (merchant, kind, parent, id, data) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (merchant, kind, parent, id) DO UPDATE SET data = excluded.data`,
+    ).run(merchant, kind, parent, id, data);
+  }
+
+  deleteObject(merchant: string, kind: ObjectKind, parent: string, id: string): boolean {
+    const result = this.stmt(
+      "DELETE FROM objects WHERE merchant = ? AND kind = ? AND parent = ? AND id = ?",
+    ).run(merchant, kind, parent, id);
+    return Number(result.changes) > 0;
+  }
+
+  /** Deletes every object of a kind with the given id under any parent (e.g. all values of one key). */
+  deleteObjectsById(merchant: string, kind: ObjectKind, id: string): void {
+    this.stmt("DELETE FROM objects WHERE merchant = ? AND kind = ? AND id = ?").run(merchant, kind, id);
+  }
+
+  /** One keyset page of objects in creation order: rows with `seq` greater than `after`. */
+  listObjects(
+    merchant: string,
+    kind: ObjectKind,
+    parent: string,
+    after: number,
+    limit: number,
+  ): Array<{ seq: number; data: string }> {
+    return this.stmt(
+      `SELECT seq, data FROM objects WHERE merchant = ? AND kind = ? AND parent = ? AND seq > ?
+       ORDER BY seq LIMIT ?`,
+    ).all(merchant, kind, parent, after, limit) as Array<{ seq: number; data: string }>;
+  }
+
+  // ---- idempotency -----------------------------------------------------------------------------------
+
+  getIdempotent(
+    merchant: string,
+    scope: string,
+    key: string,
+  ): { fingerprint: string; response: string } | undefined {
+    return this.stmt(
+      "SELECT fingerprint, response FROM idempotency WHERE merchant = ? AND scope = ? AND key = ?",
+    ).get(merchant, scope, key) as { fingerprint: string; response: string } | undefined;
+  }
+
+  putIdempotent(merchant: string, scope: string, key: string, fingerprint: string, response: string): void {
+    this.stmt(
+      "INSERT OR REPLACE INTO idempotency (merchant, scope, key, fingerprint, response) VALUES (?, ?, ?, ?, ?)",
+    ).run(merchant, scope, key, fingerprint, response);
+  }
+
+  /** Runs an arbitrary read (used by search, whose WHERE clause is built per request). */
+  all(sql: string, params: SQLInputValue[]): Array<Record<string, unknown>> {
+    return this.db.prepare(sql).all(...params) as Array<Record<string, unknown>>;
+  }
+}

@@ -1,0 +1,128 @@
+// A throwaway npm registry (Verdaccio) on 127.0.0.1 with its storage in a temporary folder. Our scope is
+// served only from what the proof publishes; every other package is fetched through an uplink to the
+// public registry, so that installs can resolve ky, effect and the like.
+import { spawn } from "node:child_process";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { cleanEnv, killGroup } from "./exec.ts";
+
+export interface Registry {
+  /** Base URL with a trailing slash, e.g. `http://127.0.0.1:41234/`. */
+  readonly url: string;
+  /** A publish token for the proof's user, created through the registry's adduser endpoint. */
+  readonly token: string;
+  /** Verdaccio's log so far (warnings and errors), for failure messages. */
+  log(): string;
+  close(): Promise<void>;
+}
+
+export interface RegistryOptions {
+  /** Folder for the config, htpasswd and package storage; the caller deletes it. */
+  readonly dir: string;
+  /** Where third-party packages come from. */
+  readonly uplink: string;
+  readonly startTimeoutMs?: number;
+}
+
+const SCOPE = "@square-customers";
+const USER = { name: "release-proof", password: "release-proof-password" };
+
+export async function startRegistry(options: RegistryOptions): Promise<Registry> {
+  const storage = join(options.dir, "storage");
+  const configPath = join(options.dir, "config.yaml");
+  // JSON is YAML, so the config needs no YAML writer.
+  const config = {
+    storage,
+    auth: { htpasswd: { file: join(options.dir, "htpasswd"), max_users: 1 } },
+    // Signed tokens: the legacy token format is not accepted back by Verdaccio 6 for publishing.
+    security: { api: { jwt: { sign: { expiresIn: "1h" } } } },
+    uplinks: { npmjs: { url: options.uplink, timeout: "60s", max_fails: 5 } },
+    packages: {
+      // No `proxy`: our scope is never looked up upstream, so a package of the same name on the public
+      // registry can neither shadow what the proof published nor block publishing it.
+      [`${SCOPE}/*`]: { access: "$all", publish: "$authenticated" },
+      "**": { access: "$all", publish: "$authenticated", proxy: "npmjs" },
+    },
+    web: { enable: false },
+    log: { type: "stdout", format: "pretty", level: "warn" },
+  };
+  await mkdir(options.dir, { recursive: true });
+  await writeFile(configPath, JSON.stringify(config, null, 2));
+
+  const script = fileURLToPath(new URL("./registry-server.ts", import.meta.url));
+  const child = spawn(process.execPath, [script, configPath], {
+    cwd: options.dir,
+    env: cleanEnv(),
+    // stdin stays open: the server exits when it closes, i.e. when this process is gone.
+    stdio: ["pipe", "pipe", "pipe"],
+    detached: process.platform !== "win32",
+  });
+  let output = "";
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const close = async () => {
+    killGroup(child, "SIGTERM");
+    const killer = setTimeout(() => killGroup(child, "SIGKILL"), 5000);
+    await exited;
+    clearTimeout(killer);
+  };
+
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`Verdaccio did not start within ${options.startTimeoutMs ?? 30_000} ms`)),
+        options.startTimeoutMs ?? 30_000,
+      );
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString("utf8");
+        const match = /^listening (\d+)$/m.exec(output);
+        if (match) {
+          clearTimeout(timer);
+          resolve(Number(match[1]));
+        }
+      };
+      child.stdout.on("data", onData);
+      child.stderr.on("data", onData);
+      child.once("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`Verdaccio exited with ${code} before listening:\n${output}`));
+      });
+    });
+    const url = `http://127.0.0.1:${port}/`;
+    const token = await addUser(url);
+    return { url, token, log: () => output, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** `npm adduser`'s request: creates the user in the htpasswd file and returns its token. */
+async function addUser(registryUrl: string): Promise<string> {
+  const response = await fetch(new URL(`-/user/org.couchdb.user:${USER.name}`, registryUrl), {
+    method: "PUT",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ _id: `org.couchdb.user:${USER.name}`, type: "user", roles: [], ...USER }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const body = (await response.json()) as { token?: string; error?: string };
+  if (!response.ok || !body.token) {
+    throw new Error(`adduser on ${registryUrl} failed: HTTP ${response.status} ${JSON.stringify(body)}`);
+  }
+  return body.token;
+}
+
+/** The npm/pnpm user config that points everything at `registry` and authenticates to it. */
+export function npmrcFor(registry: Registry, cacheDir: string): string {
+  const host = registry.url.replace(/^https?:/, "");
+  return [
+    `registry=${registry.url}`,
+    `${SCOPE}:registry=${registry.url}`,
+    `${host}:_authToken=${registry.token}`,
+    `cache=${cacheDir}`,
+    "audit=false",
+    "fund=false",
+    "update-notifier=false",
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,298 @@
+// The release proof: publish every public package through the real release path (changesets +
+// pnpm) to a local Verdaccio, then install each alone with plain npm in a fresh project and use it.
+// Everything happens in one temporary folder that is removed afterwards, pass or fail.
+import { type ChildProcess, spawn } from "node:child_process";
+import { copyFile, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startEmulator } from "@square-customers/emulator";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import {
+  type Consumer,
+  createConsumer,
+  installedPackages,
+  installedSize,
+  type Size,
+} from "../src/consumer.ts";
+import { cleanEnv, killRunning, run } from "../src/exec.ts";
+import { type Registry, startRegistry } from "../src/registry.ts";
+import { type Release, releaseToRegistry } from "../src/release.ts";
+import { tarballFiles } from "../src/tarball.ts";
+
+const WORKSPACE = fileURLToPath(new URL("../../..", import.meta.url));
+const FIXTURES = fileURLToPath(new URL("./fixtures", import.meta.url));
+/** Third-party packages (ky, effect, @types/node) reach the local registry through this uplink only. */
+const UPLINK = process.env.RELEASE_PROOF_UPLINK ?? "https://registry.npmjs.org/";
+const SCOPE = "@square-customers";
+
+let tmp = "";
+let registry: Registry | undefined;
+let release: Release | undefined;
+const started = performance.now();
+const report: { name: string; size: Size; duKb?: number; installMs: number; packages: string[] }[] = [];
+
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), "release-proof-"));
+  registry = await startRegistry({ dir: join(tmp, "registry"), uplink: UPLINK });
+  const npm = await run("npm", ["--version"], { cwd: tmp, env: cleanEnv(), timeoutMs: 30_000 });
+  console.log(`release proof: Node ${process.version}, npm ${npm.stdout.trim()}, registry ${registry.url}`);
+  release = await releaseToRegistry({
+    source: WORKSPACE,
+    dir: tmp,
+    registry,
+    tag: "proof",
+    log: (line) => console.log(`release proof: ${line}`),
+  });
+}, 240_000);
+
+afterAll(async () => {
+  killRunning();
+  await registry?.close();
+  if (tmp) await rm(tmp, { recursive: true, force: true, maxRetries: 3 });
+  const lines = report.map(({ name, size, duKb, installMs, packages }) =>
+    [
+      `  ${name.padEnd(34)} ${(size.bytes / 1e6).toFixed(2).padStart(7)} MB`,
+      `du ${duKb === undefined ? "n/a" : `${(duKb / 1024).toFixed(1)} MiB`}`.padEnd(13),
+      `${String(size.files).padStart(6)} files`,
+      `npm install ${(installMs / 1000).toFixed(1)} s`,
+      `${packages.length} packages: ${packages.join(", ")}`,
+    ].join("  "),
+  );
+  console.log(
+    [
+      "release proof: installed size of node_modules per case (sum of file sizes; du -sk)",
+      ...lines,
+      `release proof: total ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    ].join("\n"),
+  );
+}, 60_000);
+
+/** The published version of one of our packages. */
+function versionOf(name: string): string {
+  const found = release?.packages.find((p) => p.name === `${SCOPE}/${name}`);
+  if (!found) throw new Error(`${SCOPE}/${name} was not published (publishable: ${packageNames()})`);
+  return found.version;
+}
+const packageNames = () => release?.packages.map((p) => p.name).join(", ") ?? "none";
+
+/** A fresh project in the temporary folder with `specs` installed by plain npm; its size is reported. */
+async function consumer(name: string, specs: string[], fixtures: string[] = []): Promise<Consumer> {
+  if (!registry || !release) throw new Error("the release step failed; see above");
+  const dir = join(tmp, "consumers", name.replace(/\W+/g, "-"));
+  const project = await createConsumer({
+    dir,
+    npmrc: join(tmp, "npmrc"),
+    registryUrl: registry.url,
+    install: specs,
+  });
+  for (const file of fixtures) await copyFile(join(FIXTURES, file), join(dir, file));
+  // Disk usage as `du` counts it (whole blocks), where `du` exists; the sum of file sizes everywhere.
+  const du = await run("du", ["-sk", "node_modules"], { cwd: dir, env: cleanEnv(), timeoutMs: 30_000 }).then(
+    ({ stdout }) => Number.parseInt(stdout, 10),
+    () => undefined,
+  );
+  report.push({
+    name,
+    size: await installedSize(dir),
+    ...(du === undefined || Number.isNaN(du) ? {} : { duKb: du }),
+    installMs: project.installMs,
+    packages: await installedPackages(dir),
+  });
+  return project;
+}
+
+describe("published packages", () => {
+  test("every public package was published with a snapshot version", () => {
+    expect(release?.packages.map((p) => p.name)).toEqual([
+      `${SCOPE}/client`,
+      `${SCOPE}/client-effect`,
+      `${SCOPE}/core`,
+      `${SCOPE}/emulator`,
+    ]);
+  });
+
+  test("manifests are installable by plain npm and tarballs ship only dist, README, LICENSE, CHANGELOG", async () => {
+    const problems: string[] = [];
+    for (const { name, version } of release?.packages ?? []) {
+      const response = await fetch(new URL(name.replace("/", "%2f"), registry?.url), {
+        signal: AbortSignal.timeout(10_000),
+      });
+      const packument = (await response.json()) as {
+        versions: Record<string, Record<string, unknown> & { dist: { tarball: string } }>;
+      };
+      const manifest = packument.versions[version];
+      if (!manifest) {
+        problems.push(`${name}@${version}: not in the registry`);
+        continue;
+      }
+      // Any dependency field (dev ones included): npm cannot read these protocols anywhere.
+      for (const field of ["dependencies", "peerDependencies", "optionalDependencies", "devDependencies"]) {
+        for (const [dep, range] of Object.entries((manifest[field] ?? {}) as Record<string, string>)) {
+          if (/^(workspace|catalog):/.test(range)) problems.push(`${name}: ${field}.${dep} is ${range}`);
+        }
+      }
+      const tgz = await fetch(manifest.dist.tarball, { signal: AbortSignal.timeout(10_000) });
+      const files = tarballFiles(new Uint8Array(await tgz.arrayBuffer()));
+      for (const file of files) {
+        const allowed = ["package.json", "README.md", "LICENSE", "CHANGELOG.md"].includes(file);
+        if (!allowed && !(file.startsWith("dist/") && !file.endsWith(".tsbuildinfo"))) {
+          problems.push(`${name}: ships ${file}`);
+        }
+      }
+      for (const required of ["README.md", "LICENSE", "CHANGELOG.md", "dist/index.js", "dist/index.d.ts"]) {
+        if (!files.includes(required)) problems.push(`${name}: does not ship ${required}`);
+      }
+      const bins = Object.values((manifest.bin ?? {}) as Record<string, string>);
+      for (const bin of bins) {
+        if (!files.includes(bin.replace(/^\.\//, ""))) problems.push(`${name}: bin ${bin} is not shipped`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});
+
+describe("each package installs alone", () => {
+  test("1. @square-customers/client alone: core and ky, no effect; creates and lists customers", async () => {
+    const project = await consumer("client", [`${SCOPE}/client@${versionOf("client")}`], ["client.mjs"]);
+    const installed = await installedPackages(project.dir);
+    expect(installed).toEqual([`${SCOPE}/client`, `${SCOPE}/core`, "ky"]);
+
+    const emulator = await startEmulator({ port: 0, host: "127.0.0.1" });
+    try {
+      const { stdout } = await run(process.execPath, ["client.mjs"], {
+        cwd: project.dir,
+        env: cleanEnv({ SQUARE_ENVIRONMENT: emulator.url }),
+        timeoutMs: 30_000,
+      });
+      const result = JSON.parse(stdout) as { created: string[] };
+      expect(result.created).toHaveLength(3);
+    } finally {
+      await emulator.close();
+    }
+  }, 150_000);
+
+  test("2. @square-customers/client-effect + effect: no ky; an Effect program creates and lists customers", async () => {
+    const project = await consumer(
+      "client-effect + effect",
+      [`${SCOPE}/client-effect@${versionOf("client-effect")}`, "effect@^4.1.0"],
+      ["effect.mjs"],
+    );
+    const installed = await installedPackages(project.dir);
+    expect(installed).toContain(`${SCOPE}/client-effect`);
+    expect(installed).toContain(`${SCOPE}/core`);
+    expect(installed).toContain("effect");
+    expect(installed).not.toContain("ky");
+    expect(installed).not.toContain(`${SCOPE}/client`);
+
+    const emulator = await startEmulator({ port: 0, host: "127.0.0.1" });
+    try {
+      const { stdout } = await run(process.execPath, ["effect.mjs"], {
+        cwd: project.dir,
+        env: cleanEnv({ SQUARE_ENVIRONMENT: emulator.url }),
+        timeoutMs: 30_000,
+      });
+      const result = JSON.parse(stdout) as { created: string[] };
+      expect(result.created).toHaveLength(3);
+    } finally {
+      await emulator.close();
+    }
+  }, 150_000);
+
+  test("3. @square-customers/emulator alone: its bin starts and answers", async () => {
+    const project = await consumer("emulator", [`${SCOPE}/emulator@${versionOf("emulator")}`]);
+    const installed = await installedPackages(project.dir);
+    expect(installed).toContain(`${SCOPE}/emulator`);
+    expect(installed).toContain(`${SCOPE}/core`);
+    for (const absent of ["ky", "effect", `${SCOPE}/client`, `${SCOPE}/client-effect`]) {
+      expect(installed).not.toContain(absent);
+    }
+
+    const bin = join(project.dir, "node_modules", ".bin", "square-customers-emulator");
+    // Not detached: one process (the bin is a node script), and Ctrl-C reaches it with the test run.
+    const child = spawn(bin, ["--port", "0", "--host", "127.0.0.1"], {
+      cwd: project.dir,
+      env: cleanEnv(),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    try {
+      const url = await listeningUrl(child, 20_000);
+      const response = await fetch(`${url}/v2/customers`, {
+        headers: { authorization: "Bearer release-proof-emulator" },
+        signal: AbortSignal.timeout(10_000),
+      });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toBeTypeOf("object");
+    } finally {
+      await stop(child);
+    }
+  }, 150_000);
+
+  test("4. a strict TypeScript consumer type-checks (moduleResolution bundler and nodenext)", async () => {
+    const project = await consumer(
+      "TypeScript consumer (all packages)",
+      [
+        `${SCOPE}/client@${versionOf("client")}`,
+        `${SCOPE}/client-effect@${versionOf("client-effect")}`,
+        `${SCOPE}/core@${versionOf("core")}`,
+        `${SCOPE}/emulator@${versionOf("emulator")}`,
+        "effect@^4.1.0",
+        "@types/node@^24",
+      ],
+      ["consumer.ts", "tsconfig.bundler.json", "tsconfig.nodenext.json"],
+    );
+    // The workspace's TypeScript (7, native), not one from the registry.
+    const tsc = fileURLToPath(import.meta.resolve("typescript/package.json")).replace(
+      /package\.json$/,
+      "bin/tsc",
+    );
+    const failures: string[] = [];
+    for (const config of ["tsconfig.bundler.json", "tsconfig.nodenext.json"]) {
+      await run(process.execPath, [tsc, "-p", config], {
+        cwd: project.dir,
+        env: cleanEnv(),
+        timeoutMs: 60_000,
+      }).catch((error: Error) => failures.push(`${config}: ${error.message}`));
+    }
+    expect(failures).toEqual([]);
+  }, 150_000);
+});
+
+/** Resolves with the URL from the bin's `listening on http://…` line. */
+function listeningUrl(child: ChildProcess, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = "";
+    const timer = setTimeout(
+      () => reject(new Error(`no "listening on" line in ${timeoutMs} ms:\n${output}`)),
+      timeoutMs,
+    );
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString("utf8");
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1].replace(/\/$/, ""));
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the emulator bin exited with ${code}:\n${output}`));
+    });
+    child.once("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+}
+
+/** Ends the bin and waits for it, so the temporary folder can be removed. */
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+  await exited;
+  clearTimeout(timer);
+}
