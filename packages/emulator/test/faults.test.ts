@@ -1,5 +1,5 @@
-import { type FaultRule, parseFaults, startEmulator } from "@square-customers/emulator";
 import { describe, expect, it } from "vitest";
+import { type FaultRule, parseFaults, startEmulator } from "../src/index.js";
 import { client, createCustomer, emulator, errorOf } from "./helpers.js";
 
 const json = { "content-type": "application/json", authorization: "Bearer faults" };

@@ -2,9 +2,10 @@
 // response goes through the spec validator (@square-customers/spec-check), so each test file doubles as
 // a contract test: any response that breaks spec/ fails the test that received it, naming the
 // operation and JSON path.
-import { type Emulator, type EmulatorOptions, startEmulator } from "@square-customers/emulator";
+
 import { createSpecValidator } from "@square-customers/spec-check";
 import { afterAll } from "vitest";
+import { type Emulator, type EmulatorOptions, startEmulator } from "../src/index.js";
 
 const validator = createSpecValidator();
 const running: Emulator[] = [];

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startEmulator } from "@square-customers/emulator";
 import { afterAll, describe, expect, it } from "vitest";
+import { startEmulator } from "../src/index.js";
 import { client, createCustomer } from "./helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "square-emulator-"));

@@ -1,6 +1,6 @@
 import { connect } from "node:net";
-import type { Emulator } from "@square-customers/emulator";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { Emulator } from "../src/index.js";
 import { type Api, client, createCustomer, emulator, errorOf } from "./helpers.js";
 
 let e: Emulator;
