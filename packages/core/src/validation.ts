@@ -354,6 +354,43 @@ const timeRange: Rule = (value, field, issues) => {
   }
 };
 
+/** Square's search takes at most this many segment ids across `all`, `any` and `none`. */
+export const MAX_SEGMENT_IDS_IN_FILTER = 3;
+
+const segmentIdCount: Rule = (value, field, issues) => {
+  const segments = value.segment_ids as { all?: unknown; any?: unknown; none?: unknown } | null | undefined;
+  if (!segments || typeof segments !== "object") return;
+  const count = [segments.all, segments.any, segments.none].reduce<number>(
+    (sum, ids) => sum + (Array.isArray(ids) ? ids.length : 0),
+    0,
+  );
+  if (count > MAX_SEGMENT_IDS_IN_FILTER) {
+    issues.push({
+      field: join(field, "segment_ids"),
+      code: "BAD_REQUEST",
+      message: `a search filter may name at most ${MAX_SEGMENT_IDS_IN_FILTER} segment ids`,
+    });
+  }
+};
+
+/** A new definition needs its key and schema; one that sellers can see also needs a name and description. */
+const newDefinition: Rule = (value, field, issues) => {
+  const definition = value.custom_attribute_definition as Record<string, unknown> | undefined;
+  if (!definition || typeof definition !== "object") return;
+  const at = join(field, "custom_attribute_definition");
+  const visible = definition.visibility != null && definition.visibility !== "VISIBILITY_HIDDEN";
+  for (const key of ["key", "schema", ...(visible ? ["name", "description"] : [])]) {
+    if (definition[key] == null || definition[key] === "") {
+      const why = key === "name" || key === "description" ? " for a definition that is not hidden" : "";
+      issues.push({
+        field: join(at, key),
+        code: "MISSING_REQUIRED_PARAMETER",
+        message: `${join(at, key)} is required${why}`,
+      });
+    }
+  }
+};
+
 function both(first: Rule, second: Rule): Rule {
   return (value, field, issues) => {
     first(value, field, issues);
@@ -367,6 +404,8 @@ const schemaRules: Record<string, Rule> = {
   UpdateCustomerRequest: contactFormats,
   BulkUpdateCustomerData: contactFormats,
   CustomerTextFilter: exactOrFuzzy,
+  CustomerFilter: segmentIdCount,
+  CreateCustomerCustomAttributeDefinitionRequest: newDefinition,
   TimeRange: timeRange,
 };
 

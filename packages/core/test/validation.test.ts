@@ -199,6 +199,37 @@ describe("validateRequest", () => {
     ]);
   });
 
+  it("caps segment ids in a search filter at 3", () => {
+    const three = { segment_ids: { all: ["s1"], any: ["s2"], none: ["s3"] } };
+    expect(validateRequest("searchCustomers", [], { query: { filter: three } })).toEqual([]);
+    const four = { segment_ids: { any: ["s1", "s2", "s3", "s4"] } };
+    expect(codes(validateRequest("searchCustomers", [], { query: { filter: four } }))).toEqual([
+      { field: "query.filter.segment_ids", code: "BAD_REQUEST" },
+    ]);
+  });
+
+  it("needs key and schema for a new definition, and a name and description unless it is hidden", () => {
+    const schema = {
+      $ref: "https://developer-production-s.squarecdn.com/schemas/v1/common.json#squareup.common.String",
+    };
+    const create = (definition: object) =>
+      codes(
+        validateRequest("createCustomerCustomAttributeDefinition", [], {
+          custom_attribute_definition: definition,
+        }),
+      );
+    expect(create({ key: "favorite", schema })).toEqual([]);
+    expect(create({ schema })).toEqual([
+      { field: "custom_attribute_definition.key", code: "MISSING_REQUIRED_PARAMETER" },
+    ]);
+    expect(create({ key: "favorite" })).toEqual([
+      { field: "custom_attribute_definition.schema", code: "MISSING_REQUIRED_PARAMETER" },
+    ]);
+    expect(create({ key: "favorite", schema, visibility: "VISIBILITY_READ_ONLY", name: "Favorite" })).toEqual(
+      [{ field: "custom_attribute_definition.description", code: "MISSING_REQUIRED_PARAMETER" }],
+    );
+  });
+
   it("checks time ranges and caps custom attribute filters at 10", () => {
     expect(
       codes(

@@ -9,7 +9,6 @@ import { fuzzyTokens, phoneTokens } from "./matching.js";
 import {
   COUNT_ON_EMPTY_RESULT,
   EMPTY_RESULT_ON_UNKNOWN_GROUP,
-  MAX_SEGMENT_IDS_IN_FILTER,
   TIME_RANGE_INCLUSIVE,
   toE164,
   UNKNOWN_ATTRIBUTE_KEY_IN_FILTER_IS_ERROR,
@@ -155,13 +154,7 @@ function buildWhere(store: Store, merchant: string, filter: CustomerFilter | nul
   if (filter.segment_ids != null) {
     const s = filter.segment_ids;
     const ids = [...(s.all ?? []), ...(s.any ?? []), ...(s.none ?? [])];
-    if (ids.length > MAX_SEGMENT_IDS_IN_FILTER) {
-      throw badRequest(
-        "BAD_REQUEST",
-        `A segment filter may name at most ${MAX_SEGMENT_IDS_IN_FILTER} segments.`,
-        `${base}.segment_ids`,
-      );
-    }
+    // Core's validation has already capped how many segment ids a filter names.
     for (const id of ids) {
       if (store.getObject(merchant, "segment", "", id) === undefined) {
         throw badRequest("BAD_REQUEST", `Segment with ID \`${id}\` not found.`, `${base}.segment_ids`);

@@ -73,10 +73,9 @@ export const TIME_RANGE_INCLUSIVE = true;
 
 /**
  * Group filter with an id that names no group: Square's docs say the result is `{}`. A segment filter
- * naming an unknown segment is a 400 BAD_REQUEST (documented), as is more than this many segment ids.
+ * naming an unknown segment is a 400 BAD_REQUEST (documented).
  */
 export const EMPTY_RESULT_ON_UNKNOWN_GROUP = true;
-export const MAX_SEGMENT_IDS_IN_FILTER = 3;
 
 /** A custom-attribute search filter naming a key with no definition is a 400 rather than no match. */
 export const UNKNOWN_ATTRIBUTE_KEY_IN_FILTER_IS_ERROR = true;

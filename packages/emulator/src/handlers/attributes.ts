@@ -136,10 +136,8 @@ export const createCustomerCustomAttributeDefinition: Handler<"createCustomerCus
   return idempotent(ctx, "createCustomerCustomAttributeDefinition", input.idempotency_key, input, () => {
     const body = input.custom_attribute_definition;
     const field = "custom_attribute_definition";
-    if (body.key == null) throw badRequest("MISSING_REQUIRED_PARAMETER", "key is required.", `${field}.key`);
-    if (body.schema == null)
-      throw badRequest("MISSING_REQUIRED_PARAMETER", "schema is required.", `${field}.schema`);
-    if (loadDefinition(store, merchant, body.key) !== undefined) {
+    // Core's validation has already required key and schema.
+    if (loadDefinition(store, merchant, body.key!) !== undefined) {
       throw new ApiError(DUPLICATE_DEFINITION.status, [
         errorDetail(
           "INVALID_REQUEST_ERROR",
@@ -151,7 +149,7 @@ export const createCustomerCustomAttributeDefinition: Handler<"createCustomerCus
     }
     const at = now(store);
     const definition = shapeDefinition({
-      key: body.key,
+      key: body.key!,
       name: body.name ?? null,
       description: body.description ?? null,
       schema: readSchema(body.schema, `${field}.schema`).schema,
