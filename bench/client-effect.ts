@@ -117,6 +117,7 @@ for (const w of workloads) {
     `    Effect client            ${fmt(effect)}   ${ratio(effect, raw)} raw fetch, ${ratio(effect, promise)} promise client`,
   );
 }
+await runtime.dispose();
 await emulator.close();
 
 // ── bundle size ────────────────────────────────────────────────────────────────────────────────────

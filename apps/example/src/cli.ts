@@ -12,6 +12,18 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
+// The embedded emulator needs node:sqlite and the Effect client Node 22.19; on an older Node they fail
+// with a cryptic "No such built-in module", so say what to do instead. The repository's toolchain script
+// brings a suitable Node.
+const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
+if (major < 22 || (major === 22 && minor < 19)) {
+  process.stderr.write(
+    `customers: needs Node 22.19 or newer (this is ${process.version}).\n` +
+      "  From the repository root, `npm run --silent customers -- <command>` runs it with a suitable Node.\n",
+  );
+  process.exit(EXIT_USAGE);
+}
+
 try {
   await buildProgram().parseAsync(process.argv);
 } catch (error) {

@@ -3,7 +3,8 @@
 // Streamed (csv-parse), so a file of any size is read in constant memory, apart from one key per row
 // for spotting the same customer twice.
 import { createReadStream } from "node:fs";
-import { access, constants } from "node:fs/promises";
+import { access, constants, stat } from "node:fs/promises";
+import { extname } from "node:path";
 import {
   type BulkCreateCustomerData,
   contentIdempotencyKey,
@@ -24,13 +25,20 @@ export interface ImportRow {
   readonly problems: readonly string[];
 }
 
-/** Fails with a usage error (exit 2) unless `file` is a readable file. */
+/** Fails with a usage error (exit 2) unless `file` is a readable CSV file. */
 export async function assertReadable(file: string): Promise<void> {
+  if (extname(file).toLowerCase() === ".json") {
+    throw new CliError(
+      `${file}: import reads CSV files (\`customers export file.csv\` writes one)`,
+      EXIT_USAGE,
+    );
+  }
   try {
     await access(file, constants.R_OK);
   } catch {
     throw new CliError(`cannot read ${file}: no such file, or not readable`, EXIT_USAGE);
   }
+  if (!(await stat(file)).isFile()) throw new CliError(`cannot read ${file}: not a file`, EXIT_USAGE);
 }
 
 /**
@@ -38,9 +46,13 @@ export async function assertReadable(file: string): Promise<void> {
  * an import can use) or a file that is not valid CSV fails with a usage error naming the line.
  */
 export async function* readImportRows(file: string): AsyncGenerator<ImportRow> {
-  const parser = createReadStream(file).pipe(
+  const source = createReadStream(file);
+  const parser = source.pipe(
     parse({ bom: true, info: true, raw: true, skip_empty_lines: true, relax_column_count: true }),
   );
+  // `pipe` does not pass on a read error (say, the file vanished): hand it to the loop below, which
+  // would otherwise never hear of it while the error crashes the process.
+  source.on("error", (error) => parser.destroy(error));
   let header: string[] | undefined;
   /** key → first line that had it, to report the same customer listed twice. */
   const seen = new Map<string, number>();

@@ -9,6 +9,7 @@ import {
   type CreateManyResult,
   defaultRetrySchedule,
   SquareClient,
+  type SquareClientError,
   type SquareClientShape,
 } from "@square-customers/client-effect";
 import { Effect, Layer, Stream } from "effect";
@@ -113,11 +114,8 @@ export async function importFile(target: Target, settings: ImportSettings): Prom
   }).pipe(Layer.provide(countingHttp));
 
   const tally = { imported: 0, rejected: 0, rejectedRows: [] as RowProblem[] };
-  const progress = createProgress(settings.label ?? "import", validation.valid, {
-    quiet: settings.quiet ?? false,
-  });
   const retriedText = () => {
-    const retried = Object.entries(http.statuses).filter(([status]) => Number(status) >= 300);
+    const retried = failedStatuses(http);
     return retried.length === 0
       ? ""
       : `(retried after ${retried.map(([s, count]) => `${count}× ${s}`).join(", ")})`;
@@ -125,7 +123,12 @@ export async function importFile(target: Target, settings: ImportSettings): Prom
 
   const program = Effect.gen(function* () {
     const square = yield* SquareClient;
+    // Also the check that the server answers and takes the token: if it does not, stop before sending
+    // anything rather than retrying every chunk against it.
     const customersBefore = yield* countCustomers(square);
+    const progress = createProgress(settings.label ?? "import", validation.valid, {
+      quiet: settings.quiet ?? false,
+    });
     // Lines of rows sent but not yet answered: results carry the key, the report wants the line.
     const lineOf = new Map<string, number>();
     const rows = Stream.fromAsyncIterable(readImportRows(settings.file), (error) => error).pipe(
@@ -157,7 +160,9 @@ export async function importFile(target: Target, settings: ImportSettings): Prom
       .pipe(Stream.runForEach(record), Effect.result);
     progress.stop();
     const aborted = outcome._tag === "Failure" ? describeError(outcome.failure) : undefined;
-    const customersAfter = aborted ? undefined : yield* countCustomers(square);
+    const customersAfter = aborted
+      ? undefined
+      : yield* countCustomers(square).pipe(Effect.orElseSucceed(() => undefined));
     return { customersBefore, customersAfter, aborted };
   });
 
@@ -178,10 +183,23 @@ export async function importFile(target: Target, settings: ImportSettings): Prom
   };
 }
 
-/** The account's customer count (one list call with `count`), or undefined when it cannot be read. */
-function countCustomers(square: SquareClientShape): Effect.Effect<number | undefined> {
+/**
+ * The account's customer count (one list call with `count`), or undefined for a token that may create
+ * customers but not read them.
+ */
+function countCustomers(square: SquareClientShape): Effect.Effect<number | undefined, SquareClientError> {
   return square.customers.list({ limit: 1, count: true }).pipe(
     Effect.map((page) => page.count),
-    Effect.orElseSucceed(() => undefined),
+    Effect.catchTag("SquareForbidden", () => Effect.succeed(undefined)),
   );
+}
+
+/** Answers other than 2xx (each one retried, unless the import stopped), as `[status, count]`. */
+export function failedStatuses(http: ImportReport["http"]): [string, number][] {
+  return Object.entries(http.statuses).filter(([status]) => !status.startsWith("2"));
+}
+
+/** Attempts that got no answer at all (a dropped connection, a timeout). */
+export function unanswered(http: ImportReport["http"]): number {
+  return http.attempts - Object.values(http.statuses).reduce((a, b) => a + b, 0);
 }

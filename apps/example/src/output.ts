@@ -80,20 +80,36 @@ export async function printCustomers(
     );
     pending = [];
   };
-  if (format === "json") await write(out, "[");
-  for await (const customer of customers) {
-    count++;
-    if (format === "json") await write(out, `${count > 1 ? "," : ""}\n  ${JSON.stringify(customer)}`);
-    else if (format === "plain")
+  async function* counted(): AsyncGenerator<Customer> {
+    for await (const customer of customers) {
+      count++;
+      yield customer;
+    }
+  }
+  if (format === "json") {
+    for await (const chunk of jsonArray(counted())) await write(out, chunk);
+  } else if (format === "plain") {
+    for await (const customer of counted())
       await write(out, `${LIST_COLUMNS.map(([, get]) => get(customer)).join("\t")}\n`);
-    else {
+  } else {
+    for await (const customer of counted()) {
       pending.push(customer);
       if (pending.length >= batch) await flushTable();
     }
+    await flushTable();
   }
-  if (format === "json") await write(out, count > 0 ? "\n]\n" : "]\n");
-  if (format === "table") await flushTable();
   return count;
+}
+
+/** A JSON array, one element per line, produced element by element (for stdout and export files). */
+export async function* jsonArray(items: AsyncIterable<unknown>): AsyncGenerator<string> {
+  let first = true;
+  yield "[";
+  for await (const item of items) {
+    yield `${first ? "" : ","}\n  ${JSON.stringify(item)}`;
+    first = false;
+  }
+  yield first ? "]\n" : "\n]\n";
 }
 
 /** One customer in full: JSON with --json, otherwise `field: value` lines. */

@@ -1,8 +1,9 @@
 // The command line, described with commander: commands, flags, help texts and value checks. Each
 // action loads its command module only when it runs (so `--help` and usage errors answer at once,
 // without loading both clients and Effect) and hands it plain, checked options.
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, Help, InvalidArgumentError, Option } from "commander";
 import { CliError, EXIT_USAGE } from "./errors.js";
+import { READ_ONLY_COLUMNS, WRITABLE_COLUMNS } from "./fields.js";
 import { parseUrl } from "./target.js";
 
 /** An integer flag within [min, max], rejected with a usage error otherwise. */
@@ -155,9 +156,12 @@ Without --url or --environment, commands run against an emulator started for tha
       .addHelpText(
         "after",
         `
+Columns (a header line names them; any subset, in any order):
+${new Help().boxWrap(WRITABLE_COLUMNS.join(", "), 98).replace(/^/gm, "  ")}
+
 Each row's idempotency key is derived from its content, so importing the same file again (say, after an
 interruption) creates no duplicates. A file written by \`customers export\` can be imported as is
-(id, created_at, updated_at, version and creation_source are ignored).`,
+(${READ_ONLY_COLUMNS.join(", ")} are ignored).`,
       ),
   ).action(async (file: string, options) =>
     (await import("./commands/import.js")).importCommand(file, options),

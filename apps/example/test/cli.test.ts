@@ -38,6 +38,13 @@ describe.concurrent("help", () => {
     },
   );
 
+  it("import --help lists every column an import reads", async () => {
+    const result = await run(["import", "--help"]);
+    for (const column of ["given_name", "address.postal_code", "address.country", "tax_ids.eu_vat"]) {
+      expect(result.stdout).toContain(column);
+    }
+  });
+
   it("no command prints the help on stderr and exits 2", async () => {
     const result = await run([]);
     expect(result.code).toBe(2);
@@ -58,6 +65,8 @@ describe.concurrent("usage errors exit 2 with a message", () => {
     [["get"], "missing required argument"],
     [["export", "customers.txt"], "name it *.csv or *.json"],
     [["import", "does-not-exist.csv"], "cannot read does-not-exist.csv"],
+    [["import", "."], "cannot read .: not a file"],
+    [["import", "customers.json"], "import reads CSV files"],
     [["import", "x.csv", "--chunk-size", "101"], "--chunk-size must be a whole number from 1 to 100"],
   ])("customers %j", async (args, message) => {
     const result = await run(args);

@@ -1,4 +1,5 @@
 // The tour, as `npm run demo` runs it: embedded emulator, 2,000 rows, injected failures.
+import { startEmulator } from "@square-customers/emulator";
 import { describe, expect, it } from "vitest";
 import { run } from "./support.js";
 
@@ -24,5 +25,20 @@ describe("customers demo", () => {
     expect(result.stdout).toContain("✓ none of them twice (0 duplicated)");
     expect(result.stdout).toMatch(/survived .*HTTP 429.*HTTP 503/);
     expect(result.stdout).toContain("customers in account: +0");
+  });
+
+  it("--url runs the tour on a running emulator that already has customers", {
+    timeout: 60_000,
+  }, async () => {
+    // The merchant's starting count comes from the server, not from what the embedded emulator is seeded with.
+    const emulator = await startEmulator({ port: 0, host: "127.0.0.1", seed: 7 });
+    try {
+      const result = await run(["demo", "--url", emulator.url, "--rows", "150"], { timeoutMs: 60_000 });
+      expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+      expect(result.stdout).not.toContain("✗");
+      expect(result.stdout).toContain("✓ customers in account: 8 + 150 = 158");
+    } finally {
+      await emulator.close();
+    }
   });
 });

@@ -95,6 +95,32 @@ describe("generate + import", () => {
   });
 });
 
+describe("generate --invalid", () => {
+  it("mixes in exactly that many rows that core's rules refuse", async () => {
+    const csv = file("with-invalid.csv");
+    expect((await run(["generate", csv, "--count", "50", "--invalid", "5"])).code).toBe(0);
+    const result = await run(["import", csv, "--dry-run", "--json"]);
+    expect(result.code).toBe(1);
+    const report = json<Report>(result);
+    expect(report).toMatchObject({ rows: 50, valid: 45, invalid: 5 });
+    expect(report.invalidRows.map((r) => r.line)).toEqual([11, 21, 31, 41, 51]);
+  });
+});
+
+describe("import against a server that is not there", () => {
+  it("stops at its first request with exit 1 and a hint, sending no row", async () => {
+    const csv = file("unreachable.csv");
+    await writeFile(csv, "given_name\nAda\n");
+    const closed = await startEmulator({ port: 0, host: "127.0.0.1" });
+    await closed.close();
+    const result = await run(["import", csv, "--url", closed.url, "--max-retries", "0", "--json"]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain("is the server running");
+    expect(result.stderr).not.toContain("bulkCreateCustomers");
+  });
+});
+
 describe("a file with bad rows", () => {
   const lines = [
     "given_name,family_name,email_address,phone_number,birthday,note,address.country",

@@ -2,10 +2,11 @@
 // whatever `HttpClient` the user provides. Retries, timeouts, tracing and decoding are Effect's; every
 // rule about Square (validation, idempotency, retry safety, error kinds, paging) is core's.
 import {
+  baseUrlFor,
   buildRequest,
-  canRetry,
   classifyError,
-  ENVIRONMENTS,
+  ENVIRONMENT_EXPECTED,
+  type EnvironmentName,
   hasIdempotencyKey,
   type ItemOf,
   type MethodTree,
@@ -16,8 +17,11 @@ import {
   operations,
   type PagedOperationName,
   pageItems,
+  REQUEST_ID_HEADER,
   type ResponseOf,
   SQUARE_VERSION,
+  shouldRetry,
+  splitMethodArgs,
   squareErrorsOf,
   validateRequest,
   withCursor,
@@ -34,7 +38,7 @@ import {
 import { type CreateMany, createMany } from "./create-many.js";
 import {
   apiError,
-  isTransient,
+  attemptFailure,
   optional,
   requestInvalid,
   type SquareClientError,
@@ -50,7 +54,7 @@ export interface SquareClientOptions {
   /** Square access token (any token, for the emulator). Kept `Redacted`; sent only as `Authorization`. */
   readonly accessToken: Redacted.Redacted<string> | string;
   /** `"production"` (default), `"sandbox"`, or a base URL such as the emulator's. */
-  readonly environment?: keyof typeof ENVIRONMENTS | URL | (string & {});
+  readonly environment?: EnvironmentName | URL | (string & {});
   /** `Square-Version` header; defaults to the version core was generated from. */
   readonly squareVersion?: string;
   /** How failures that may be retried are retried (default: `defaultRetrySchedule()`). */
@@ -85,263 +89,241 @@ export interface SquareClientShape {
 }
 
 const DEFAULT_TIMEOUT = Duration.seconds(30);
-/** Headers that may carry the server's request id (Square's own name is unconfirmed). */
-const REQUEST_ID_HEADERS = ["x-request-id", "square-request-id"] as const;
-
-/** `"production"`/`"sandbox"` → Square's base URL; anything else must be an absolute http(s) URL. */
-export function baseUrlOf(environment: SquareClientOptions["environment"]): string {
-  if (environment === undefined) return ENVIRONMENTS.production;
-  if (typeof environment === "string" && Object.hasOwn(ENVIRONMENTS, environment)) {
-    return ENVIRONMENTS[environment as keyof typeof ENVIRONMENTS];
-  }
-  const url = URL.parse(String(environment));
-  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
-    throw new TypeError(
-      `environment must be "production", "sandbox" or an http(s) URL, got ${String(environment)}`,
+const make = Effect.fnUntraced(function* (options: SquareClientOptions) {
+  const baseUrl = baseUrlFor(options.environment);
+  // A bad explicit option is a programming error (a defect); `layerConfig` reports bad settings as a
+  // ConfigError before getting here.
+  if (baseUrl === undefined) {
+    return yield* Effect.die(
+      new TypeError(`environment must be ${ENVIRONMENT_EXPECTED}, got ${String(options.environment)}`),
     );
   }
-  return url.href.replace(/\/+$/, "");
-}
+  const token =
+    typeof options.accessToken === "string" ? Redacted.make(options.accessToken) : options.accessToken;
+  const clientSchedule = options.retrySchedule ?? defaultRetrySchedule();
+  const clientTimeout = options.timeout ?? DEFAULT_TIMEOUT;
 
-/** Splits a method's arguments into path args, input and options, by the operation's row. */
-function splitArgs(name: OperationName, args: readonly unknown[]) {
-  const op: OperationDefinition = operations[name];
-  const n = op.pathParams.length;
-  const takesInput = op.body !== null || Object.keys(op.query).length > 0;
-  return {
-    pathArgs: args.slice(0, n) as string[],
-    input: (takesInput ? args[n] : undefined) as object | undefined,
-    options: args[takesInput ? n + 1 : n] as CallOptions | undefined,
-  };
-}
-
-const make = (options: SquareClientOptions) =>
-  Effect.gen(function* () {
-    const baseUrl = baseUrlOf(options.environment);
-    const token =
-      typeof options.accessToken === "string" ? Redacted.make(options.accessToken) : options.accessToken;
-    const clientSchedule = options.retrySchedule ?? defaultRetrySchedule();
-    const clientTimeout = options.timeout ?? DEFAULT_TIMEOUT;
-
-    // Base URL and the headers only the client may set, added when a request is sent. The token stays
-    // `Redacted` inside the request, whose headers print as redacted.
-    const http = (yield* HttpClient.HttpClient).pipe(
-      HttpClient.mapRequest((request) =>
-        request.pipe(
-          HttpClientRequest.prependUrl(baseUrl),
-          HttpClientRequest.bearerToken(token),
-          HttpClientRequest.setHeader("square-version", options.squareVersion ?? SQUARE_VERSION),
-          HttpClientRequest.acceptJson,
-        ),
+  // Base URL and the headers only the client may set, added when a request is sent. The token stays
+  // `Redacted` inside the request, whose headers print as redacted.
+  const http = (yield* HttpClient.HttpClient).pipe(
+    HttpClient.mapRequest((request) =>
+      request.pipe(
+        HttpClientRequest.prependUrl(baseUrl),
+        HttpClientRequest.bearerToken(token),
+        HttpClientRequest.setHeader("square-version", options.squareVersion ?? SQUARE_VERSION),
+        HttpClientRequest.acceptJson,
       ),
-    );
+    ),
+  );
 
-    /**
-     * Removes the token from text we keep (a proxy or server might echo it back). Real tokens are long;
-     * scrubbing a toy token of a few characters would only mangle messages.
-     */
-    const secret = Redacted.value(token);
-    const scrub = (text: string): string =>
-      secret.length >= 8 && text.includes(secret) ? text.replaceAll(secret, "<redacted>") : text;
+  /**
+   * Removes the token from text we keep (a proxy or server might echo it back). Real tokens are long;
+   * scrubbing a toy token of a few characters would only mangle messages.
+   */
+  const secret = Redacted.value(token);
+  const scrub = (text: string): string =>
+    secret.length >= 8 && text.includes(secret) ? text.replaceAll(secret, "<redacted>") : text;
 
-    const decoders = new Map<string, (u: unknown) => Effect.Effect<unknown, Schema.SchemaError>>();
-    const decoderOf = (model: string) => {
-      let decode = decoders.get(model);
-      if (!decode) {
-        const schema = responses[model as keyof typeof responses] as Schema.Decoder<unknown>;
-        decode = Schema.decodeUnknownEffect(schema);
-        decoders.set(model, decode);
-      }
-      return decode;
-    };
+  /** Turns one HTTP response into the decoded result or a typed error. */
+  const interpret = (
+    name: OperationName,
+    response: HttpClientResponse.HttpClientResponse,
+    text: string,
+  ): Effect.Effect<unknown, SquareClientError> => {
+    const op: OperationDefinition = operations[name];
+    const { status, headers } = response;
+    const requestId = headers[REQUEST_ID_HEADER];
+    const decodeError = (problem: string) =>
+      new SquareDecodeError({
+        operation: name,
+        message: scrub(`${name}: the HTTP ${status} response ${problem}`),
+        status,
+        errors: [],
+        ...optional("requestId", requestId),
+      });
 
-    /** Turns one HTTP response into the decoded result or a typed error. */
-    const interpret = (
-      name: OperationName,
-      response: HttpClientResponse.HttpClientResponse,
-      text: string,
-    ): Effect.Effect<unknown, SquareClientError> => {
-      const op: OperationDefinition = operations[name];
-      const { status, headers } = response;
-      const requestId = REQUEST_ID_HEADERS.map((h) => headers[h]).find((v) => v !== undefined);
-      const decodeError = (problem: string) =>
-        new SquareDecodeError({
-          operation: name,
-          message: scrub(`${name}: the HTTP ${status} response ${problem}`),
-          status,
-          errors: [],
-          ...optional("requestId", requestId),
-        });
-
-      if (status >= 200 && status < 300) {
-        let json: unknown;
-        try {
-          json = JSON.parse(text);
-        } catch (cause) {
-          return Effect.fail(decodeError(`is not JSON (${(cause as Error).message})`));
-        }
-        return decoderOf(op.response)(json).pipe(
-          Effect.mapError((error) => decodeError(`does not match ${op.response}: ${error.message}`)),
-        );
-      }
-      let body: unknown;
+    if (status >= 200 && status < 300) {
+      let json: unknown;
       try {
-        body = JSON.parse(scrub(text));
-      } catch {
-        body = undefined; // e.g. a proxy's HTML error page: the status alone classifies it
+        json = JSON.parse(text);
+      } catch (cause) {
+        return Effect.fail(decodeError(`is not JSON (${(cause as Error).message})`));
       }
-      const errors = squareErrorsOf(body) ?? [];
-      return Effect.fail(
-        apiError(classifyError(status, errors), {
-          operation: name,
-          status,
-          errors,
-          requestId,
-          retryAfter: headers["retry-after"],
+      // Schema compiles (and caches) a parser per schema, so decoding needs no cache of ours.
+      const schema: Schema.Decoder<unknown> = responses[op.response as keyof typeof responses];
+      return Schema.decodeUnknownEffect(schema)(json).pipe(
+        Effect.mapError((error) => decodeError(`does not match ${op.response}: ${error.message}`)),
+      );
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(scrub(text));
+    } catch {
+      body = undefined; // e.g. a proxy's HTML error page: the status alone classifies it
+    }
+    const errors = squareErrorsOf(body) ?? [];
+    return Effect.fail(
+      apiError(classifyError(status, errors), {
+        operation: name,
+        status,
+        errors,
+        requestId,
+        retryAfter: headers["retry-after"],
+      }),
+    );
+  };
+
+  const transportError = (name: OperationName, error: HttpClientError.HttpClientError) => {
+    const reason = error.reason;
+    const cause = reason.cause instanceof Error ? (reason.cause.cause ?? reason.cause) : reason.cause;
+    const detail =
+      reason.description ?? (cause instanceof Error ? cause.message : String(cause ?? reason._tag));
+    return new SquareTransportError({
+      operation: name,
+      message: scrub(
+        `${name}: ${reason._tag === "DecodeError" ? "reading the response failed" : "no response"}: ${detail}`,
+      ),
+      errors: [],
+    });
+  };
+
+  /** `timeoutOrElse` options failing with SquareTimeout. */
+  const timedOut = (name: OperationName, timeout: Duration.Input) => {
+    const duration = Duration.fromInputUnsafe(timeout);
+    return {
+      duration,
+      orElse: () =>
+        Effect.fail(
+          new SquareTimeout({
+            operation: name,
+            message: `${name}: no complete response within ${Duration.format(duration)}`,
+            errors: [],
+            timeoutMs: Duration.toMillis(duration),
+          }),
+        ),
+    };
+  };
+
+  /** One operation call: validate, then send with retries, all in the span `square.<name>`. */
+  const send = <N extends OperationName>(
+    name: N,
+    pathArgs: readonly string[],
+    input: object | undefined,
+    call: CallOptions | undefined,
+  ): Effect.Effect<ResponseOf<N>, SquareClientError> => {
+    const op: OperationDefinition = operations[name];
+    // The idempotency key is chosen when the method is called, not when the effect runs: our retries,
+    // and any re-run or retry of this effect by the caller, all carry the same key, so Square answers
+    // a repeat with the first result instead of creating again.
+    const payload = op.body === null ? input : withIdempotencyKey(name, input ?? {});
+    return Effect.suspend(() => {
+      const issues = validateRequest(name, pathArgs, payload);
+      if (issues.length > 0) return Effect.fail(requestInvalid(name, issues));
+      const parts = buildRequest(name, pathArgs, payload);
+      const request = HttpClientRequest.make(parts.method)(parts.path, {
+        urlParams: parts.query as Array<[string, string]>,
+        headers: { ...options.headers, ...call?.headers },
+        ...(parts.body === undefined ? {} : { body: HttpBody.jsonUnsafe(parts.body) }),
+      });
+      const hasKey = hasIdempotencyKey(name, payload);
+      const timeout = call?.timeout ?? clientTimeout;
+      const state = { attempts: 0, status: undefined as number | undefined };
+
+      const exchange = http.execute(request).pipe(
+        Effect.flatMap((response) => Effect.map(response.text, (text) => [response, text] as const)),
+        Effect.mapError((error) => transportError(name, error)),
+        Effect.flatMap(([response, text]) => {
+          state.status = response.status;
+          return interpret(name, response, text);
         }),
       );
-    };
-
-    const transportError = (name: OperationName, error: HttpClientError.HttpClientError) => {
-      const reason = error.reason;
-      const cause = reason.cause instanceof Error ? (reason.cause.cause ?? reason.cause) : reason.cause;
-      const detail =
-        reason.description ?? (cause instanceof Error ? cause.message : String(cause ?? reason._tag));
-      return new SquareTransportError({
-        operation: name,
-        message: scrub(
-          `${name}: ${reason._tag === "DecodeError" ? "reading the response failed" : "no response"}: ${detail}`,
-        ),
-        errors: [],
+      const attempt: Effect.Effect<unknown, SquareClientError> = Effect.suspend(() => {
+        state.attempts++;
+        state.status = undefined;
+        return timeout === false ? exchange : Effect.timeoutOrElse(exchange, timedOut(name, timeout));
       });
-    };
-
-    /** `timeoutOrElse` options failing with SquareTimeout. */
-    const timedOut = (name: OperationName, timeout: Duration.Input) => {
-      const duration = Duration.fromInputUnsafe(timeout);
-      return {
-        duration,
-        orElse: () =>
-          Effect.fail(
-            new SquareTimeout({
-              operation: name,
-              message: `${name}: no complete response within ${Duration.format(duration)}`,
-              errors: [],
-              timeoutMs: Duration.toMillis(duration),
+      // The schedule says how often and how long to wait; whether this failure may be retried at all
+      // is core's rule alone (hence no count limit here), so no schedule can make a create repeat.
+      const mayRetry = (error: SquareClientError) => {
+        const failure = attemptFailure(error);
+        return (
+          failure !== undefined &&
+          shouldRetry(name, {
+            failure,
+            retriesSoFar: state.attempts - 1,
+            maxRetries: Number.POSITIVE_INFINITY,
+            hasIdempotencyKey: hasKey,
+          })
+        );
+      };
+      return Effect.retry(attempt, {
+        schedule: call?.retrySchedule ?? clientSchedule,
+        while: mayRetry,
+      }).pipe(
+        Effect.ensuring(
+          Effect.suspend(() =>
+            Effect.annotateCurrentSpan({
+              "square.attempts": state.attempts,
+              ...(state.status === undefined ? {} : { "http.response.status_code": state.status }),
             }),
           ),
-      };
-    };
-
-    /** One operation call: validate, then send with retries, all in the span `square.<name>`. */
-    const send = <N extends OperationName>(
-      name: N,
-      pathArgs: readonly string[],
-      input: object | undefined,
-      call: CallOptions | undefined,
-    ): Effect.Effect<ResponseOf<N>, SquareClientError> => {
-      const op: OperationDefinition = operations[name];
-      // The idempotency key is chosen when the method is called, not when the effect runs: our retries,
-      // and any re-run or retry of this effect by the caller, all carry the same key, so Square answers
-      // a repeat with the first result instead of creating again.
-      const payload = op.body === null ? input : withIdempotencyKey(name, input ?? {});
-      return Effect.suspend(() => {
-        const issues = validateRequest(name, pathArgs, payload);
-        if (issues.length > 0) return Effect.fail(requestInvalid(name, issues));
-        const parts = buildRequest(name, pathArgs, payload);
-        const request = HttpClientRequest.make(parts.method)(parts.path, {
-          urlParams: parts.query as Array<[string, string]>,
-          headers: { ...options.headers, ...call?.headers },
-          ...(parts.body === undefined
-            ? {}
-            : { body: HttpBody.text(JSON.stringify(parts.body), "application/json") }),
-        });
-        const repeatable = canRetry(name, hasIdempotencyKey(name, payload));
-        const timeout = call?.timeout ?? clientTimeout;
-        const state = { attempts: 0, status: undefined as number | undefined };
-
-        const exchange = http.execute(request).pipe(
-          Effect.flatMap((response) => Effect.map(response.text, (text) => [response, text] as const)),
-          Effect.mapError((error) => transportError(name, error)),
-          Effect.flatMap(([response, text]) => {
-            state.status = response.status;
-            return interpret(name, response, text);
-          }),
-        );
-        const attempt: Effect.Effect<unknown, SquareClientError> = Effect.suspend(() => {
-          state.attempts++;
-          state.status = undefined;
-          return timeout === false ? exchange : Effect.timeoutOrElse(exchange, timedOut(name, timeout));
-        });
-        return Effect.retry(attempt, {
-          schedule: call?.retrySchedule ?? clientSchedule,
-          while: (error: SquareClientError) => repeatable && isTransient(error),
-        }).pipe(
-          Effect.ensuring(
-            Effect.suspend(() =>
-              Effect.annotateCurrentSpan({
-                "square.attempts": state.attempts,
-                ...(state.status === undefined ? {} : { "http.response.status_code": state.status }),
-              }),
-            ),
-          ),
-        );
-      }).pipe(
-        Effect.withSpan(`square.${name}`, {
-          kind: "client",
-          attributes: { "square.operation": name, "http.request.method": op.method, "url.template": op.path },
-        }),
-      ) as Effect.Effect<ResponseOf<N>, SquareClientError>;
-    };
-
-    const call = <N extends OperationName>(name: N, ...args: MethodArgs<N>) => {
-      const { pathArgs, input, options: callOptions } = splitArgs(name, args);
-      return send(name, pathArgs, input, callOptions);
-    };
-
-    const pages = <N extends PagedOperationName>(name: N, ...args: MethodArgs<N>) => {
-      const { pathArgs, input, options: callOptions } = splitArgs(name, args);
-      return Stream.paginate(input, (current: object | undefined) =>
-        Effect.map(send(name, pathArgs, current, callOptions), (response) => {
-          const cursor = nextCursor(response);
-          const next = cursor === undefined ? Option.none() : Option.some(withCursor(name, current, cursor));
-          return [[response], next] as const;
-        }),
+        ),
       );
-    };
+    }).pipe(
+      Effect.withSpan(`square.${name}`, {
+        kind: "client",
+        attributes: { "square.operation": name, "http.request.method": op.method, "url.template": op.path },
+      }),
+    ) as Effect.Effect<ResponseOf<N>, SquareClientError>;
+  };
 
-    const stream = <N extends PagedOperationName>(name: N, ...args: MethodArgs<N>) =>
-      pages(name, ...args).pipe(Stream.flatMap((page) => Stream.fromIterable(pageItems(name, page))));
+  const call = <N extends OperationName>(name: N, ...args: MethodArgs<N>) => {
+    const { pathArgs, input, options: callOptions } = splitMethodArgs<CallOptions>(name, args);
+    return send(name, pathArgs, input, callOptions);
+  };
 
-    const build = (tree: MethodTree): Record<string, unknown> => {
-      const methods: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(tree)) {
-        if (typeof value !== "string") {
-          methods[key] = build(value);
-          continue;
-        }
-        methods[key] = (...args: unknown[]) => call(value, ...(args as never));
-        if ((operations[value] as OperationDefinition).paging) {
-          methods[`${key}Stream`] = (...args: unknown[]) =>
-            stream(value as PagedOperationName, ...(args as never));
-        }
+  const pages = <N extends PagedOperationName>(name: N, ...args: MethodArgs<N>) => {
+    const { pathArgs, input, options: callOptions } = splitMethodArgs<CallOptions>(name, args);
+    return Stream.paginate(input, (current: object | undefined) =>
+      Effect.map(send(name, pathArgs, current, callOptions), (response) => {
+        const cursor = nextCursor(response);
+        const next = cursor === undefined ? Option.none() : Option.some(withCursor(name, current, cursor));
+        return [[response], next] as const;
+      }),
+    );
+  };
+
+  const stream = <N extends PagedOperationName>(name: N, ...args: MethodArgs<N>) =>
+    pages(name, ...args).pipe(Stream.flatMap((page) => Stream.fromIterable(pageItems(name, page))));
+
+  const build = (tree: MethodTree): Record<string, unknown> => {
+    const methods: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(tree)) {
+      if (typeof value !== "string") {
+        methods[key] = build(value);
+        continue;
       }
-      return methods;
-    };
+      methods[key] = (...args: unknown[]) => call(value, ...(args as never));
+      if ((operations[value] as OperationDefinition).paging) {
+        methods[`${key}Stream`] = (...args: unknown[]) =>
+          stream(value as PagedOperationName, ...(args as never));
+      }
+    }
+    return methods;
+  };
 
-    const customers = {
-      ...build(methodNames.customers),
-      createMany: createMany((body, callOptions) => call("bulkCreateCustomers", body, callOptions)),
-    } as unknown as SquareClientShape["customers"];
+  const customers = {
+    ...build(methodNames.customers),
+    createMany: createMany((body, callOptions) => call("bulkCreateCustomers", body, callOptions)),
+  } as unknown as SquareClientShape["customers"];
 
-    return SquareClient.of({ customers, call, stream, pages } as SquareClientShape);
-  });
+  return SquareClient.of({ customers, call, stream, pages } as SquareClientShape);
+});
 
 /** `SQUARE_ENVIRONMENT`: a named environment or a base URL. */
-const environmentSetting = Schema.Union([
-  Schema.Literals(["production", "sandbox"]),
-  Schema.String.check(Schema.isPattern(/^https?:\/\/\S+$/)),
-]);
+const environmentSetting = Schema.String.check(
+  Schema.makeFilter((value: string) => baseUrlFor(value) !== undefined || `expected ${ENVIRONMENT_EXPECTED}`),
+);
 
 /** What `layerConfig` reads; each failure is a `ConfigError` naming the variable. */
 const config = Config.all({

@@ -10,7 +10,7 @@ import {
   validateRequest,
 } from "@square-customers/core";
 import { Effect, Stream } from "effect";
-import { requestInvalid, type SquareClientError } from "./errors.js";
+import { issueDetail, requestInvalid, type SquareClientError } from "./errors.js";
 import type { CallOptions } from "./methods.js";
 
 export interface CreateManyOptions {
@@ -67,50 +67,43 @@ export const createMany =
     const keyOf = options.idempotencyKey ?? ((item: BulkCreateCustomerData) => contentIdempotencyKey(item));
     const source = Stream.isStream(items) ? items : Stream.fromIterable(items);
 
-    const createChunk = (chunk: ReadonlyArray<readonly [BulkCreateCustomerData, number]>) =>
-      Effect.gen(function* () {
-        const entries = chunk.map(([item, index]) => ({ item, index, idempotencyKey: keyOf(item, index) }));
-        const customers = Object.fromEntries(entries.map((e) => [e.idempotencyKey, e.item]));
+    const createChunk = Effect.fnUntraced(function* (
+      chunk: ReadonlyArray<readonly [BulkCreateCustomerData, number]>,
+    ) {
+      const entries = chunk.map(([item, index]) => ({ item, index, idempotencyKey: keyOf(item, index) }));
+      const customers = Object.fromEntries(entries.map((e) => [e.idempotencyKey, e.item]));
 
-        // Pre-flight per item: an item core rejects is reported as Failed and left out of the call.
-        const problems = new Map<string, SquareErrorDetail[]>();
-        // Longest key first: a caller's keys may themselves contain dots.
-        const keys = Object.keys(customers).sort((a, b) => b.length - a.length);
-        for (const issue of validateRequest("bulkCreateCustomers", [], { customers })) {
-          const key = keys.find(
-            (k) => issue.field === `customers.${k}` || issue.field.startsWith(`customers.${k}.`),
-          );
-          if (key === undefined) return yield* requestInvalid("bulkCreateCustomers", [issue]);
-          const detail = {
-            category: "INVALID_REQUEST_ERROR",
-            code: issue.code,
-            field: issue.field,
-            detail: issue.message,
-          };
-          problems.set(key, [...(problems.get(key) ?? []), detail as SquareErrorDetail]);
-        }
-        const toSend = Object.fromEntries(Object.entries(customers).filter(([key]) => !problems.has(key)));
-        const response: BulkCreateCustomersResponse =
-          Object.keys(toSend).length === 0
-            ? {}
-            : yield* bulkCreate({ customers: toSend }, options.callOptions);
+      // Pre-flight per item: an item core rejects is reported as Failed and left out of the call.
+      const problems = new Map<string, SquareErrorDetail[]>();
+      // Longest key first: a caller's keys may themselves contain dots.
+      const keys = Object.keys(customers).sort((a, b) => b.length - a.length);
+      for (const issue of validateRequest("bulkCreateCustomers", [], { customers })) {
+        const key = keys.find(
+          (k) => issue.field === `customers.${k}` || issue.field.startsWith(`customers.${k}.`),
+        );
+        if (key === undefined) return yield* requestInvalid("bulkCreateCustomers", [issue]);
+        problems.set(key, [...(problems.get(key) ?? []), issueDetail(issue)]);
+      }
+      const toSend = Object.fromEntries(Object.entries(customers).filter(([key]) => !problems.has(key)));
+      const response: BulkCreateCustomersResponse =
+        Object.keys(toSend).length === 0 ? {} : yield* bulkCreate({ customers: toSend }, options.callOptions);
 
-        return entries.map((entry): CreateManyResult => {
-          const local = problems.get(entry.idempotencyKey);
-          if (local) return { ...entry, _tag: "Failed", errors: local, sent: false };
-          const result = response.responses?.[entry.idempotencyKey];
-          if (result?.customer && !result.errors?.length)
-            return { ...entry, _tag: "Created", customer: result.customer };
-          const errors = result?.errors ?? [
-            {
-              category: "API_ERROR",
-              code: "INTERNAL_SERVER_ERROR",
-              detail: "no result for this item in the response",
-            },
-          ];
-          return { ...entry, _tag: "Failed", errors, sent: true };
-        });
+      return entries.map((entry): CreateManyResult => {
+        const local = problems.get(entry.idempotencyKey);
+        if (local) return { ...entry, _tag: "Failed", errors: local, sent: false };
+        const result = response.responses?.[entry.idempotencyKey];
+        if (result?.customer && !result.errors?.length)
+          return { ...entry, _tag: "Created", customer: result.customer };
+        const errors = result?.errors ?? [
+          {
+            category: "API_ERROR",
+            code: "INTERNAL_SERVER_ERROR",
+            detail: "no result for this item in the response",
+          },
+        ];
+        return { ...entry, _tag: "Failed", errors, sent: true };
       });
+    });
 
     return source.pipe(
       Stream.zipWithIndex,

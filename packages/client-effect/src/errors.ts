@@ -2,6 +2,7 @@
 // exactly the failures a caller cares about. Errors are built only from scrubbed values (never request
 // headers), so no field, message or printed form can hold the access token.
 import {
+  type AttemptFailure,
   type ErrorKind,
   isRetryableStatus,
   type SquareErrorDetail,
@@ -85,20 +86,6 @@ export class SquareRequestInvalid extends Schema.TaggedError<SquareRequestInvali
   issues: Issues,
 }) {}
 
-/** Every failure an operation can have. */
-export type SquareClientError =
-  | SquareBadRequest
-  | SquareUnauthorized
-  | SquareForbidden
-  | SquareNotFound
-  | SquareConflict
-  | SquareRateLimited
-  | SquareServerError
-  | SquareTransportError
-  | SquareTimeout
-  | SquareDecodeError
-  | SquareRequestInvalid;
-
 /** The kinds of error response (core's `classifyError`) and their classes. */
 export type SquareApiError =
   | SquareBadRequest
@@ -108,6 +95,14 @@ export type SquareApiError =
   | SquareConflict
   | SquareRateLimited
   | SquareServerError;
+
+/** Every failure an operation can have. */
+export type SquareClientError =
+  | SquareApiError
+  | SquareTransportError
+  | SquareTimeout
+  | SquareDecodeError
+  | SquareRequestInvalid;
 
 const apiErrorClasses = {
   bad_request: SquareBadRequest,
@@ -142,6 +137,11 @@ export function apiError(kind: ErrorKind, init: ApiErrorInit): SquareApiError {
   });
 }
 
+/** A pre-flight issue in Square's error shape, as the server would have reported it. */
+export function issueDetail(issue: ValidationIssue): SquareErrorDetail {
+  return { category: "INVALID_REQUEST_ERROR", code: issue.code, field: issue.field, detail: issue.message };
+}
+
 /** Pre-flight issues as an error (nothing was sent). */
 export function requestInvalid(
   operation: string,
@@ -151,14 +151,27 @@ export function requestInvalid(
   return new SquareRequestInvalid({
     operation,
     message: `${operation} request is invalid, nothing was sent: ${list}`,
-    errors: issues.map((i) => ({
-      category: "INVALID_REQUEST_ERROR",
-      code: i.code,
-      field: i.field,
-      detail: i.message,
-    })),
+    errors: issues.map(issueDetail),
     issues,
   });
+}
+
+/**
+ * The failure in the terms of core's retry rule (`shouldRetry`); undefined for failures another attempt
+ * cannot fix: a response body that is not what the API promises, or a request core rejected unsent.
+ */
+export function attemptFailure(error: SquareClientError): AttemptFailure | undefined {
+  switch (error._tag) {
+    case "SquareTransportError":
+      return { transport: "connection" };
+    case "SquareTimeout":
+      return { transport: "timeout" };
+    case "SquareDecodeError":
+    case "SquareRequestInvalid":
+      return undefined;
+    default:
+      return { status: error.status };
+  }
 }
 
 /**
@@ -166,16 +179,8 @@ export function requestInvalid(
  * retryable (408, 429, 5xx but 501). Whether the operation may be repeated is decided separately.
  */
 export function isTransient(error: SquareClientError): boolean {
-  switch (error._tag) {
-    case "SquareTransportError":
-    case "SquareTimeout":
-      return true;
-    case "SquareDecodeError":
-    case "SquareRequestInvalid":
-      return false;
-    default:
-      return isRetryableStatus(error.status);
-  }
+  const failure = attemptFailure(error);
+  return failure !== undefined && ("transport" in failure || isRetryableStatus(failure.status));
 }
 
 /** `{ key: value }` when value is defined, else `{}` (optional keys are exact: never `undefined`). */

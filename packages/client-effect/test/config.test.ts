@@ -47,6 +47,16 @@ describe("SquareClient.layerConfig", () => {
     }),
   );
 
+  it.effect("a URL that does not parse is a ConfigError naming SQUARE_ENVIRONMENT, not a defect", () =>
+    Effect.gen(function* () {
+      const error = yield* build({ SQUARE_ACCESS_TOKEN: "t", SQUARE_ENVIRONMENT: "http://[" }).pipe(
+        Effect.flip,
+      );
+      assert.strictEqual(error._tag, "ConfigError");
+      assert.include(String(error), "SQUARE_ENVIRONMENT");
+    }),
+  );
+
   it.effect("a malformed version names SQUARE_VERSION", () =>
     Effect.gen(function* () {
       assert.include(

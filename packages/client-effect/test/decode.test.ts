@@ -1,9 +1,28 @@
 // Responses that are not what the API promises become SquareDecodeError with a message that says what
 // went wrong; unknown fields from the server are kept.
 import { assert, layer } from "@effect/vitest";
-import { Effect } from "effect";
+import { Effect, Layer } from "effect";
+import { HttpClient, HttpClientResponse } from "effect/http";
 import { SquareClient } from "../src/index.js";
 import { clientLayer, Emulator, requestCount, withFaults } from "./support.js";
+
+/**
+ * A transport that answers every request with 200 and `body`. The emulator only ever sends well-typed
+ * JSON (or a cut-off body), so a well-formed body of the wrong shape has to come from a stand-in.
+ */
+const answering = (body: unknown) =>
+  Layer.succeed(HttpClient.HttpClient)(
+    HttpClient.make((request) =>
+      Effect.succeed(
+        HttpClientResponse.fromWeb(
+          request,
+          new Response(JSON.stringify(body), {
+            headers: { "content-type": "application/json", "x-request-id": "req-1" },
+          }),
+        ),
+      ),
+    ),
+  );
 
 layer(Emulator.layer(), { excludeTestServices: true })("decoding", (it) => {
   it.effect("a malformed body is a SquareDecodeError with a readable message, not retried", () =>
@@ -20,5 +39,25 @@ layer(Emulator.layer(), { excludeTestServices: true })("decoding", (it) => {
       assert.isString(error.requestId);
       assert.strictEqual((yield* requestCount("retrieveCustomer")) - before, 1);
     }).pipe(Effect.provide(clientLayer())),
+  );
+
+  it.effect("a JSON body of the wrong shape is a SquareDecodeError naming the model and the path", () =>
+    Effect.gen(function* () {
+      const { customers } = yield* SquareClient;
+      const error = yield* Effect.flip(customers.retrieve("C1"));
+      assert.strictEqual(error._tag, "SquareDecodeError");
+      assert.strictEqual(error.status, 200);
+      assert.strictEqual(error.requestId, "req-1");
+      assert.match(
+        error.message,
+        /^retrieveCustomer: the HTTP 200 response does not match RetrieveCustomerResponse: .+\n\s*at \["customer"\]\["version"\]/,
+      );
+    }).pipe(
+      Effect.provide(
+        SquareClient.layer({ accessToken: "t", environment: "http://127.0.0.1:9" }).pipe(
+          Layer.provide(answering({ customer: { id: "C1", version: "seven" } })),
+        ),
+      ),
+    ),
   );
 });

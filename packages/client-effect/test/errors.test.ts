@@ -3,7 +3,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { assert, layer } from "@effect/vitest";
-import { type OperationName, operations } from "@square-customers/core";
+import { DEFAULT_MAX_RETRIES, type OperationName, operations } from "@square-customers/core";
 import { Effect, Layer, Schedule } from "effect";
 import { FetchHttpClient } from "effect/http";
 import { SquareClient, type SquareClientError } from "../src/index.js";
@@ -119,9 +119,12 @@ layer(Emulator.layer(), { excludeTestServices: true })("typed errors", (it) => {
   it.effect("SquareRateLimited once retries are used up, with Retry-After", () =>
     Effect.gen(function* () {
       const { customers } = yield* SquareClient;
+      const before = yield* requestCount("listCustomers");
       const error = yield* Effect.flip(customers.list()).pipe(
         withFaults([{ kind: "rate_limit", retryAfterSeconds: 0 }]),
       );
+      // Bounded: the first attempt and DEFAULT_MAX_RETRIES retries, then the error.
+      assert.strictEqual((yield* requestCount("listCustomers")) - before, 1 + DEFAULT_MAX_RETRIES);
       assert.strictEqual(error._tag, "SquareRateLimited");
       assert.strictEqual(error.status, 429);
       assert.strictEqual(error._tag === "SquareRateLimited" && error.retryAfter, "0");

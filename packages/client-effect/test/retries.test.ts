@@ -2,7 +2,7 @@
 // with the same idempotency key (so a create never doubles), and interruption stops a call.
 import { assert, layer } from "@effect/vitest";
 import type { RequestLogEntry } from "@square-customers/emulator";
-import { Cause, Duration, Effect, Exit, Fiber, Schedule } from "effect";
+import { Cause, Duration, Effect, Exit, Fiber, Schedule, Stream } from "effect";
 import { defaultRetrySchedule, SquareClient } from "../src/index.js";
 import { clientLayer, Emulator, requestCount, withFaults } from "./support.js";
 
@@ -84,6 +84,44 @@ layer(Emulator.layer({ logger: (entry) => answered.push(entry) }), { excludeTest
       }).pipe(Effect.provide(clientLayer())),
     );
 
+    it.effect("createMany: a bulk call whose answer is lost is retried with the same keys", () =>
+      Effect.gen(function* () {
+        const { customers } = yield* SquareClient;
+        const before = yield* requestCount("bulkCreateCustomers");
+        // The emulator creates the first chunk's customers, then drops the connection.
+        const results = yield* Stream.runCollect(
+          customers.createMany([{ given_name: "Ada" }, { given_name: "Grace" }, { given_name: "Hedy" }], {
+            chunkSize: 2,
+          }),
+        ).pipe(withFaults([{ kind: "drop_connection", operations: ["bulkCreateCustomers"], nth: [1] }]));
+        assert.strictEqual((yield* requestCount("bulkCreateCustomers")) - before, 3);
+        assert.deepStrictEqual(
+          results.map((r) => (r._tag === "Created" ? r.customer.given_name : r._tag)),
+          ["Ada", "Grace", "Hedy"],
+        );
+        const all = (yield* customers.list()).customers ?? [];
+        assert.deepStrictEqual(
+          all.map((c) => c.id).sort(),
+          results.map((r) => (r._tag === "Created" ? r.customer.id : undefined)).sort(),
+        );
+      }).pipe(Effect.provide(clientLayer())),
+    );
+
+    it.effect("the timeout is per attempt: a slow first attempt times out, the retry succeeds", () =>
+      Effect.gen(function* () {
+        const { customers } = yield* SquareClient;
+        const before = yield* requestCount("listCustomers");
+        // The first attempt is held far longer than the timeout; the second is answered at once.
+        const page = yield* customers
+          .list(undefined, { timeout: "500 millis" })
+          .pipe(
+            withFaults([{ kind: "latency", operations: ["listCustomers"], nth: [1], latencyMs: 10_000 }]),
+          );
+        assert.isUndefined(page.customers);
+        assert.strictEqual((yield* requestCount("listCustomers")) - before, 2);
+      }).pipe(Effect.provide(clientLayer())),
+    );
+
     it.effect("a caller's own idempotency key is kept across attempts", () =>
       Effect.gen(function* () {
         const { customers } = yield* SquareClient;
@@ -123,7 +161,8 @@ layer(Emulator.layer({ logger: (entry) => answered.push(entry) }), { excludeTest
         const { customers } = yield* SquareClient;
         const before = yield* requestCount("listCustomers");
         const answeredBefore = answered.filter((e) => e.operation === "listCustomers").length;
-        yield* withFaults([{ kind: "latency", operations: ["listCustomers"], latencyMs: 600 }])(
+        // Held far longer than this test takes, so "not answered yet" below cannot depend on timing.
+        yield* withFaults([{ kind: "latency", operations: ["listCustomers"], latencyMs: 10_000 }])(
           Effect.gen(function* () {
             const fiber = yield* Effect.forkChild(customers.list());
             // Wait until the request has reached the emulator, then interrupt.

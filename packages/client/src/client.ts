@@ -5,6 +5,7 @@ import {
   operations,
   type PagedOperationName,
   pageItems,
+  splitMethodArgs,
   withCursor,
 } from "@square-customers/core";
 import { ApiCall } from "./call.js";
@@ -57,12 +58,8 @@ function buildTree(send: Send, names: object): object {
 /** One method, interpreted from its row: how many path args, whether an input object follows, paging. */
 function method(send: Send, name: OperationName) {
   const op = operations[name];
-  const pathCount = op.pathParams.length;
-  const takesInput = op.body !== null || Object.keys(op.query).length > 0;
   return (...args: unknown[]) => {
-    const pathArgs = args.slice(0, pathCount) as string[];
-    const input = takesInput ? (args[pathCount] as object | undefined) : undefined;
-    const callOptions = args[takesInput ? pathCount + 1 : pathCount] as CallOptions | undefined;
+    const { pathArgs, input, options: callOptions } = splitMethodArgs<CallOptions>(name, args);
     if (op.paging === null) return new ApiCall(send(name, pathArgs, input, callOptions));
     const paged = name as PagedOperationName;
     return new Paginated({

@@ -40,8 +40,9 @@ export interface CreateManyOptions extends CallOptions {
   /** Bulk-create calls in flight at once (default 1). */
   readonly concurrency?: number;
   /**
-   * The idempotency key for an item (≤ 45 characters, unique within the run). Default: a random UUID
-   * per item. Give keys derived from your data (a row id) to make re-running an import safe too.
+   * The idempotency key for an item (≤ 45 characters; a key repeated within the run fails the later
+   * item). Default: a random UUID per item. Give keys derived from your data (a row id, or core's
+   * `contentIdempotencyKey`) to make re-running an import safe too.
    */
   readonly idempotencyKey?: (item: CreateManyItem, index: number) => string;
   /** Called after every chunk. */
@@ -72,6 +73,8 @@ export async function createMany(
   const total = Array.isArray(items) ? items.length : undefined;
   const iterator = Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : items[Symbol.iterator]();
   const results: CreateManyResult[] = [];
+  /** Keys already given to an item of this run: a key names one customer, so a second use fails. */
+  const keys = new Set<string>();
   const counts = { done: 0, succeeded: 0, failed: 0 };
   let next = 0;
   let finished = false;
@@ -107,10 +110,10 @@ export async function createMany(
   const runChunk = async (chunk: Entry[]) => {
     // Check each item on its own first, so one bad row does not sink the other 99.
     const valid: Entry[] = [];
-    const keys = new Set<string>();
     for (const entry of chunk) {
       const issues = validateRequest("bulkCreateCustomers", [], { customers: { [entry.key]: entry.item } });
-      // Two items with one key cannot share a bulk call (the key is the map key); the later one fails.
+      // Two items with one key would be one customer (within a bulk call they would even collide as
+      // map keys), so the later one fails.
       if (keys.has(entry.key)) {
         issues.push({
           field: `customers.${entry.key}`,
@@ -150,20 +153,25 @@ export async function createMany(
   };
 
   const worker = async () => {
-    for (;;) {
-      const chunk = await pullChunk();
-      if (chunk.length === 0) return;
-      await runChunk(chunk);
-      onProgress?.({ ...counts, total });
+    try {
+      for (;;) {
+        const chunk = await pullChunk();
+        if (chunk.length === 0) return;
+        await runChunk(chunk);
+        onProgress?.({ ...counts, total });
+      }
+    } catch (error) {
+      finished = true; // the other workers finish their chunk in hand and pull no more
+      throw error;
     }
   };
 
-  try {
-    await Promise.all(Array.from({ length: concurrency }, worker));
-  } catch (error) {
-    finished = true; // stop the other workers from pulling more
+  // Settle every worker before rejecting, so that nothing of this run is still sending afterwards.
+  const settled = await Promise.allSettled(Array.from({ length: concurrency }, worker));
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (failed) {
     await iterator.return?.();
-    throw error;
+    throw failed.reason;
   }
   return results;
 }

@@ -15,9 +15,6 @@ export interface RequestSummary {
  * scrubbed of the access token, and `toJSON` lists plain fields only.
  */
 export class SquareError extends Error {
-  static {
-    SquareError.prototype.name = "SquareError";
-  }
   readonly operation: string;
   readonly method: string;
   readonly path: string;
@@ -42,9 +39,6 @@ export class SquareError extends Error {
 
 /** Square answered with a non-2xx status. One subclass per `ErrorKind` (core's classification). */
 export class SquareApiError extends SquareError {
-  static {
-    SquareApiError.prototype.name = "SquareApiError";
-  }
   readonly kind: ErrorKind;
   readonly status: number;
   /** Square's error envelope (`[]` when the body had none, e.g. a proxy's HTML error page). */
@@ -93,36 +87,13 @@ function apiErrorMessage(init: ApiErrorInit): string {
   return `${init.request.operation} failed with HTTP ${init.status} ${what}${more}`;
 }
 
-export class BadRequestError extends SquareApiError {
-  static {
-    BadRequestError.prototype.name = "BadRequestError";
-  }
-}
-export class UnauthorizedError extends SquareApiError {
-  static {
-    UnauthorizedError.prototype.name = "UnauthorizedError";
-  }
-}
-export class ForbiddenError extends SquareApiError {
-  static {
-    ForbiddenError.prototype.name = "ForbiddenError";
-  }
-}
-export class NotFoundError extends SquareApiError {
-  static {
-    NotFoundError.prototype.name = "NotFoundError";
-  }
-}
+export class BadRequestError extends SquareApiError {}
+export class UnauthorizedError extends SquareApiError {}
+export class ForbiddenError extends SquareApiError {}
+export class NotFoundError extends SquareApiError {}
 /** A 409, or Square's `CONFLICT` / `VERSION_MISMATCH` (stale `version`): re-read and try again. */
-export class ConflictError extends SquareApiError {
-  static {
-    ConflictError.prototype.name = "ConflictError";
-  }
-}
+export class ConflictError extends SquareApiError {}
 export class RateLimitError extends SquareApiError {
-  static {
-    RateLimitError.prototype.name = "RateLimitError";
-  }
   /** What `Retry-After` asked for, in milliseconds, when the server sent one. */
   readonly retryAfterMs: number | undefined;
   constructor(init: ApiErrorInit) {
@@ -133,11 +104,7 @@ export class RateLimitError extends SquareApiError {
     return { ...super.toJSON(), retryAfterMs: this.retryAfterMs };
   }
 }
-export class ServerError extends SquareApiError {
-  static {
-    ServerError.prototype.name = "ServerError";
-  }
-}
+export class ServerError extends SquareApiError {}
 
 const apiErrorClasses: Record<ErrorKind, new (init: ApiErrorInit) => SquareApiError> = {
   bad_request: BadRequestError,
@@ -155,17 +122,10 @@ export function apiError(init: ApiErrorInit): SquareApiError {
 }
 
 /** The request never got an HTTP response: refused, reset, DNS, TLS, dropped mid-flight. */
-export class ConnectionError extends SquareError {
-  static {
-    ConnectionError.prototype.name = "ConnectionError";
-  }
-}
+export class ConnectionError extends SquareError {}
 
 /** One attempt took longer than the `timeout` option. */
 export class TimeoutError extends SquareError {
-  static {
-    TimeoutError.prototype.name = "TimeoutError";
-  }
   readonly timeoutMs: number;
   constructor(request: RequestSummary, timeoutMs: number) {
     super(`${request.operation} timed out after ${timeoutMs} ms`, request);
@@ -178,9 +138,6 @@ export class TimeoutError extends SquareError {
 
 /** Pre-flight validation (core's `validateRequest`) failed; nothing was sent. */
 export class RequestValidationError extends SquareError {
-  static {
-    RequestValidationError.prototype.name = "RequestValidationError";
-  }
   readonly issues: readonly ValidationIssue[];
   constructor(request: RequestSummary, issues: readonly ValidationIssue[]) {
     const list = issues.map((i) => `${i.field}: ${i.message} (${i.code})`).join("; ");
@@ -194,9 +151,6 @@ export class RequestValidationError extends SquareError {
 
 /** The server's body is not what the API promises: not JSON, cut short, or the wrong shape. */
 export class ResponseFormatError extends SquareError {
-  static {
-    ResponseFormatError.prototype.name = "ResponseFormatError";
-  }
   readonly status: number;
   readonly requestId: string | undefined;
   /** The start of the raw body (at most 500 characters), for debugging. */
@@ -219,4 +173,24 @@ export class ResponseFormatError extends SquareError {
       bodySnippet: this.bodySnippet,
     };
   }
+}
+
+// Names are spelled out rather than read from `constructor.name`, which minifiers rename; they go on
+// the prototypes so that no instance carries an own `name` field.
+for (const [name, type] of Object.entries({
+  SquareError,
+  SquareApiError,
+  BadRequestError,
+  UnauthorizedError,
+  ForbiddenError,
+  NotFoundError,
+  ConflictError,
+  RateLimitError,
+  ServerError,
+  ConnectionError,
+  TimeoutError,
+  RequestValidationError,
+  ResponseFormatError,
+})) {
+  type.prototype.name = name;
 }

@@ -4,14 +4,18 @@
 // every failure must end up as one of our typed errors.
 import {
   type AttemptFailure,
+  baseUrlFor,
   buildRequest,
   classifyError,
   DEFAULT_MAX_RETRIES,
-  ENVIRONMENTS,
+  ENVIRONMENT_EXPECTED,
+  type EnvironmentName,
   hasIdempotencyKey,
   type OperationName,
   operations,
   parseRetryAfter,
+  pathWithQuery,
+  REQUEST_ID_HEADER,
   type ResponseOf,
   retryDelay,
   SQUARE_VERSION,
@@ -28,7 +32,7 @@ import {
   type RequestSummary,
   RequestValidationError,
   ResponseFormatError,
-  SquareApiError,
+  type SquareApiError,
   type SquareError,
   TimeoutError,
 } from "./errors.js";
@@ -43,7 +47,7 @@ export interface SquareClientOptions {
   /** Square access token (or any token, for the emulator). Sent only in the Authorization header. */
   readonly accessToken: string;
   /** `"production"` (default), `"sandbox"`, or a base URL such as the emulator's. */
-  readonly environment?: keyof typeof ENVIRONMENTS | URL | (string & {});
+  readonly environment?: EnvironmentName | URL | (string & {});
   /** `Square-Version` header; defaults to the version core was generated from. */
   readonly squareVersion?: string;
   /** Retries after the first attempt, for failures that may be retried (default 2). */
@@ -82,21 +86,13 @@ export type Send = <N extends OperationName>(
 const DEFAULT_TIMEOUT_MS = 30_000;
 const REDACTED = "[REDACTED]";
 const MIN_SCRUBBED_TOKEN = 8;
-/** Header carrying the server's request id (the emulator's choice; Square documents none). */
-const REQUEST_ID_HEADER = "x-request-id";
-
-export function baseUrlOf(environment: SquareClientOptions["environment"]): string {
-  if (environment === undefined) return ENVIRONMENTS.production;
-  if (typeof environment === "string" && Object.hasOwn(ENVIRONMENTS, environment)) {
-    return ENVIRONMENTS[environment as keyof typeof ENVIRONMENTS];
+/** The base URL for the client's `environment`; anything else is a programming error. */
+function baseUrl(environment: SquareClientOptions["environment"]): string {
+  const url = baseUrlFor(environment);
+  if (url === undefined) {
+    throw new TypeError(`environment must be ${ENVIRONMENT_EXPECTED}, got ${String(environment)}`);
   }
-  try {
-    return new URL(environment).href;
-  } catch {
-    throw new TypeError(
-      `environment must be "production", "sandbox" or an absolute URL, got ${String(environment)}`,
-    );
-  }
+  return url;
 }
 
 export function createSend(options: SquareClientOptions): Send {
@@ -104,7 +100,7 @@ export function createSend(options: SquareClientOptions): Send {
   if (typeof token !== "string" || token === "")
     throw new TypeError("accessToken must be a non-empty string");
   const logger = options.logger;
-  const clientMaxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
+  const clientMaxRetries = checkMaxRetries(options.maxRetries ?? DEFAULT_MAX_RETRIES);
   const clientTimeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
 
   /**
@@ -125,7 +121,7 @@ export function createSend(options: SquareClientOptions): Send {
   };
 
   const api = ky.create({
-    prefix: baseUrlOf(options.environment),
+    prefix: baseUrl(options.environment),
     headers: mergeHeaders(options.headers, {
       authorization: `Bearer ${token}`,
       "square-version": options.squareVersion ?? SQUARE_VERSION,
@@ -150,7 +146,7 @@ export function createSend(options: SquareClientOptions): Send {
     if (issues.length > 0) throw new RequestValidationError(summary, issues);
 
     const hasKey = hasIdempotencyKey(name, payload);
-    const maxRetries = call?.maxRetries ?? clientMaxRetries;
+    const maxRetries = checkMaxRetries(call?.maxRetries ?? clientMaxRetries);
     const timeout = call?.timeout ?? clientTimeout;
     const signal = call?.signal;
 
@@ -158,11 +154,11 @@ export function createSend(options: SquareClientOptions): Send {
       signal?.throwIfAborted();
       const started = performance.now();
       let failure: SquareError;
+      let reason: AttemptFailure;
       let retryAfter: string | null = null;
       try {
-        const pending = api(request.path, {
+        const pending = api(pathWithQuery(request), {
           method: request.method,
-          searchParams: new URLSearchParams(request.query as Array<[string, string]>),
           ...(request.body === undefined ? {} : { json: request.body }),
           timeout,
           ...(signal ? { signal } : {}),
@@ -170,55 +166,63 @@ export function createSend(options: SquareClientOptions): Send {
           context: { operation: name, attempt: attempt + 1 },
         });
         const response = await pending;
-        // Reading through ky's `.text()` applies the same per-attempt timeout to the body.
-        const text = await readBody(pending, summary, response);
-        const requestId = response.headers.get(REQUEST_ID_HEADER) ?? undefined;
-        logger?.debug("square response", {
-          operation: name,
-          attempt: attempt + 1,
-          status: response.status,
-          requestId,
-          ms: Math.round(performance.now() - started),
-        });
         const raw: RawResponse = {
           status: response.status,
           headers: response.headers,
-          requestId,
+          requestId: response.headers.get(REQUEST_ID_HEADER) ?? undefined,
           attempts: attempt + 1,
         };
+        const text = await readBody(pending, summary, raw, scrub);
+        logger?.debug("square response", {
+          operation: name,
+          attempt: raw.attempts,
+          status: raw.status,
+          requestId: raw.requestId,
+          ms: Math.round(performance.now() - started),
+        });
         if (response.ok) return { data: parseSuccess(name, summary, raw, text, scrub), response: raw };
         retryAfter = response.headers.get("retry-after");
         failure = errorFromResponse(summary, raw, scrub(text), retryAfter);
+        reason = { status: raw.status };
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
+        if (error instanceof ResponseFormatError) throw error; // a bad body is not retried
         failure = transportError(error, summary, timeout, scrub);
+        reason = { transport: failure instanceof TimeoutError ? "timeout" : "connection" };
       }
 
-      const kind = attemptFailure(failure);
       if (
-        !kind ||
-        !shouldRetry(name, { failure: kind, retriesSoFar: attempt, maxRetries, hasIdempotencyKey: hasKey })
+        !shouldRetry(name, { failure: reason, retriesSoFar: attempt, maxRetries, hasIdempotencyKey: hasKey })
       ) {
         throw failure;
       }
-
       const delayMs = retryDelay(attempt, { retryAfter, ...options.backoff });
       logger?.warn("square retry", {
         operation: name,
         attempt: attempt + 1,
         delayMs: Math.round(delayMs),
         reason: failure.name,
-        ...(failure instanceof SquareApiError ? { status: failure.status } : {}),
+        ...("status" in reason ? { status: reason.status } : {}),
       });
       await sleep(delayMs, signal);
     }
   };
 }
 
+/** Checked because a NaN (say, from an unset environment variable) would make the retry loop endless. */
+function checkMaxRetries(value: number): number {
+  if (!Number.isInteger(value) || value < 0) {
+    throw new RangeError(`maxRetries must be a non-negative integer, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** The body as text, read through ky so that the attempt's timeout covers the body too. */
 async function readBody(
   pending: ReturnType<ReturnType<typeof ky.create>>,
   summary: RequestSummary,
-  response: Response,
+  raw: RawResponse,
+  scrub: (text: string) => string,
 ): Promise<string> {
   try {
     return await pending.text();
@@ -227,12 +231,12 @@ async function readBody(
     throw new ResponseFormatError(
       summary,
       {
-        status: response.status,
-        requestId: response.headers.get(REQUEST_ID_HEADER) ?? undefined,
+        status: raw.status,
+        requestId: raw.requestId,
         bodySnippet: "",
         problem: "body could not be read to the end",
       },
-      { cause: error instanceof Error ? new Error(error.message) : undefined },
+      { cause: safeCopy(error, scrub) },
     );
   }
 }
@@ -297,24 +301,17 @@ function errorFromResponse(
   });
 }
 
-/** The failure in the terms of core's retry rule; undefined for failures that are never retried. */
-function attemptFailure(failure: SquareError): AttemptFailure | undefined {
-  if (failure instanceof SquareApiError) return { status: failure.status };
-  if (failure instanceof ConnectionError) return { transport: "connection" };
-  if (failure instanceof TimeoutError) return { transport: "timeout" };
-  return undefined;
-}
-
 /** Everything that failed before a response arrived. Keeps no ky error (those hold the Request, token included). */
 function transportError(
   error: unknown,
   summary: RequestSummary,
   timeout: number | false,
   scrub: (text: string) => string,
-): SquareError {
-  if (error instanceof ResponseFormatError) return error;
+): ConnectionError | TimeoutError {
   if (isTimeoutError(error)) return new TimeoutError(summary, timeout === false ? 0 : timeout);
   const root = isNetworkError(error) ? error.cause : error;
+  // ky knows the network-error messages of the common runtimes; by the fetch standard, any TypeError
+  // that fetch rejects with is a network error, so one ky does not recognise counts too.
   if (isNetworkError(error) || root instanceof TypeError) {
     const cause = safeCopy(root, scrub);
     const reason = cause

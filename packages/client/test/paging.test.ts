@@ -3,7 +3,7 @@
 import { contentIdempotencyKey } from "@square-customers/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { CreateManyItem, CreateManyProgress } from "../src/index.js";
-import { TOKEN, useEmulator } from "./support.js";
+import { nextTurn, TOKEN, useEmulator } from "./support.js";
 
 const h = useEmulator();
 const N = 1050;
@@ -66,6 +66,20 @@ describe("createMany", () => {
     expect(second.map((r) => r.ok && r.customer.id)).toEqual(first.map((r) => r.ok && r.customer.id));
     expect(await square.customers.list().toArray()).toHaveLength(3);
   });
+
+  it("a key given twice in one run fails the later item, in the same chunk or another", async () => {
+    const square = h.client({ accessToken: `${TOKEN}-dup-keys` });
+    const keys = ["a", "b", "c", "c", "a"]; // chunks of two: [a b] [c c] [a]
+    const results = await square.customers.createMany(
+      keys.map((_, i) => row(i)),
+      { chunkSize: 2, idempotencyKey: (_, i) => keys[i]! },
+    );
+    expect(results.map((r) => r.ok)).toEqual([true, true, true, false, false]);
+    for (const i of [3, 4]) {
+      expect(results[i]).toMatchObject({ errors: [expect.objectContaining({ code: "INVALID_VALUE" })] });
+    }
+    expect(await square.customers.list().toArray()).toHaveLength(3);
+  });
 });
 
 describe("paging 1,050 customers", () => {
@@ -105,14 +119,17 @@ describe("paging 1,050 customers", () => {
 
   it("nothing is sent until used; breaking early sends no further request", async () => {
     const before = h.emulator.requests.listCustomers;
+    const calls = h.fetchCalls;
     const pager = h.square.customers.list({ limit: 10 });
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(h.emulator.requests.listCustomers).toBe(before);
+    await nextTurn();
+    expect(h.fetchCalls).toBe(calls);
 
     let seen = 0;
     for await (const _ of pager) {
       if (++seen === 15) break; // in the middle of page 2
     }
+    await nextTurn();
+    expect(h.fetchCalls - calls).toBe(2);
     expect(h.emulator.requests.listCustomers - before).toBe(2);
 
     // Awaiting first and iterating after shares the first page.
@@ -123,7 +140,8 @@ describe("paging 1,050 customers", () => {
       expect(customer.id).toBe(page.customers?.[0]?.id);
       break;
     }
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await nextTurn();
+    expect(h.fetchCalls - calls).toBe(3);
     expect(h.emulator.requests.searchCustomers - searchBefore).toBe(1);
     expect(h.emulator.requests.listCustomers - before).toBe(2);
   });

@@ -151,6 +151,22 @@ describe("retries", () => {
     expect(h.emulator.requests.listCustomerGroups - before).toBe(1);
   });
 
+  it("an aborted signal stops a request in flight, which is not retried", async () => {
+    // A second of latency: were the abort ignored, the call would succeed and the test fail.
+    h.emulator.faults.set([{ kind: "latency", operations: ["listCustomerSegments"], latencyMs: 1_000 }]);
+    const controller = new AbortController();
+    const reason = new Error("user gave up");
+    const calls = h.fetchCalls;
+    const square = h.client({
+      // Abort a moment after the attempt has started, while the emulator is still holding it.
+      hooks: { beforeRequest: [() => void setTimeout(() => controller.abort(reason), 50)] },
+    });
+    const error = await failure(square.customers.segments.list({}, { signal: controller.signal }));
+    h.emulator.faults.set([]);
+    expect(error).toBe(reason);
+    expect(h.fetchCalls - calls).toBe(1);
+  });
+
   it("a slow answer is a TimeoutError per attempt, and timeouts are retried", async () => {
     h.emulator.faults.set([{ kind: "latency", operations: ["listCustomerSegments"], latencyMs: 400 }]);
     const before = h.emulator.requests.listCustomerSegments;

@@ -24,6 +24,12 @@ export interface Harness {
   client(options?: Partial<SquareClientOptions>): SquareClient;
   /** Every request sent through the checking fetch, in order. */
   readonly sent: SentRequest[];
+  /**
+   * Calls made to the checking fetch so far, counted the moment fetch is called. The client reaches
+   * fetch within microtasks of being asked to send, so after one macrotask (`setTimeout(…, 0)`) an
+   * unchanged count proves that nothing was sent, without waiting on the network.
+   */
+  readonly fetchCalls: number;
   /** Requests the spec does not allow (must stay empty). */
   readonly violations: string[];
 }
@@ -49,12 +55,20 @@ export async function check(request: Request, violations: string[]): Promise<Sen
 export function useEmulator(options: EmulatorOptions = {}): Harness {
   const sent: SentRequest[] = [];
   const violations: string[] = [];
+  let fetchCalls = 0;
   const checkingFetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    fetchCalls++;
     const request = new Request(input, init);
     sent.push(await check(request, violations));
     return fetch(request);
   }) as typeof fetch;
-  const harness = { sent, violations } as unknown as Harness;
+  const harness = {
+    sent,
+    violations,
+    get fetchCalls() {
+      return fetchCalls;
+    },
+  } as unknown as Harness;
   harness.client = (overrides = {}) =>
     createSquareClient({
       accessToken: TOKEN,
@@ -75,6 +89,9 @@ export function useEmulator(options: EmulatorOptions = {}): Harness {
   });
   return harness;
 }
+
+/** Lets every pending microtask run (one macrotask turn). */
+export const nextTurn = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** The rejection of a call that must fail. */
 export async function failure(promise: PromiseLike<unknown>): Promise<unknown> {

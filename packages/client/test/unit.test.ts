@@ -77,6 +77,7 @@ describe("requests", () => {
     await client(fetch, { environment: "sandbox" }).customers.segments.list();
     expect(seen[0]!.url).toBe("https://connect.squareupsandbox.com/v2/customers/segments");
     expect(() => client(fetch, { environment: "staging" })).toThrow(TypeError);
+    expect(() => client(fetch, { environment: "file:///etc/" })).toThrow(TypeError);
     expect(() => client(fetch, { accessToken: "" })).toThrow(TypeError);
   });
 
@@ -98,6 +99,7 @@ describe("responses a server cannot be made to send", () => {
     const { fetch, seen } = scripted(html);
     const error = await failure(client(fetch).customers.retrieve("C1"));
     expect(error).toBeInstanceOf(ServerError);
+    expect(String(error)).toMatch(/^ServerError: retrieveCustomer failed with HTTP 502/);
     expect((error as ServerError).errors).toEqual([]);
     expect((error as ServerError).body).toBe("<html>bad gateway</html>");
     expect(seen).toHaveLength(3);
@@ -134,6 +136,27 @@ describe("responses a server cannot be made to send", () => {
     expect((cause.cause as { code?: string }).code).toBe("ECONNRESET");
     expect(JSON.stringify(error)).not.toContain(TOKEN);
     expect(String((cause.cause as Error).message)).not.toContain(TOKEN);
+  });
+});
+
+describe("statuses the emulator does not send", () => {
+  it("408 is retried; 501 (will not change) is answered once", async () => {
+    const timedOut = scripted(json(408, {}), json(200, { customer: { id: "C1" } }));
+    const { response } = await client(timedOut.fetch).customers.retrieve("C1").withResponse();
+    expect(response).toMatchObject({ status: 200, attempts: 2 });
+
+    const notImplemented = scripted(json(501, {}));
+    expect(await failure(client(notImplemented.fetch).customers.retrieve("C1"))).toBeInstanceOf(ServerError);
+    expect(notImplemented.seen).toHaveLength(1);
+  });
+
+  it("maxRetries must be a non-negative integer (NaN would retry for ever)", async () => {
+    const { fetch, seen } = scripted(json(503, {}));
+    expect(() => client(fetch, { maxRetries: Number.NaN })).toThrow(RangeError);
+    expect(await failure(client(fetch).customers.retrieve("C1", { maxRetries: 1.5 }))).toBeInstanceOf(
+      RangeError,
+    );
+    expect(seen).toHaveLength(0);
   });
 });
 

@@ -1,5 +1,7 @@
 // The friendly names both clients give the operations (`square.customers.groups.add(…)`), and the shape
 // of a method's arguments. Only the names are hand-written; everything else comes from the table.
+import { operations } from "./generated/operations.js";
+import type { OperationDefinition } from "./operation-definition.js";
 import type { InputOf, OperationName, PathArgs } from "./types.js";
 
 export interface MethodTree {
@@ -68,3 +70,18 @@ export type MethodArgs<N extends OperationName, Options> =
     : {} extends InputOf<N>
       ? [...PathArgs<N>, input?: InputOf<N>, options?: Options]
       : [...PathArgs<N>, input: InputOf<N>, options?: Options];
+
+/** The runtime side of `MethodArgs`: a method's arguments split into path arguments, input and options. */
+export function splitMethodArgs<Options>(
+  name: OperationName,
+  args: readonly unknown[],
+): { pathArgs: string[]; input: object | undefined; options: Options | undefined } {
+  const op: OperationDefinition = operations[name];
+  const count = op.pathParams.length;
+  const takesInput = op.body !== null || Object.keys(op.query).length > 0;
+  return {
+    pathArgs: args.slice(0, count) as string[],
+    input: takesInput ? (args[count] as object | undefined) : undefined,
+    options: args[takesInput ? count + 1 : count] as Options | undefined,
+  };
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  baseUrlFor,
   buildRequest,
   type CreateCustomerRequest,
   canRetry,
@@ -15,6 +16,7 @@ import {
   retryDelay,
   SQUARE_VERSION,
   shouldRetry,
+  splitMethodArgs,
   squareErrorsOf,
   withCursor,
   withIdempotencyKey,
@@ -26,6 +28,39 @@ describe("constants", () => {
     expect(ENVIRONMENTS).toEqual({
       production: "https://connect.squareup.com",
       sandbox: "https://connect.squareupsandbox.com",
+    });
+  });
+});
+
+describe("baseUrlFor", () => {
+  it("names Square's environments and accepts any http(s) URL", () => {
+    expect(baseUrlFor()).toBe("https://connect.squareup.com");
+    expect(baseUrlFor("sandbox")).toBe("https://connect.squareupsandbox.com");
+    expect(baseUrlFor("http://127.0.0.1:4010/")).toBe("http://127.0.0.1:4010");
+    expect(baseUrlFor(new URL("https://proxy.example.com/square/"))).toBe("https://proxy.example.com/square");
+    expect(baseUrlFor("staging")).toBeUndefined();
+    expect(baseUrlFor("file:///etc/passwd")).toBeUndefined();
+    expect(baseUrlFor("http://[")).toBeUndefined();
+  });
+});
+
+describe("splitMethodArgs", () => {
+  it("splits path arguments, input and options by the operation's row", () => {
+    const options = { timeout: 1 };
+    expect(splitMethodArgs("updateCustomer", ["c1", { nickname: "A" }, options])).toEqual({
+      pathArgs: ["c1"],
+      input: { nickname: "A" },
+      options,
+    });
+    expect(splitMethodArgs("retrieveCustomerGroup", ["g1", options])).toEqual({
+      pathArgs: ["g1"],
+      input: undefined,
+      options,
+    });
+    expect(splitMethodArgs("listCustomers", [])).toEqual({
+      pathArgs: [],
+      input: undefined,
+      options: undefined,
     });
   });
 });

@@ -1,7 +1,13 @@
 // Custom attribute data types: which schema a definition may have, whether a value fits it, and how a
 // search filter matches a stored value.
 import { randomUUID } from "node:crypto";
-import { isValidEmailAddress, isValidPhoneNumber, parseRfc3339 } from "@square-customers/core";
+import {
+  isValidEmailAddress,
+  isValidPhoneNumber,
+  normalizeBirthday,
+  parseRfc3339,
+  requestSchemas,
+} from "@square-customers/core";
 import { badRequest } from "./errors.js";
 import { textFilterMatch } from "./matching.js";
 import { MAX_STRING_ATTRIBUTE_LENGTH } from "./square-choices.js";
@@ -18,8 +24,7 @@ export type AttributeType =
 
 const COMMON_PREFIX = "https://developer-production-s.squarecdn.com/schemas/v1/common.json#squareup.common.";
 const SIMPLE_TYPES = ["String", "Email", "PhoneNumber", "Address", "Date", "Boolean", "Number"] as const;
-export const SELECTION_META_SCHEMA =
-  "https://developer-production-s.squarecdn.com/meta-schemas/v1/selection.json";
+const SELECTION_META_SCHEMA = "https://developer-production-s.squarecdn.com/meta-schemas/v1/selection.json";
 
 /** A definition's `schema` normalised: its type, and for Selection the option names and their ids. */
 export interface AttributeSchema {
@@ -84,32 +89,15 @@ export function schemaType(schema: Record<string, unknown>): AttributeType {
   return (SIMPLE_TYPES.find((t) => ref === COMMON_PREFIX + t) ?? "String") as AttributeType;
 }
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const NUMBER = /^-?\d+(\.\d{1,5})?$/;
-const ADDRESS_FIELDS = new Set([
-  "address_line_1",
-  "address_line_2",
-  "address_line_3",
-  "locality",
-  "sublocality",
-  "sublocality_2",
-  "sublocality_3",
-  "administrative_district_level_1",
-  "administrative_district_level_2",
-  "administrative_district_level_3",
-  "postal_code",
-  "country",
-  "first_name",
-  "last_name",
-]);
+/** Number values must fit an int64 with five implied decimal places: about ±9.2e13. */
+const MAX_NUMBER = 92233720368547;
+const ADDRESS_FIELDS = new Set(Object.keys(requestSchemas.Address.properties));
+const MAX_EMAIL_LENGTH = requestSchemas.CreateCustomerRequest.properties.email_address.maxLength;
 
-export function isValidDate(text: string): boolean {
-  const m = DATE.exec(text);
-  if (m === null) return false;
-  const d = new Date(`${text}T00:00:00Z`);
-  return (
-    !Number.isNaN(d.getTime()) && d.getUTCMonth() + 1 === Number(m[2]) && d.getUTCDate() === Number(m[3])
-  );
+/** A calendar date written exactly as YYYY-MM-DD (core's birthday rule, without its MM-DD form). */
+function isValidDate(text: string): boolean {
+  return normalizeBirthday(text) === text;
 }
 
 /** Throws a 400 unless `value` is a valid value for the schema. */
@@ -128,7 +116,7 @@ export function checkValue(schema: Record<string, unknown>, value: unknown, fiel
         throw fail(`longer than ${MAX_STRING_ATTRIBUTE_LENGTH}`);
       return;
     case "Email":
-      if (typeof value !== "string" || !isValidEmailAddress(value) || value.length > 254) {
+      if (typeof value !== "string" || !isValidEmailAddress(value) || value.length > MAX_EMAIL_LENGTH) {
         throw fail("expected an email address");
       }
       return;
@@ -146,7 +134,7 @@ export function checkValue(schema: Record<string, unknown>, value: unknown, fiel
       return;
     case "Number": {
       const text = typeof value === "number" ? String(value) : value;
-      if (typeof text !== "string" || !NUMBER.test(text) || Math.abs(Number(text)) > 92233720368547) {
+      if (typeof text !== "string" || !NUMBER.test(text) || Math.abs(Number(text)) > MAX_NUMBER) {
         throw fail("expected a decimal with up to 5 decimal places");
       }
       return;

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import { badRequest } from "./errors.js";
+import { type ApiError, badRequest } from "./errors.js";
 
 // Cursors are keyset positions, not offsets: a cursor names the sort key of the last item already
 // returned, and the next page starts strictly after it. Inserts made while a client pages therefore can
@@ -29,12 +29,16 @@ export function encodeCursor(key: Buffer, scope: string, position: Position): st
   return Buffer.concat([iv, sealed, cipher.getAuthTag()]).toString("base64url");
 }
 
-/** Opens a cursor made for `scope`; anything else is a 400 INVALID_CURSOR naming `field`. */
-export function decodeCursor(key: Buffer, scope: string, cursor: string, field = "cursor"): Position {
-  const invalid = () => badRequest("INVALID_CURSOR", "The pagination cursor is not valid.", field);
-  if (cursor.length > 8192 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid();
+/** The 400 for a cursor that is not one of ours (every operation that pages names it `cursor`). */
+export function invalidCursor(): ApiError {
+  return badRequest("INVALID_CURSOR", "The pagination cursor is not valid.", "cursor");
+}
+
+/** Opens a cursor made for `scope`; anything else is a 400 INVALID_CURSOR. */
+export function decodeCursor(key: Buffer, scope: string, cursor: string): Position {
+  if (cursor.length > 8192 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalidCursor();
   const raw = Buffer.from(cursor, "base64url");
-  if (raw.length <= IV_BYTES + TAG_BYTES) throw invalid();
+  if (raw.length <= IV_BYTES + TAG_BYTES) throw invalidCursor();
   let parsed: unknown;
   try {
     const decipher = createDecipheriv("aes-256-gcm", key, raw.subarray(0, IV_BYTES));
@@ -46,12 +50,12 @@ export function decodeCursor(key: Buffer, scope: string, cursor: string, field =
     ]);
     parsed = JSON.parse(plain.toString("utf8"));
   } catch {
-    throw invalid();
+    throw invalidCursor();
   }
   // Authenticated, so this is one of ours; the shape check only guards against format changes.
-  if (!Array.isArray(parsed) || parsed.length !== 3 || parsed[0] !== VERSION) throw invalid();
+  if (!Array.isArray(parsed) || parsed.length !== 3 || parsed[0] !== VERSION) throw invalidCursor();
   const [, value, seq] = parsed as [number, unknown, unknown];
-  if (!(value === null || typeof value === "string" || typeof value === "number")) throw invalid();
-  if (typeof seq !== "number" || !Number.isSafeInteger(seq)) throw invalid();
+  if (!(value === null || typeof value === "string" || typeof value === "number")) throw invalidCursor();
+  if (typeof seq !== "number" || !Number.isSafeInteger(seq)) throw invalidCursor();
   return { value, seq };
 }

@@ -1,6 +1,12 @@
 // Customer records: building them from requests, applying sparse updates, and keeping the store's
 // sort/filter columns in step with the JSON.
-import { type Address, type Customer, normalizeBirthday } from "@square-customers/core";
+import {
+  type Address,
+  CUSTOMER_IDENTITY_FIELDS,
+  type Customer,
+  normalizeBirthday,
+  requestSchemas,
+} from "@square-customers/core";
 import { ApiError, notFound } from "./errors.js";
 import { newId } from "./ids.js";
 import {
@@ -15,8 +21,17 @@ import {
 } from "./square-choices.js";
 import type { CustomerRow, Store } from "./store.js";
 
-/** Fields a client may write (create, update, bulk), in the order Square prints them. */
-const WRITABLE = [
+/** Fields a client may write (create, update, bulk): the create request's, less its idempotency key. */
+type Writable = Exclude<keyof typeof requestSchemas.CreateCustomerRequest.properties, "idempotency_key">;
+const WRITABLE = Object.keys(requestSchemas.CreateCustomerRequest.properties).filter(
+  (key): key is Writable => key !== "idempotency_key",
+);
+
+/** Key order of a customer as Square prints it. */
+const ORDER: readonly (keyof Customer)[] = [
+  "id",
+  "created_at",
+  "updated_at",
   "given_name",
   "family_name",
   "nickname",
@@ -27,19 +42,6 @@ const WRITABLE = [
   "birthday",
   "reference_id",
   "note",
-  "tax_ids",
-] as const;
-type Writable = (typeof WRITABLE)[number];
-
-/** The fields that make a profile show up in list and search (BEHAVIOUR.md). */
-const LISTED_BY = ["given_name", "family_name", "company_name", "email_address", "phone_number"] as const;
-
-/** Key order of a customer as Square prints it. */
-const ORDER: readonly (keyof Customer)[] = [
-  "id",
-  "created_at",
-  "updated_at",
-  ...WRITABLE.slice(0, 10),
   "preferences",
   "creation_source",
   "group_ids",
@@ -142,7 +144,8 @@ export function toRow(c: Customer): CustomerRow {
   return {
     id: c.id!,
     data: JSON.stringify(c),
-    listed: LISTED_BY.some((f) => typeof c[f] === "string" && c[f] !== "") ? 1 : 0,
+    // Profiles with none of these are left out of list and search (BEHAVIOUR.md).
+    listed: CUSTOMER_IDENTITY_FIELDS.some((f) => typeof c[f] === "string" && c[f] !== "") ? 1 : 0,
     sort_default: defaultSortKey(c),
     created_ms: Date.parse(c.created_at!),
     updated_ms: Date.parse(c.updated_at!),

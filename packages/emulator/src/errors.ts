@@ -7,13 +7,11 @@ import type { ErrorCategory, ErrorCode, SquareErrorDetail } from "@square-custom
 export class ApiError extends Error {
   readonly status: number;
   readonly errors: SquareErrorDetail[];
-  readonly headers: Record<string, string>;
 
-  constructor(status: number, errors: SquareErrorDetail[], headers: Record<string, string> = {}) {
+  constructor(status: number, errors: SquareErrorDetail[]) {
     super(errors[0]?.detail ?? errors[0]?.code ?? "error");
     this.status = status;
     this.errors = errors;
-    this.headers = headers;
   }
 }
 

@@ -191,9 +191,10 @@ export function parseFaults(text: string): FaultRule[] {
       const eq = option.indexOf("=");
       const optionName = eq === -1 ? option : option.slice(0, eq);
       const name = Object.hasOwn(OPTION_NAMES, optionName) ? OPTION_NAMES[optionName] : undefined;
-      if (eq === -1 || name === undefined)
-        throw new TypeError(`--faults: cannot read option "${option}" in "${spec}"`);
       const value = option.slice(eq + 1);
+      // An empty value would otherwise read as 0 (`rate=`) or as "never" (`nth=`).
+      if (eq === -1 || name === undefined || value === "")
+        throw new TypeError(`--faults: cannot read option "${option}" in "${spec}"`);
       const list = value.split(",").filter((v) => v !== "");
       if (name === "operations") rule.operations = list;
       else if (name === "nth") rule.nth = list.map(Number);

@@ -20,7 +20,7 @@ export function stableId(...parts: Array<string | number>): string {
   return out;
 }
 
-/** Hex SHA-256, used to avoid storing bearer tokens themselves and to fingerprint request bodies. */
+/** Hex SHA-256, used to avoid storing bearer tokens themselves and to fingerprint card nonces. */
 export function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
@@ -35,14 +35,4 @@ export function seededRandom(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-/** JSON with object keys sorted, so two equal bodies always fingerprint the same. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (v === null || typeof v !== "object" || Array.isArray(v)) return v;
-    const sorted: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
-    return sorted;
-  });
 }

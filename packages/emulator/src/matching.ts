@@ -1,18 +1,16 @@
-// Text matching rules of SearchCustomers, as Square's docs describe them. Pure functions; the store
-// registers them as SQLite functions so filtering and counting happen in one SQL statement.
+// Text matching rules of SearchCustomers, as Square's docs describe them. search.ts turns the token rules
+// into SQL conditions; custom-attribute filters call these functions from the SQL function in store.ts.
 import { toE164 } from "./square-choices.js";
 
-/** Lower-cased tokens: punctuation (anything but letters and digits) separates tokens. */
+/**
+ * Lower-cased tokens: punctuation (anything but letters and digits) separates tokens. These are also the
+ * tokens of a fuzzy email / reference id query.
+ */
 export function tokens(text: string): string[] {
   return text
     .toLowerCase()
     .split(/[^\p{L}\p{N}]+/u)
     .filter((t) => t !== "");
-}
-
-/** The tokens of a fuzzy email / reference id query: lower-cased runs of letters and digits. */
-export function fuzzyTokens(query: string): string[] {
-  return tokens(query);
 }
 
 /** The tokens of a fuzzy phone query: the digits of each space-separated part. */
@@ -30,15 +28,15 @@ export function phoneTokens(query: string): string[] {
  * the punctuation between two tokens. (search.ts relies on this to run the check as SQL `instr`.)
  * A query without tokens matches nothing.
  */
-export function fuzzyTokenMatch(value: string | null | undefined, query: string): boolean {
+function fuzzyTokenMatch(value: string | null | undefined, query: string): boolean {
   if (value == null) return false;
-  const wanted = fuzzyTokens(query);
+  const wanted = tokens(query);
   const text = value.toLowerCase();
   return wanted.length > 0 && wanted.every((w) => text.includes(w));
 }
 
 /** Fuzzy phone match: every group of digits in the query occurs in the stored number's digits. */
-export function fuzzyPhoneMatch(value: string | null | undefined, query: string): boolean {
+function fuzzyPhoneMatch(value: string | null | undefined, query: string): boolean {
   if (value == null) return false;
   const wanted = phoneTokens(query);
   const digits = value.replace(/\D/g, "");
@@ -46,7 +44,7 @@ export function fuzzyPhoneMatch(value: string | null | undefined, query: string)
 }
 
 /** Whole-word match used by the `text` custom-attribute filter: every query word is a word of the value. */
-export function wordMatch(value: string, query: string): boolean {
+function wordMatch(value: string, query: string): boolean {
   const wanted = tokens(query);
   if (wanted.length === 0) return false;
   const have = new Set(tokens(value));

@@ -1,11 +1,12 @@
 // List and search customers: one SQL statement per page (and one for `count`), built from the filter.
 // Filters run as plain SQL conditions on the store's derived columns (fuzzy text as substring tests per
-// token); custom-attribute filters call the SQL function that store.ts registers (rules in matching.ts).
+// token, see matching.ts); custom-attribute filters call the SQL function that store.ts registers (rules
+// in attribute-types.ts).
 import { type Customer, type CustomerFilter, parseRfc3339, type TimeRange } from "@square-customers/core";
 import { type PreparedAttributeFilter, schemaType } from "./attribute-types.js";
-import { decodeCursor, encodeCursor } from "./cursor.js";
+import { decodeCursor, encodeCursor, invalidCursor } from "./cursor.js";
 import { badRequest } from "./errors.js";
-import { fuzzyTokens, phoneTokens } from "./matching.js";
+import { phoneTokens, tokens } from "./matching.js";
 import {
   COUNT_ON_EMPTY_RESULT,
   EMPTY_RESULT_ON_UNKNOWN_GROUP,
@@ -23,8 +24,6 @@ export interface CustomerQuery {
   readonly sortOrder: "ASC" | "DESC";
   readonly limit: number;
   readonly cursor?: string | undefined;
-  /** Where the cursor came from, for the error's `field`. */
-  readonly cursorField: string;
   readonly count: boolean;
 }
 
@@ -59,21 +58,15 @@ class Where {
   }
 }
 
-/**
- * An RFC 3339 bound as epoch milliseconds. Core's validateRequest has already rejected malformed ones
- * (INVALID_TIME); the check here only guards against being called without it.
- */
-function timeBound(value: string | null | undefined, field: string): number | undefined {
-  if (value == null) return undefined;
-  const ms = parseRfc3339(value);
-  if (ms === undefined) throw badRequest("INVALID_TIME", `\`${value}\` is not an RFC 3339 timestamp.`, field);
-  return ms;
+/** An RFC 3339 bound as epoch milliseconds (core's validateRequest has already rejected malformed ones). */
+function timeBound(value: string | null | undefined): number | undefined {
+  return value == null ? undefined : parseRfc3339(value);
 }
 
-function addTimeRange(where: Where, column: string, range: TimeRange | undefined, field: string): void {
+function addTimeRange(where: Where, column: string, range: TimeRange | undefined): void {
   if (range == null) return;
-  const start = timeBound(range.start_at, `${field}.start_at`);
-  const end = timeBound(range.end_at, `${field}.end_at`);
+  const start = timeBound(range.start_at);
+  const end = timeBound(range.end_at);
   if (start !== undefined) where.add(`c.${column} ${TIME_RANGE_INCLUSIVE ? ">=" : ">"} ?`, start);
   if (end !== undefined) where.add(`c.${column} ${TIME_RANGE_INCLUSIVE ? "<=" : "<"} ?`, end);
 }
@@ -117,7 +110,7 @@ function buildWhere(store: Store, merchant: string, filter: CustomerFilter | nul
     } else if (f.fuzzy != null) {
       // The columns hold the lower-cased email / reference id and the E.164 phone, so each token is a
       // plain substring test (see fuzzyTokenMatch / fuzzyPhoneMatch in matching.ts).
-      const wanted = column === "phone" ? phoneTokens(f.fuzzy) : fuzzyTokens(f.fuzzy);
+      const wanted = column === "phone" ? phoneTokens(f.fuzzy) : tokens(f.fuzzy);
       if (wanted.length === 0) where.impossible = true;
       for (const token of wanted) where.add(`instr(c.${column}, ?) > 0`, token);
     }
@@ -126,8 +119,8 @@ function buildWhere(store: Store, merchant: string, filter: CustomerFilter | nul
   text("phone", filter.phone_number);
   text("reference_id", filter.reference_id);
 
-  addTimeRange(where, "created_ms", filter.created_at, `${base}.created_at`);
-  addTimeRange(where, "updated_ms", filter.updated_at, `${base}.updated_at`);
+  addTimeRange(where, "created_ms", filter.created_at);
+  addTimeRange(where, "updated_ms", filter.updated_at);
 
   const source = filter.creation_source;
   if (source?.values != null && source.values.length > 0) {
@@ -190,8 +183,8 @@ function buildWhere(store: Store, merchant: string, filter: CustomerFilter | nul
         if (selection.any != null) spec.selectionAny = selection.any.map(idOf);
       }
     }
-    const from = timeBound(f.updated_at?.start_at, `${field}.updated_at.start_at`);
-    const to = timeBound(f.updated_at?.end_at, `${field}.updated_at.end_at`);
+    const from = timeBound(f.updated_at?.start_at);
+    const to = timeBound(f.updated_at?.end_at);
     if (from !== undefined) spec.updatedFrom = from;
     if (to !== undefined) spec.updatedTo = to;
     where.add(
@@ -208,8 +201,7 @@ function buildWhere(store: Store, merchant: string, filter: CustomerFilter | nul
 export function findCustomers(store: Store, merchant: string, q: CustomerQuery): CustomerPage {
   const column = q.sortField === "CREATED_AT" ? "created_ms" : "sort_default";
   const scope = `customers:${q.scope}:${q.sortField}:${q.sortOrder}`;
-  const after =
-    q.cursor === undefined ? undefined : decodeCursor(store.cursorKey, scope, q.cursor, q.cursorField);
+  const after = q.cursor === undefined ? undefined : decodeCursor(store.cursorKey, scope, q.cursor);
   const where = buildWhere(store, merchant, q.filter);
   const page: CustomerPage = {};
   if (where.impossible) {
@@ -223,7 +215,7 @@ export function findCustomers(store: Store, merchant: string, q: CustomerQuery):
   let keyset = "";
   if (after !== undefined) {
     if (typeof after.value !== (column === "created_ms" ? "number" : "string")) {
-      throw badRequest("INVALID_CURSOR", "The pagination cursor is not valid.", q.cursorField);
+      throw invalidCursor();
     }
     keyset = ` AND (c.${column}, c.seq) ${dir === "ASC" ? ">" : "<"} (?, ?)`;
     params.push(after.value as string | number, after.seq);

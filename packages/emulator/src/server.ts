@@ -5,11 +5,14 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import {
   type OperationDefinition,
   type OperationName,
   operations,
   parseQuery,
+  requestSchemas,
+  type SchemaNode,
   SQUARE_VERSION,
   type SquareErrorDetail,
   type ValidationIssue,
@@ -33,7 +36,8 @@ import {
 } from "./square-choices.js";
 import { Store } from "./store.js";
 
-export type Scope = "CUSTOMERS_READ" | "CUSTOMERS_WRITE";
+/** An OAuth scope an operation needs (from core's operations table). */
+export type Scope = NonNullable<OperationDefinition["scope"]>;
 
 /** An accepted access token, optionally limited to some OAuth scopes (default: all). */
 export type TokenGrant = string | { readonly token: string; readonly scopes?: readonly Scope[] };
@@ -71,7 +75,10 @@ export interface EmulatorOptions {
 export interface Emulator {
   /** Base URL, e.g. `http://127.0.0.1:54321`: use it as the client's base URL / environment. */
   readonly url: string;
-  /** Stops accepting connections, lets requests in progress finish, and closes the store. */
+  /**
+   * Stops accepting connections, lets requests in progress finish, and closes the store. Requests held
+   * by an injected `latency` fault have not been processed yet: they are dropped without an answer.
+   */
   close(): Promise<void>;
   /** Forgets all data (every merchant), request counts and fault counters. */
   reset(): void;
@@ -80,6 +87,8 @@ export interface Emulator {
   /** Requests received per operation (faulted ones included), e.g. `requests.createCustomer`. */
   readonly requests: Readonly<Record<OperationName, number>>;
 }
+
+type Grant = Exclude<TokenGrant, string>;
 
 interface Reply {
   status: number;
@@ -98,12 +107,18 @@ function invalid(code: SquareErrorDetail["code"], detail: string, field?: string
   return envelope(400, [errorDetail("INVALID_REQUEST_ERROR", code, detail, field)]);
 }
 
-/** Bulk operations answer problems with single entries per entry: the map field holding the entries. */
-const ENTRY_MAPS: Partial<Record<OperationName, string>> = {
-  bulkCreateCustomers: "customers",
-  bulkUpdateCustomers: "customers",
-  bulkUpsertCustomerCustomAttributes: "values",
-};
+/**
+ * The body field holding the entries of each bulk operation whose entries are a map (bulk create, update
+ * and upsert): Square answers problems with single entries per entry. Read from core's request schemas:
+ * the top-level property that is a map.
+ */
+const ENTRY_MAPS: Partial<Record<OperationName, string>> = {};
+for (const [name, op] of Object.entries(operations) as Array<[OperationName, OperationDefinition]>) {
+  if (op.body === null) continue;
+  const schema: SchemaNode | undefined = (requestSchemas as Record<string, SchemaNode>)[op.body];
+  const map = Object.entries(schema?.properties ?? {}).find(([, node]) => node.additionalProperties);
+  if (map !== undefined) ENTRY_MAPS[name] = map[0];
+}
 
 /** Splits core's issues into whole-request ones and per-entry ones (fields made entry-relative). */
 function splitIssues(name: OperationName, input: unknown, issues: readonly ValidationIssue[]) {
@@ -198,7 +213,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   // Rules first: a bad rule must fail before the store (maybe a file) is opened.
   const faults = new FaultInjector(options.faults ?? [], seed);
   const store = new Store(options.db ?? ":memory:");
-  const grants = options.tokens?.map((g) => (typeof g === "string" ? { token: g } : g));
+  const grants = options.tokens?.map((g): Grant => (typeof g === "string" ? { token: g } : g));
+  /** Aborted by close(): requests waiting out injected latency give up rather than hold up shutdown. */
+  const shutdown = new AbortController();
   const requests = Object.fromEntries(Object.keys(operations).map((n) => [n, 0])) as Record<
     OperationName,
     number
@@ -247,7 +264,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
     const decision = faults.decide(name);
     note.decision = decision;
-    if (decision.latencyMs > 0) await new Promise((r) => setTimeout(r, decision.latencyMs));
+    if (decision.latencyMs > 0) await sleep(decision.latencyMs, undefined, { signal: shutdown.signal });
     switch (decision.fault?.kind) {
       case "rate_limit":
         return envelope(
@@ -269,25 +286,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         );
     }
 
-    const auth = /^Bearer +(\S+) *$/i.exec(req.headers.authorization ?? "");
-    const token = auth?.[1];
-    const grant =
+    const token = /^Bearer +(\S+) *$/i.exec(req.headers.authorization ?? "")?.[1];
+    // Without a token list every token is accepted, with every scope.
+    const grant: Grant | undefined =
       token === undefined
         ? undefined
         : grants === undefined
           ? { token }
           : grants.find((g) => g.token === token);
-    if (token === undefined || grant === undefined) {
+    if (grant === undefined) {
       return envelope(401, [
         errorDetail("AUTHENTICATION_ERROR", "UNAUTHORIZED", "This request could not be authorized."),
       ]);
     }
-    if (
-      "scopes" in grant &&
-      grant.scopes !== undefined &&
-      op.scope !== null &&
-      !grant.scopes.includes(op.scope)
-    ) {
+    if (grant.scopes !== undefined && op.scope !== null && !grant.scopes.includes(op.scope)) {
       return envelope(403, [
         errorDetail(
           "AUTHENTICATION_ERROR",
@@ -296,7 +308,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         ),
       ]);
     }
-    const merchant = merchantOf(token);
+    const merchant = merchantOf(grant.token);
 
     let input: unknown;
     let issues: ValidationIssue[];
@@ -388,7 +400,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         reply = await answer(req, rawPath, rawQuery, body, note);
       }
     } catch (error) {
-      if (error instanceof ApiError) reply = envelope(error.status, error.errors, error.headers);
+      if (error instanceof ApiError) reply = envelope(error.status, error.errors);
       else if (error instanceof BodyTooLarge) {
         reply = envelope(413, [
           errorDetail(
@@ -423,6 +435,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       fault,
       ...(failure === undefined ? {} : { error: failure }),
     });
+    // close() waits for this: the answer reaches the socket before close() may cut the connection.
+    if (!res.closed) await new Promise((resolve) => res.once("close", resolve));
   }
 
   const server: Server = createServer((req, res) => {
@@ -476,10 +490,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     async close() {
       if (closing) return;
       closing = true;
+      shutdown.abort();
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      // Requests already being handled finish (their writes are committed before they answer); one
-      // stuck on a client that never finishes sending its body is cut off after a grace period.
+      // Requests already being handled finish (their writes are committed before they answer), except
+      // those waiting out injected latency, which have not been processed yet and stop at once (the
+      // abort above). One stuck on a client that never finishes sending its body is cut off after a
+      // grace period.
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
         Promise.allSettled([...inFlight]),

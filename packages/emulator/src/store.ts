@@ -81,11 +81,32 @@ export interface CustomerRow {
   creation_source: string | null;
 }
 
+/** Every column of a customer row besides its keys, in one order for both INSERT and UPDATE. */
+const DERIVED_COLUMNS = [
+  "data",
+  "listed",
+  "sort_default",
+  "created_ms",
+  "updated_ms",
+  "email",
+  "phone",
+  "reference_id",
+  "creation_source",
+] as const satisfies ReadonlyArray<keyof CustomerRow>;
+
+const INSERT_CUSTOMER = `INSERT INTO customers (merchant, id, ${DERIVED_COLUMNS.join(", ")})
+  VALUES (?, ?, ${DERIVED_COLUMNS.map(() => "?").join(", ")})`;
+const UPDATE_CUSTOMER = `UPDATE customers SET ${DERIVED_COLUMNS.map((c) => `${c} = ?`).join(", ")}
+  WHERE merchant = ? AND id = ?`;
+
+function derivedValues(row: CustomerRow): SQLInputValue[] {
+  return DERIVED_COLUMNS.map((column) => row[column]);
+}
+
 export type ObjectKind = "group" | "segment" | "card" | "definition" | "attribute";
 
 export class Store {
-  readonly db: DatabaseSync;
-  readonly location: string;
+  private readonly db: DatabaseSync;
   /** Key for sealing cursors (see cursor.ts). */
   readonly cursorKey: Buffer;
   private readonly statements = new Map<string, StatementSync>();
@@ -93,7 +114,6 @@ export class Store {
 
   /** `location` is a file path, or `:memory:` for a store that lives as long as the process. */
   constructor(location: string) {
-    this.location = location;
     this.db = new DatabaseSync(location);
     if (location !== ":memory:") {
       // WAL with FULL sync: a write is on disk before its transaction returns, so before the 200 is sent.
@@ -199,44 +219,12 @@ export class Store {
   }
 
   insertCustomer(merchant: string, row: CustomerRow): void {
-    this.stmt(
-      `INSERT INTO customers (merchant, id, data, listed, sort_default, created_ms, updated_ms, email, phone,
-         reference_id, creation_source)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      merchant,
-      row.id,
-      row.data,
-      row.listed,
-      row.sort_default,
-      row.created_ms,
-      row.updated_ms,
-      row.email,
-      row.phone,
-      row.reference_id,
-      row.creation_source,
-    );
+    this.stmt(INSERT_CUSTOMER).run(merchant, row.id, ...derivedValues(row));
   }
 
   /** Rewrites a customer in place, keeping its `seq` (its place in creation order). */
   updateCustomer(merchant: string, row: CustomerRow): void {
-    this.stmt(
-      `UPDATE customers SET data = ?, listed = ?, sort_default = ?, created_ms = ?, updated_ms = ?, email = ?,
-         phone = ?, reference_id = ?, creation_source = ?
-       WHERE merchant = ? AND id = ?`,
-    ).run(
-      row.data,
-      row.listed,
-      row.sort_default,
-      row.created_ms,
-      row.updated_ms,
-      row.email,
-      row.phone,
-      row.reference_id,
-      row.creation_source,
-      merchant,
-      row.id,
-    );
+    this.stmt(UPDATE_CUSTOMER).run(...derivedValues(row), merchant, row.id);
   }
 
   deleteCustomer(merchant: string, id: string): boolean {
@@ -287,6 +275,15 @@ export class Store {
       "DELETE FROM objects WHERE merchant = ? AND kind = ? AND parent = ? AND id = ?",
     ).run(merchant, kind, parent, id);
     return Number(result.changes) > 0;
+  }
+
+  /** The id of an object of a kind, other than `exceptId`, whose JSON has `name` as its name. */
+  objectNamed(merchant: string, kind: ObjectKind, name: string, exceptId: string): string | undefined {
+    const row = this.stmt(
+      `SELECT id FROM objects WHERE merchant = ? AND kind = ? AND json_extract(data, '$.name') = ? AND id != ?
+       LIMIT 1`,
+    ).get(merchant, kind, name, exceptId) as { id: string } | undefined;
+    return row?.id;
   }
 
   /** Deletes every object of a kind with the given id under any parent (e.g. all values of one key). */

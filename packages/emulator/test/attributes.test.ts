@@ -93,6 +93,76 @@ describe("custom attribute definitions", () => {
     expect(errorOf(typeChange)).toMatchObject({ status: 400, code: "INVALID_VALUE" });
   });
 
+  it("answers list errors and updates of unknown keys", async () => {
+    const url = "/v2/customers/custom-attribute-definitions";
+    expect(errorOf(await api("GET", url, { query: { limit: 101 } }))).toMatchObject({
+      status: 400,
+      code: "VALUE_TOO_HIGH",
+      field: "limit",
+    });
+    expect(errorOf(await api("GET", url, { query: { cursor: "junk" } }))).toMatchObject({
+      status: 400,
+      code: "INVALID_CURSOR",
+    });
+    const missing = await api("PUT", `${url}/no-such-key`, {
+      body: { custom_attribute_definition: { description: "x" } },
+    });
+    expect(errorOf(missing)).toMatchObject({ status: 404, code: "NOT_FOUND" });
+  });
+
+  it("keeps the definition rules on update: visible needs a name, names stay unique", async () => {
+    await define("rule-a", "String", { name: "Taken" });
+    await define("rule-b", "String");
+    const url = "/v2/customers/custom-attribute-definitions";
+    const visible = await api("PUT", `${url}/rule-b`, {
+      body: { custom_attribute_definition: { visibility: "VISIBILITY_READ_ONLY" } },
+    });
+    expect(errorOf(visible)).toMatchObject({
+      status: 400,
+      code: "MISSING_REQUIRED_PARAMETER",
+      field: "custom_attribute_definition.name",
+    });
+    const taken = await api("PUT", `${url}/rule-b`, {
+      body: { custom_attribute_definition: { name: "Taken" } },
+    });
+    expect(errorOf(taken)).toMatchObject({
+      status: 409,
+      code: "CONFLICT",
+      field: "custom_attribute_definition.name",
+    });
+    const own = await api("PUT", `${url}/rule-a`, {
+      body: { custom_attribute_definition: { name: "Taken", description: "Its own name again" } },
+    });
+    expect(own.body.custom_attribute_definition).toMatchObject({ name: "Taken", version: 2 });
+  });
+
+  it("answers a repeated idempotency key with the first result, for definitions and values", async () => {
+    const url = "/v2/customers/custom-attribute-definitions";
+    const body = {
+      custom_attribute_definition: { key: "idem-def", schema: { $ref: `${COMMON}String` } },
+      idempotency_key: "idem-def-1",
+    };
+    const first = await api("POST", url, { body });
+    const again = await api("POST", url, { body });
+    expect(again.status).toBe(200); // not a 409 for the key the first call created
+    expect(again.body).toEqual(first.body);
+    const reused = await api("POST", url, {
+      body: {
+        ...body,
+        custom_attribute_definition: { key: "other-def", schema: { $ref: `${COMMON}String` } },
+      },
+    });
+    expect(errorOf(reused)).toMatchObject({ status: 400, code: "IDEMPOTENCY_KEY_REUSED" });
+
+    const c = await createCustomer(api);
+    const value = { custom_attribute: { value: "v" }, idempotency_key: "idem-upsert-1" };
+    const path = `/v2/customers/${c.id}/custom-attributes/idem-def`;
+    const u1 = await api("POST", path, { body: value });
+    const u2 = await api("POST", path, { body: value });
+    expect(u2.body).toEqual(u1.body);
+    expect((await api("GET", path)).body.custom_attribute.version).toBe(1); // the repeat changed nothing
+  });
+
   it("gives Selection options ids and keeps them on update", async () => {
     const res = await api("POST", "/v2/customers/custom-attribute-definitions", {
       body: {

@@ -38,18 +38,37 @@ describe("fault kinds", () => {
     expect((await api("GET", "/v2/customers")).body).toEqual({});
   });
 
-  it("latency: delays the matching operation only", async () => {
+  it("latency: holds the matching operation only, and close() does not wait it out", async () => {
+    // A delay far longer than the test may take, so nothing below depends on how fast the machine is.
     const e = await emulator({
-      faults: [{ kind: "latency", latencyMs: 400, operations: ["listCustomers"] }],
+      faults: [{ kind: "latency", latencyMs: 600_000, operations: ["listCustomers"] }],
     });
     const api = client(e);
     const c = await createCustomer(api);
-    const order: string[] = [];
-    await Promise.all([
-      api("GET", "/v2/customers").then((r) => order.push(`list ${r.status}`)),
-      api("GET", `/v2/customers/${c.id}`).then((r) => order.push(`retrieve ${r.status}`)),
-    ]);
-    expect(order).toEqual(["retrieve 200", "list 200"]);
+    let listed: number | "pending" | "cut off" = "pending";
+    const list = fetch(`${e.url}/v2/customers`, { headers: json }).then(
+      (res) => {
+        listed = res.status;
+      },
+      () => {
+        listed = "cut off";
+      },
+    );
+    // The request counter moves when the request arrives, before the delay.
+    for (let i = 0; i < 1000 && e.requests.listCustomers === 0; i++)
+      await new Promise((r) => setTimeout(r, 5));
+    expect(e.requests.listCustomers).toBe(1);
+    expect((await api("GET", `/v2/customers/${c.id}`)).status).toBe(200);
+    expect(listed).toBe("pending");
+    await e.close();
+    await list;
+    expect(listed).toBe("cut off");
+  });
+
+  it("latency: a delayed request is then answered normally", async () => {
+    const api = client(await emulator({ faults: [{ kind: "latency", latencyMs: 1 }] }));
+    const c = await createCustomer(api, { given_name: "Slow" });
+    expect((await api("GET", `/v2/customers/${c.id}`)).body.customer.given_name).toBe("Slow");
   });
 
   it("drop_connection: the write is applied, the answer never comes; an idempotent retry creates nobody twice", async () => {
@@ -148,6 +167,8 @@ describe("fault selection", () => {
     expect(() => parseFaults("rate_limit:nth=0")).toThrow(/nth/);
     expect(() => parseFaults("rate_limit:rate=2")).toThrow(/rate/);
     expect(() => parseFaults("rate_limit:bogus=1")).toThrow(/bogus/);
+    expect(() => parseFaults("server_error:rate=")).toThrow(/rate=/);
+    expect(() => parseFaults("server_error:nth=")).toThrow(/nth=/);
     expect(() => parseFaults("rate_limit:constructor=1")).toThrow(/constructor/);
   });
 });

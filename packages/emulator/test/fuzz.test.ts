@@ -3,19 +3,10 @@
 // keep serving throughout.
 import { operations } from "@square-customers/core";
 import { expect, it } from "vitest";
+import { seededRandom } from "../src/ids.js";
 import { type Answer, type Api, client, createCustomer, emulator } from "./helpers.js";
 
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const random = rng(20250820);
+const random = seededRandom(20250820);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 
 const WEIRD_VALUES: unknown[] = [

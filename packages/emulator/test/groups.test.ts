@@ -119,7 +119,20 @@ describe("segments", () => {
     });
     const paged = await api("GET", "/v2/customers/segments", { query: { limit: 2 } });
     expect(paged.body.segments).toHaveLength(2);
-    expect(paged.body.cursor).toBeDefined();
+    const rest = await api("GET", "/v2/customers/segments", {
+      query: { limit: 2, cursor: paged.body.cursor },
+    });
+    expect(rest.body.segments.map((s: any) => s.name)).toEqual(["Lapsed"]);
+    expect(rest.body).not.toHaveProperty("cursor");
+    expect(errorOf(await api("GET", "/v2/customers/segments", { query: { limit: 51 } }))).toMatchObject({
+      status: 400,
+      code: "VALUE_TOO_HIGH",
+      field: "limit",
+    });
+    expect(errorOf(await api("GET", "/v2/customers/segments", { query: { cursor: "junk" } }))).toMatchObject({
+      status: 400,
+      code: "INVALID_CURSOR",
+    });
     expect((await api("POST", "/v2/customers/segments", { body: {} })).status).toBe(405);
   });
 

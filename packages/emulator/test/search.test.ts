@@ -197,47 +197,57 @@ describe("search filters", () => {
 });
 
 describe("paging under concurrent inserts", () => {
-  it("neither skips nor repeats an item while others insert", async () => {
+  it("neither skips nor repeats an item while others insert, in list and search", async () => {
     const e = await emulator({ seed: 120 });
     const reader = client(e, "paging-token");
     const writer = client(e, "paging-token");
 
-    const allIds = async (query: Record<string, string>) => {
-      const out: string[] = [];
+    /** Follows cursors to the end, running `between` after each page; the ids in the order seen. */
+    const walk = async (page: (cursor?: string) => Promise<any>, between?: () => Promise<unknown>) => {
+      const ids: string[] = [];
       let cursor: string | undefined;
       do {
-        const res: any = await reader("GET", "/v2/customers", {
-          query: { limit: 100, ...query, ...(cursor ? { cursor } : {}) },
-        });
-        out.push(...res.body.customers.map((c: any) => c.id));
-        cursor = res.body.cursor;
+        const body = await page(cursor);
+        ids.push(...(body.customers ?? []).map((c: any) => c.id));
+        cursor = body.cursor;
+        await between?.();
       } while (cursor !== undefined);
-      return out;
+      return ids;
     };
+    const list = (field: string, order: string, limit: number) => async (cursor?: string) =>
+      (
+        await reader("GET", "/v2/customers", {
+          query: { limit, sort_field: field, sort_order: order, ...(cursor ? { cursor } : {}) },
+        })
+      ).body;
+    const search = (field: string, order: string, limit: number) => async (cursor?: string) =>
+      (
+        await reader("POST", "/v2/customers/search", {
+          body: { limit, query: { sort: { field, order } }, ...(cursor ? { cursor } : {}) },
+        })
+      ).body;
+    // Between pages another client inserts names that sort before, among and after the pages.
+    const insert = () =>
+      Promise.all(
+        ["Aaron", "Mia", "Zed"].map((given_name) =>
+          writer("POST", "/v2/customers", { body: { given_name } }),
+        ),
+      );
 
-    for (const sort of [
-      { sort_field: "DEFAULT", sort_order: "ASC" },
-      { sort_field: "CREATED_AT", sort_order: "DESC" },
-      { sort_field: "CREATED_AT", sort_order: "ASC" },
-    ]) {
-      const before = await allIds(sort);
-      const seen: string[] = [];
-      let cursor: string | undefined;
-      do {
-        const res: any = await reader("GET", "/v2/customers", {
-          query: { limit: 7, ...sort, ...(cursor ? { cursor } : {}) },
-        });
-        seen.push(...res.body.customers.map((c: any) => c.id));
-        cursor = res.body.cursor;
-        // Between pages another client inserts names that sort before, among and after the pages.
-        await Promise.all(
-          ["Aaron", "Mia", "Zed"].map((given_name) =>
-            writer("POST", "/v2/customers", { body: { given_name } }),
-          ),
-        );
-      } while (cursor !== undefined);
-      expect(new Set(seen).size).toBe(seen.length); // nothing repeated
-      expect(before.filter((id) => !seen.includes(id))).toEqual([]); // nothing that was there is skipped
+    for (const [pages, field, order] of [
+      [list, "DEFAULT", "ASC"],
+      [list, "CREATED_AT", "DESC"],
+      [list, "CREATED_AT", "ASC"],
+      [search, "DEFAULT", "DESC"],
+      [search, "CREATED_AT", "ASC"],
+    ] as const) {
+      const before = await walk(pages(field, order, 100));
+      const seen = await walk(pages(field, order, 7), insert);
+      expect(new Set(seen).size, `${field} ${order}`).toBe(seen.length); // nothing repeated
+      expect(
+        before.filter((id) => !seen.includes(id)),
+        `${field} ${order}`,
+      ).toEqual([]); // nothing that was there is skipped
     }
   });
 });

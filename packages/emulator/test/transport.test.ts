@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../src/index.js";
 import { type Api, client, createCustomer, emulator, errorOf } from "./helpers.js";
 
+const STRING = "https://developer-production-s.squarecdn.com/schemas/v1/common.json#squareup.common.String";
 let e: Emulator;
 let api: Api;
 beforeAll(async () => {
@@ -60,9 +61,7 @@ describe("tenant isolation", () => {
       body: {
         custom_attribute_definition: {
           key: "secret",
-          schema: {
-            $ref: "https://developer-production-s.squarecdn.com/schemas/v1/common.json#squareup.common.String",
-          },
+          schema: { $ref: STRING },
         },
       },
     });
@@ -91,8 +90,31 @@ describe("tenant isolation", () => {
     // Segments have the same names but different ids per merchant.
     const segA = (await a("GET", "/v2/customers/segments")).body.segments[0].id;
     expect((await b("GET", `/v2/customers/segments/${segA}`)).status).toBe(404);
-    // And A still has everything.
-    expect((await a("GET", `/v2/customers/${customer.id}`)).status).toBe(200);
+    // Writes aimed at A's data find nothing either.
+    const bulkUpdate = await b("POST", "/v2/customers/bulk-update", {
+      body: { customers: { [customer.id]: { note: "from b" } } },
+    });
+    expect(bulkUpdate.body.responses[customer.id].errors[0].code).toBe("NOT_FOUND");
+    expect(
+      (await b("PUT", `/v2/customers/groups/${group.id}`, { body: { group: { name: "b" } } })).status,
+    ).toBe(404);
+    expect((await b("DELETE", `/v2/customers/groups/${group.id}`)).status).toBe(404);
+    expect((await b("DELETE", "/v2/customers/custom-attribute-definitions/secret")).status).toBe(404);
+    const foreignValue = await b("POST", `/v2/customers/${customer.id}/custom-attributes/secret`, {
+      body: { custom_attribute: { value: "from b" } },
+    });
+    expect(foreignValue.status).toBe(404);
+    // B may use the same definition key for a definition of its own.
+    const own = await b("POST", "/v2/customers/custom-attribute-definitions", {
+      body: { custom_attribute_definition: { key: "secret", schema: { $ref: STRING } } },
+    });
+    expect(own.status).toBe(200);
+    // And A still has everything, unchanged.
+    const kept = (await a("GET", `/v2/customers/${customer.id}`)).body.customer;
+    expect(kept).toEqual(customer);
+    expect((await a("GET", `/v2/customers/groups/${group.id}`)).body.group.name).toBe("A's");
+    const value = await a("GET", `/v2/customers/${customer.id}/custom-attributes/secret`);
+    expect(value.body.custom_attribute.value).toBe("s");
   });
 });
 

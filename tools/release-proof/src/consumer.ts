@@ -2,12 +2,13 @@
 // registry — what a user of one of our packages does.
 import { lstat, mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { cleanEnv, run } from "./exec.ts";
+import { run } from "./exec.ts";
+import { npmEnv } from "./registry.ts";
 
 export interface ConsumerOptions {
   /** The project folder (created). */
   readonly dir: string;
-  /** The npm user config written by the release step (registry, token, cache). */
+  /** The npm config from writeNpmrc (registry, token, cache). */
   readonly npmrc: string;
   readonly registryUrl: string;
   /** Package specs as a user would type them after `npm install`. */
@@ -35,15 +36,11 @@ export async function createConsumer(options: ConsumerOptions): Promise<Consumer
     ["install", "--no-audit", "--no-fund", "--loglevel=warn", "--save-exact", ...options.install],
     {
       cwd: options.dir,
-      env: npmEnv(options),
+      env: npmEnv(options.npmrc, options.registryUrl),
       timeoutMs: options.timeoutMs ?? 120_000,
     },
   );
   return { dir: options.dir, installMs: Math.round(ms) };
-}
-
-export function npmEnv(options: Pick<ConsumerOptions, "npmrc" | "registryUrl">): NodeJS.ProcessEnv {
-  return cleanEnv({ npm_config_userconfig: options.npmrc, npm_config_registry: options.registryUrl });
 }
 
 /** Names of every package installed anywhere under node_modules (nested ones included), sorted. */

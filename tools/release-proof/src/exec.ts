@@ -94,12 +94,16 @@ export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
  * This process's environment without the settings a package manager passes to the scripts it runs
  * (`npm_config_*`, `npm_execpath`, `PNPM_PACKAGE_NAME`, …) and changesets' (`CHANGESETS_OUTPUT`, set by the
  * release workflow): the proof's commands read their registry, cache and user config only from what it
- * sets here, never from whatever `npm test` inherited.
+ * sets here, never from whatever `npm test` inherited. Also without proxy settings (a proxy would carry
+ * even requests for 127.0.0.1 off the machine) and the CI's OIDC token variables (with them npm and pnpm
+ * exchange a token with GitHub and the registry before publishing): the proof talks only to loopback.
  */
 export function cleanEnv(extra: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (/^(npm|pnpm|changesets)_/i.test(key)) continue;
+    if (/^(https?_proxy|all_proxy|no_proxy|proxy|actions_id_token_request_\w+|sigstore_id_token)$/i.test(key))
+      continue;
     if (["NODE_ENV", "NODE_OPTIONS", "INIT_CWD", "PNPM_SCRIPT_SRC_DIR"].includes(key)) continue;
     env[key] = value;
   }

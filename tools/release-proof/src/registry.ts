@@ -1,6 +1,6 @@
-// A throwaway npm registry (Verdaccio) on 127.0.0.1 with its storage in a temporary folder. Our scope is
-// served only from what the proof publishes; every other package is fetched through an uplink to the
-// public registry, so that installs can resolve ky, effect and the like.
+// A throwaway npm registry (Verdaccio) on 127.0.0.1 with its storage in a temporary folder. It has no
+// uplink: it serves only what the proof publishes to it (our packages, and the third-party ones seed.ts
+// packs from the workspace's install), so no install or lookup can reach past loopback.
 import { spawn } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -20,8 +20,6 @@ export interface Registry {
 export interface RegistryOptions {
   /** Folder for the config, htpasswd and package storage; the caller deletes it. */
   readonly dir: string;
-  /** Where third-party packages come from. */
-  readonly uplink: string;
   readonly startTimeoutMs?: number;
 }
 
@@ -37,13 +35,12 @@ export async function startRegistry(options: RegistryOptions): Promise<Registry>
     auth: { htpasswd: { file: join(options.dir, "htpasswd"), max_users: 1 } },
     // Signed tokens: the legacy token format is not accepted back by Verdaccio 6 for publishing.
     security: { api: { jwt: { sign: { expiresIn: "1h" } } } },
-    uplinks: { npmjs: { url: options.uplink, timeout: "60s", max_fails: 5 } },
-    packages: {
-      // No `proxy`: our scope is never looked up upstream, so a package of the same name on the public
-      // registry can neither shadow what the proof published nor block publishing it.
-      [`${SCOPE}/*`]: { access: "$all", publish: "$authenticated" },
-      "**": { access: "$all", publish: "$authenticated", proxy: "npmjs" },
-    },
+    // No uplinks and no `proxy` on any package: a package that was not published here is a 404, never
+    // a request to another registry (tests talk only to loopback).
+    uplinks: {},
+    packages: { "**": { access: "$all", publish: "$authenticated" } },
+    // Seeded third-party tarballs are large (effect's is several MB, base64-encoded in the publish body).
+    max_body_size: "200mb",
     web: { enable: false },
     log: { type: "stdout", format: "pretty", level: "warn" },
   };
@@ -112,17 +109,50 @@ async function addUser(registryUrl: string): Promise<string> {
   return body.token;
 }
 
-/** The npm/pnpm user config that points everything at `registry` and authenticates to it. */
-export function npmrcFor(registry: Registry, cacheDir: string): string {
+/**
+ * Writes the npm/pnpm config that points everything at `registry` and authenticates to it, into
+ * `dir/npmrc` (cache in `dir/npm-cache`), and returns its path. Refuses any registry not on loopback:
+ * everything the proof publishes or installs goes through this file.
+ */
+export async function writeNpmrc(registry: Registry, dir: string): Promise<string> {
+  assertLoopback(registry.url);
   const host = registry.url.replace(/^https?:/, "");
-  return [
+  const path = join(dir, "npmrc");
+  const lines = [
+    // The default registry is what every scope without a `@scope:registry` line uses; npmEnv makes this
+    // the user config and an empty file the global one, so no other file can add such a line.
     `registry=${registry.url}`,
     `${SCOPE}:registry=${registry.url}`,
     `${host}:_authToken=${registry.token}`,
-    `cache=${cacheDir}`,
+    `cache=${join(dir, "npm-cache")}`,
+    // Requests to the registry never go through a proxy (cleanEnv drops the proxy variables too).
+    "noproxy=127.0.0.1",
     "audit=false",
     "fund=false",
     "update-notifier=false",
     "",
-  ].join("\n");
+  ];
+  await writeFile(path, lines.join("\n"));
+  await writeFile(globalNpmrc(path), "# Empty: stands in for the machine's global npmrc.\n");
+  return path;
+}
+
+/** The (empty) global config next to `npmrc`; npm refuses one file as both user and global config. */
+const globalNpmrc = (npmrc: string) => `${npmrc}.global`;
+
+/** The environment for npm/pnpm commands: only `npmrc` configures them (the global config is empty). */
+export function npmEnv(npmrc: string, registryUrl: string): NodeJS.ProcessEnv {
+  return cleanEnv({
+    npm_config_userconfig: npmrc,
+    npm_config_globalconfig: globalNpmrc(npmrc),
+    npm_config_registry: registryUrl,
+  });
+}
+
+/** Throws unless `url` is an http URL on 127.0.0.1: the proof never publishes or installs elsewhere. */
+export function assertLoopback(url: string): void {
+  const { protocol, hostname } = new URL(url);
+  if (protocol !== "http:" || hostname !== "127.0.0.1") {
+    throw new Error(`refusing to use registry ${url}: the release proof only talks to http://127.0.0.1`);
+  }
 }

@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { copyFile, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { cleanEnv, run } from "./exec.ts";
-import { npmrcFor, type Registry } from "./registry.ts";
+import { assertLoopback, npmEnv, type Registry } from "./registry.ts";
 
 export interface PublishedPackage {
   readonly name: string;
@@ -21,6 +21,8 @@ export interface ReleaseOptions {
   /** An empty temporary folder. */
   readonly dir: string;
   readonly registry: Registry;
+  /** The npm config from writeNpmrc: the only config the publish step reads. */
+  readonly npmrc: string;
   /** The snapshot name: versions become `0.0.0-<tag>-<timestamp>`. */
   readonly tag: string;
   readonly log: (line: string) => void;
@@ -85,14 +87,10 @@ export async function releaseToRegistry(options: ReleaseOptions): Promise<Releas
     }
   }
 
-  // From here on every npm/pnpm command sees only our registry: a user config of our own (so the
+  // From here on every npm/pnpm command sees only our registry: a config of our own (so the
   // developer's ~/.npmrc is neither read nor changed), and the registry again in the environment.
-  const npmrc = join(options.dir, "npmrc");
-  await writeFile(npmrc, npmrcFor(options.registry, join(options.dir, "npm-cache")));
-  const publishEnv = cleanEnv({
-    npm_config_userconfig: npmrc,
-    npm_config_registry: options.registry.url,
-  });
+  assertLoopback(options.registry.url);
+  const publishEnv = npmEnv(options.npmrc, options.registry.url);
   // Belt and braces: ask pnpm itself where it would publish, for the default and for our scope.
   for (const key of ["registry", "@square-customers:registry"]) {
     const { stdout } = await run("pnpm", ["config", "get", key], {
@@ -133,7 +131,7 @@ async function copyWorkspace(source: string, target: string): Promise<void> {
 }
 
 /** The non-private packages under packages/. */
-async function publishablePackages(workspace: string): Promise<{ name: string; dir: string }[]> {
+export async function publishablePackages(workspace: string): Promise<{ name: string; dir: string }[]> {
   const root = join(workspace, "packages");
   const found: { name: string; dir: string }[] = [];
   for (const entry of await readdir(root, { withFileTypes: true })) {

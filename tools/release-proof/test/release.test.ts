@@ -1,5 +1,7 @@
 // The release proof: publish every public package through the real release path (changesets +
 // pnpm) to a local Verdaccio, then install each alone with plain npm in a fresh project and use it.
+// The registry has no uplink: the third-party packages the installs need are seeded into it from the
+// workspace's own install, so the proof talks only to 127.0.0.1.
 // Everything happens in one temporary folder that is removed afterwards, pass or fail.
 import { type ChildProcess, spawn } from "node:child_process";
 import { copyFile, mkdtemp, rm } from "node:fs/promises";
@@ -16,15 +18,18 @@ import {
   type Size,
 } from "../src/consumer.ts";
 import { cleanEnv, killRunning, run } from "../src/exec.ts";
-import { type Registry, startRegistry } from "../src/registry.ts";
-import { type Release, releaseToRegistry } from "../src/release.ts";
+import { type Registry, startRegistry, writeNpmrc } from "../src/registry.ts";
+import { publishablePackages, type Release, releaseToRegistry } from "../src/release.ts";
+import { seedRegistry } from "../src/seed.ts";
 import { tarballFiles } from "../src/tarball.ts";
 
 const WORKSPACE = fileURLToPath(new URL("../../..", import.meta.url));
+const PROOF_DIR = fileURLToPath(new URL("..", import.meta.url));
 const FIXTURES = fileURLToPath(new URL("./fixtures", import.meta.url));
-/** Third-party packages (ky, effect, @types/node) reach the local registry through this uplink only. */
-const UPLINK = process.env.RELEASE_PROOF_UPLINK ?? "https://registry.npmjs.org/";
 const SCOPE = "@square-customers";
+/** Third-party packages the cases install by name; they are seeded into the registry with their closure. */
+const EFFECT = "effect@^4.1.0";
+const TYPES_NODE = "@types/node@^24";
 
 let tmp = "";
 let registry: Registry | undefined;
@@ -34,16 +39,45 @@ const report: { name: string; size: Size; duKb?: number; installMs: number; pack
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), "release-proof-"));
-  registry = await startRegistry({ dir: join(tmp, "registry"), uplink: UPLINK });
+  const local = await startRegistry({ dir: join(tmp, "registry") });
+  registry = local;
+  const npmrc = await writeNpmrc(local, tmp);
   const npm = await run("npm", ["--version"], { cwd: tmp, env: cleanEnv(), timeoutMs: 30_000 });
-  console.log(`release proof: Node ${process.version}, npm ${npm.stdout.trim()}, registry ${registry.url}`);
-  release = await releaseToRegistry({
+  console.log(`release proof: Node ${process.version}, npm ${npm.stdout.trim()}, registry ${local.url}`);
+  const log = (line: string) => console.log(`release proof: ${line}`);
+  // Seeding reads only the source workspace, so it runs while the release installs and builds its copy.
+  const seeding = (async () => {
+    const seedStarted = performance.now();
+    const packages = await publishablePackages(WORKSPACE);
+    const seeded = await seedRegistry({
+      packageDirs: packages.map((p) => p.dir),
+      extra: [EFFECT, TYPES_NODE],
+      extraFrom: [PROOF_DIR, ...packages.map((p) => p.dir), WORKSPACE],
+      scope: SCOPE,
+      dir: join(tmp, "seed"),
+      registry: local,
+      npmrc,
+    });
+    const names = seeded.map((p) => `${p.name}@${p.version}`).join(", ");
+    log(`seed: ${Math.round(performance.now() - seedStarted)} ms, ${seeded.length} packages: ${names}`);
+  })();
+  const releasing = releaseToRegistry({
     source: WORKSPACE,
     dir: tmp,
-    registry,
+    registry: local,
+    npmrc,
     tag: "proof",
-    log: (line) => console.log(`release proof: ${line}`),
+    log,
   });
+  // The first failure ends the other branch's commands too, and is the one reported.
+  let failure: unknown;
+  const stopAll = (error: unknown) => {
+    failure ??= error;
+    killRunning();
+  };
+  const [, released] = await Promise.all([seeding.catch(stopAll), releasing.catch(stopAll)]);
+  if (failure !== undefined || !released) throw failure;
+  release = released;
 }, 240_000);
 
 afterAll(async () => {
@@ -175,7 +209,7 @@ describe("each package installs alone", () => {
   test("2. @square-customers/client-effect + effect: no ky; an Effect program creates and lists customers", async () => {
     const project = await consumer(
       "client-effect + effect",
-      [`${SCOPE}/client-effect@${versionOf("client-effect")}`, "effect@^4.1.0"],
+      [`${SCOPE}/client-effect@${versionOf("client-effect")}`, EFFECT],
       ["effect.mjs"],
     );
     const installed = await installedPackages(project.dir);
@@ -236,8 +270,8 @@ describe("each package installs alone", () => {
         `${SCOPE}/client-effect@${versionOf("client-effect")}`,
         `${SCOPE}/core@${versionOf("core")}`,
         `${SCOPE}/emulator@${versionOf("emulator")}`,
-        "effect@^4.1.0",
-        "@types/node@^24",
+        EFFECT,
+        TYPES_NODE,
       ],
       ["consumer.ts", "tsconfig.bundler.json", "tsconfig.nodenext.json"],
     );

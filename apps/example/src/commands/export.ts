@@ -11,7 +11,7 @@ import type { Customer } from "@square-customers/core";
 import { stringify } from "csv-stringify";
 import { CliError, EXIT_USAGE } from "../errors.js";
 import { customerToRow, EXPORT_COLUMNS } from "../fields.js";
-import { n, note } from "../output.js";
+import { jsonArray, n, note } from "../output.js";
 import { createProgress } from "../progress.js";
 import type { TargetOptions } from "../target.js";
 import { withPromiseClient } from "./read.js";
@@ -76,15 +76,4 @@ export async function exportCommand(file: string, options: ExportOptions): Promi
 
 async function* mapAsync<A, B>(items: AsyncIterable<A>, f: (a: A) => B): AsyncGenerator<B> {
   for await (const item of items) yield f(item);
-}
-
-/** A JSON array, one customer per line, produced element by element. */
-async function* jsonArray(items: AsyncIterable<Customer>): AsyncGenerator<string> {
-  let first = true;
-  yield "[";
-  for await (const item of items) {
-    yield `${first ? "" : ","}\n  ${JSON.stringify(item)}`;
-    first = false;
-  }
-  yield first ? "]\n" : "\n]\n";
 }

@@ -3,7 +3,7 @@
 // summary goes to stdout (or, with --json, the whole report as JSON and nothing else).
 import { assertReadable, type ImportRow } from "../csv-input.js";
 import { CliError, EXIT_FAILURE, EXIT_OK } from "../errors.js";
-import { type ImportReport, importFile, MAX_LISTED, validateFile } from "../import-pipeline.js";
+import { type ImportReport, importFile, MAX_LISTED, unanswered, validateFile } from "../import-pipeline.js";
 import { n, note } from "../output.js";
 import { openTarget, type Target, type TargetOptions } from "../target.js";
 
@@ -57,11 +57,12 @@ export async function importCommand(file: string, options: ImportOptions): Promi
 
 /** The human summary of an import (also used by the demo). */
 export function formatImportSummary(report: ImportReport, target: Pick<Target, "label" | "kind">): string {
-  const statuses = Object.entries(report.http.statuses)
-    .map(([status, count]) => `${n(count)}× ${status}`)
-    .join(", ");
-  const dropped = report.http.attempts - Object.values(report.http.statuses).reduce((a, b) => a + b, 0);
+  const answers = Object.entries(report.http.statuses).map(([status, count]) => `${n(count)}× ${status}`);
+  const dropped = unanswered(report.http);
+  if (dropped > 0) answers.push(`${n(dropped)} without answer`);
   const lines: [string, string][] = [
+    ["file", report.file],
+    ["into", target.label],
     ["rows read", n(report.rows)],
     ["invalid, not sent", `${n(report.invalid)}${report.invalid > 0 ? "  (listed above)" : ""}`],
     ["imported", n(report.imported)],
@@ -70,25 +71,20 @@ export function formatImportSummary(report: ImportReport, target: Pick<Target, "
   if (report.notSent > 0) lines.push(["not sent (stopped early)", n(report.notSent)]);
   lines.push([
     "HTTP requests",
-    `${n(report.http.attempts)}${statuses ? ` (${statuses}${dropped > 0 ? `, ${n(dropped)} without answer` : ""})` : ""}`,
+    `${n(report.http.attempts)}${answers.length > 0 ? ` (${answers.join(", ")})` : ""}`,
   ]);
-  if (report.customersBefore !== undefined && report.customersAfter !== undefined) {
-    const delta = report.customersAfter - report.customersBefore;
+  const { customersBefore: before, customersAfter: after } = report;
+  const created = before !== undefined && after !== undefined ? after - before : undefined;
+  if (before !== undefined && after !== undefined) {
     lines.push([
       "customers in account",
-      `${n(report.customersBefore)} → ${n(report.customersAfter)} (${delta >= 0 ? "+" : ""}${n(delta)})`,
+      `${n(before)} → ${n(after)} (${after >= before ? "+" : ""}${n(after - before)})`,
     ]);
   }
   const width = Math.max(...lines.map(([label]) => label.length));
-  let text = `\nImport of ${report.file} into ${target.label}\n`;
-  text += lines.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`).join("\n");
-  text += "\n";
-  const created =
-    report.customersBefore !== undefined && report.customersAfter !== undefined
-      ? report.customersAfter - report.customersBefore
-      : undefined;
+  let text = `\nImport\n${lines.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`).join("\n")}\n`;
   if (created !== undefined && created < report.imported) {
-    text += `  ${n(report.imported - created)} row(s) were already in the account from an earlier import: matched by their idempotency keys, not created again.\n`;
+    text += `  ${n(report.imported - created)} row(s) were already in the account from an earlier import (same idempotency keys), so not created again.\n`;
   }
   if (target.kind === "square") text += "  (Square's list can take a few seconds to show new customers.)\n";
   if (report.aborted || report.notSent > 0) {

@@ -1,6 +1,11 @@
 // `customers list`, `customers search`, `customers get`: quick reads with the promise client.
 import { createSquareClient, NotFoundError, type SquareClient } from "@square-customers/client";
-import type { Customer, CustomerFilter, SearchCustomersRequest } from "@square-customers/core";
+import {
+  type Customer,
+  type CustomerFilter,
+  parseRfc3339,
+  type SearchCustomersRequest,
+} from "@square-customers/core";
 import { CliError, EXIT_USAGE } from "../errors.js";
 import { formatCustomer, listFormat, note, printCustomers, write } from "../output.js";
 import { openTarget, type Target, type TargetOptions } from "../target.js";
@@ -23,12 +28,16 @@ export async function withPromiseClient<T>(
 
 /** Stops an async iteration after `max` items (the loop's `return` stops further page requests). */
 async function* take<T>(items: AsyncIterable<T>, max: number | undefined): AsyncGenerator<T> {
-  if (max === 0) return;
   let count = 0;
   for await (const item of items) {
     yield item;
-    if (max !== undefined && ++count >= max) return;
+    if (++count === max) return;
   }
+}
+
+/** With a --limit below a full page, ask for just that many, so one small page answers it. */
+function pageLimit(limit: number | undefined): { limit?: number } {
+  return limit !== undefined && limit < 100 ? { limit } : {};
 }
 
 function hintWhenEmpty(count: number, target: Target): void {
@@ -53,7 +62,7 @@ export async function listCommand(options: ListOptions): Promise<void> {
     const listing = square.customers.list({
       sort_field: options.sort === "created_at" ? "CREATED_AT" : "DEFAULT",
       sort_order: options.order === "asc" ? "ASC" : "DESC",
-      ...(options.limit !== undefined && options.limit < 100 ? { limit: Math.max(1, options.limit) } : {}),
+      ...pageLimit(options.limit),
     });
     const count = await printCustomers(take(listing, options.limit), listFormat(options.json));
     if (!options.json) note(`${count} customer${count === 1 ? "" : "s"} from ${target.label}`);
@@ -101,14 +110,14 @@ export function searchRequest(options: SearchOptions): SearchCustomersRequest {
         order: options.order === "asc" ? "ASC" : "DESC",
       },
     },
-    ...(options.limit !== undefined && options.limit < 100 ? { limit: Math.max(1, options.limit) } : {}),
+    ...pageLimit(options.limit),
   };
 }
 
-/** `2024-05-01` (midnight UTC) or a full RFC 3339 timestamp. */
+/** `2024-05-01` (midnight UTC) or a full RFC 3339 timestamp, checked by core's rule. */
 function toTimestamp(value: string, flag: string): string {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return `${value}T00:00:00Z`;
-  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i.test(value)) return value;
+  const timestamp = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value;
+  if (parseRfc3339(timestamp) !== undefined) return timestamp;
   throw new CliError(
     `${flag} must be a date (2024-05-01) or an RFC 3339 timestamp, got "${value}"`,
     EXIT_USAGE,

@@ -5,7 +5,7 @@ import { checkVersion, requireCustomer } from "../customers.js";
 import { ApiError, badRequest, errorDetail, notFound } from "../errors.js";
 import { DEFAULT_LIMITS, DUPLICATE_DEFINITION } from "../square-choices.js";
 import type { Store } from "../store.js";
-import { type Handler, idempotent, issueErrors, now, pageObjects, perItem } from "./context.js";
+import { bulkEntry, type Handler, idempotent, now, pageObjects } from "./context.js";
 
 type Definition = CustomAttributeDefinition & {
   key: string;
@@ -36,9 +36,17 @@ function checkReadVersion(current: number, wanted: number | undefined): void {
   }
 }
 
+/** A definition key or name that another definition of the merchant already has. */
+function duplicateDefinition(detail: string, field: string): ApiError {
+  return new ApiError(DUPLICATE_DEFINITION.status, [
+    errorDetail("INVALID_REQUEST_ERROR", DUPLICATE_DEFINITION.code, detail, field),
+  ]);
+}
+
 /**
  * Rules a definition must meet after create or update: visible definitions need a name and a
- * description, and names are unique per merchant (case-sensitive).
+ * description (core checks a create's body; after an update only the merged definition can tell), and
+ * names are unique per merchant (case-sensitive).
  */
 function checkDefinition(store: Store, merchant: string, d: Definition): void {
   const field = "custom_attribute_definition";
@@ -53,26 +61,8 @@ function checkDefinition(store: Store, merchant: string, d: Definition): void {
       }
     }
   }
-  if (d.name != null) {
-    let after = 0;
-    for (;;) {
-      const rows = store.listObjects(merchant, "definition", "", after, 100);
-      for (const row of rows) {
-        const other = JSON.parse(row.data) as Definition;
-        if (other.key !== d.key && other.name === d.name) {
-          throw new ApiError(DUPLICATE_DEFINITION.status, [
-            errorDetail(
-              "INVALID_REQUEST_ERROR",
-              DUPLICATE_DEFINITION.code,
-              `Another definition is named "${d.name}".`,
-              `${field}.name`,
-            ),
-          ]);
-        }
-      }
-      if (rows.length < 100) break;
-      after = rows.at(-1)!.seq;
-    }
+  if (d.name != null && store.objectNamed(merchant, "definition", d.name, d.key) !== undefined) {
+    throw duplicateDefinition(`Another definition is named "${d.name}".`, `${field}.name`);
   }
 }
 
@@ -113,21 +103,17 @@ export const listCustomerCustomAttributeDefinitions: Handler<"listCustomerCustom
   store,
   merchant,
   input,
-}) => {
-  const page = pageObjects(
+}) =>
+  pageObjects(
     store,
     merchant,
     "definition",
     "",
     input,
     DEFAULT_LIMITS.customAttributeDefinitions,
-    (j) => JSON.parse(j),
+    "custom_attribute_definitions",
+    (json) => JSON.parse(json) as Definition,
   );
-  return {
-    ...(page.items.length > 0 ? { custom_attribute_definitions: page.items } : {}),
-    ...(page.cursor ? { cursor: page.cursor } : {}),
-  };
-};
 
 export const createCustomerCustomAttributeDefinition: Handler<"createCustomerCustomAttributeDefinition"> = (
   ctx,
@@ -138,14 +124,10 @@ export const createCustomerCustomAttributeDefinition: Handler<"createCustomerCus
     const field = "custom_attribute_definition";
     // Core's validation has already required key and schema.
     if (loadDefinition(store, merchant, body.key!) !== undefined) {
-      throw new ApiError(DUPLICATE_DEFINITION.status, [
-        errorDetail(
-          "INVALID_REQUEST_ERROR",
-          DUPLICATE_DEFINITION.code,
-          `A custom attribute definition with key \`${body.key}\` already exists.`,
-          `${field}.key`,
-        ),
-      ]);
+      throw duplicateDefinition(
+        `A custom attribute definition with key \`${body.key}\` already exists.`,
+        `${field}.key`,
+      );
     }
     const at = now(store);
     const definition = shapeDefinition({
@@ -268,22 +250,19 @@ export const listCustomerCustomAttributes: Handler<"listCustomerCustomAttributes
   input,
 }) => {
   requireCustomer(store, merchant, customerId, "customer_id");
-  const page = pageObjects(
+  return pageObjects(
     store,
     merchant,
     "attribute",
     customerId,
     input,
     DEFAULT_LIMITS.customAttributes,
-    (j) => {
-      const a = JSON.parse(j) as Attribute;
+    "custom_attributes",
+    (json) => {
+      const a = JSON.parse(json) as Attribute;
       return present(a, loadDefinition(store, merchant, a.key), input.with_definitions ?? false);
     },
   );
-  return {
-    ...(page.items.length > 0 ? { custom_attributes: page.items } : {}),
-    ...(page.cursor ? { cursor: page.cursor } : {}),
-  };
 };
 
 export const retrieveCustomerCustomAttribute: Handler<"retrieveCustomerCustomAttribute"> = ({
@@ -334,17 +313,13 @@ export const deleteCustomerCustomAttribute: Handler<"deleteCustomerCustomAttribu
 export const bulkUpsertCustomerCustomAttributes: Handler<"bulkUpsertCustomerCustomAttributes"> = (ctx) => {
   const { store, merchant, input } = ctx;
   const values = Object.entries(input.values).map(([entryKey, entry]) => {
-    const issues = issueErrors(ctx.itemIssues.get(entryKey) ?? []);
-    // With issues the entry may not even be an object: answer before reading it.
-    if (issues.length > 0) return [entryKey, { errors: issues }] as const;
-    const customerId = { customer_id: entry.customer_id };
-    const result = perItem(() =>
+    const result = bulkEntry(ctx, entryKey, () =>
       idempotent(ctx, "bulkUpsertCustomerCustomAttributes", entry.idempotency_key, entry, () => {
         const key = entry.custom_attribute.key;
         if (key == null)
           throw badRequest("MISSING_REQUIRED_PARAMETER", "key is required.", "custom_attribute.key");
         return {
-          ...customerId,
+          customer_id: entry.customer_id,
           custom_attribute: upsert(
             store,
             merchant,
@@ -356,7 +331,9 @@ export const bulkUpsertCustomerCustomAttributes: Handler<"bulkUpsertCustomerCust
         };
       }),
     );
-    return [entryKey, "errors" in result ? { ...customerId, ...result } : result] as const;
+    // An entry's errors still name its customer (when the entry had a readable one).
+    const customerId = typeof entry?.customer_id === "string" ? { customer_id: entry.customer_id } : {};
+    return [entryKey, "errors" in result ? { ...customerId, ...result } : result];
   });
   return { values: Object.fromEntries(values) };
 };

@@ -1,14 +1,14 @@
-import type {
-  InputOf,
-  OperationName,
-  PathArgs,
-  ResponseOf,
-  SquareErrorDetail,
-  ValidationIssue,
+import {
+  contentIdempotencyKey,
+  type InputOf,
+  type OperationName,
+  type PathArgs,
+  type ResponseOf,
+  type SquareErrorDetail,
+  type ValidationIssue,
 } from "@square-customers/core";
 import { decodeCursor, encodeCursor } from "../cursor.js";
 import { ApiError, errorDetail } from "../errors.js";
-import { canonicalJson, sha256 } from "../ids.js";
 import { IDEMPOTENCY_KEY_REUSED } from "../square-choices.js";
 import type { ObjectKind, Store } from "../store.js";
 
@@ -35,8 +35,18 @@ export function issueErrors(issues: readonly ValidationIssue[]): SquareErrorDeta
   );
 }
 
-/** Runs one entry of a bulk call, turning its Square error into that entry's `errors`. */
-export function perItem<T extends object>(run: () => T): T | { errors: SquareErrorDetail[] } {
+/**
+ * One entry of a bulk call: its own validation issues if it has any (without running it, as the entry may
+ * not even be an object), else the result of `run`, or the Square error `run` threw, as that entry's
+ * `errors`. The other entries are processed either way.
+ */
+export function bulkEntry<T extends object>(
+  ctx: { readonly itemIssues: ReadonlyMap<string, readonly ValidationIssue[]> },
+  key: string,
+  run: () => T,
+): T | { errors: SquareErrorDetail[] } {
+  const issues = ctx.itemIssues.get(key);
+  if (issues !== undefined && issues.length > 0) return { errors: issueErrors(issues) };
   try {
     return run();
   } catch (error) {
@@ -58,7 +68,7 @@ export function idempotent<T>(
   run: () => T,
 ): T {
   if (key == null || key === "") return run();
-  const fingerprint = sha256(canonicalJson(request));
+  const fingerprint = contentIdempotencyKey(request);
   const prior = ctx.store.getIdempotent(ctx.merchant, scope, key);
   if (prior !== undefined) {
     if (prior.fingerprint === fingerprint) return JSON.parse(prior.response) as T;
@@ -76,26 +86,32 @@ export function idempotent<T>(
   return result;
 }
 
-/** One keyset page of stored objects (groups, segments, definitions, a customer's attributes). */
-export function pageObjects<T>(
+/**
+ * One keyset page of stored objects (groups, segments, definitions, a customer's attributes) as a list
+ * answer: the items under `itemsKey` and the cursor, each left out when there is none (an empty page is
+ * `{}`, as in Square's answers).
+ */
+export function pageObjects<K extends string, T>(
   store: Store,
   merchant: string,
   kind: ObjectKind,
   parent: string,
   request: { cursor?: string | undefined; limit?: number | undefined },
   defaultLimit: number,
+  itemsKey: K,
   map: (json: string) => T,
-): { items: T[]; cursor?: string } {
+): { [P in K]?: T[] } & { cursor?: string } {
   const scope = `${kind}:${parent}`;
   const after = request.cursor === undefined ? 0 : decodeCursor(store.cursorKey, scope, request.cursor).seq;
   const limit = request.limit ?? defaultLimit;
   const rows = store.listObjects(merchant, kind, parent, after, limit + 1);
   const shown = rows.slice(0, limit);
-  const page: { items: T[]; cursor?: string } = { items: shown.map((r) => map(r.data)) };
+  const page: Record<string, unknown> = {};
+  if (shown.length > 0) page[itemsKey] = shown.map((r) => map(r.data));
   const last = shown.at(-1);
   if (rows.length > limit && last !== undefined)
     page.cursor = encodeCursor(store.cursorKey, scope, { value: null, seq: last.seq });
-  return page;
+  return page as { [P in K]?: T[] } & { cursor?: string };
 }
 
 /** ISO timestamp for the store's monotonic clock. */

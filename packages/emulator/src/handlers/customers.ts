@@ -1,4 +1,3 @@
-import type { SquareErrorDetail } from "@square-customers/core";
 import {
   checkVersion,
   insertCustomer,
@@ -11,17 +10,7 @@ import {
 import { notFoundDetail } from "../errors.js";
 import { findCustomers } from "../search.js";
 import { DEFAULT_LIMITS } from "../square-choices.js";
-import { type Context, type Handler, idempotent, issueErrors, perItem } from "./context.js";
-
-type Item<T> = T | { errors: SquareErrorDetail[] };
-
-/** Throws the entry's validation issues, if any, so `perItem` reports them for that entry only. */
-function entryIssues(
-  ctx: Context<"bulkCreateCustomers" | "bulkUpdateCustomers">,
-  key: string,
-): SquareErrorDetail[] {
-  return issueErrors(ctx.itemIssues.get(key) ?? []);
-}
+import { bulkEntry, type Handler, idempotent } from "./context.js";
 
 export const listCustomers: Handler<"listCustomers"> = ({ store, merchant, input }) =>
   findCustomers(store, merchant, {
@@ -30,7 +19,6 @@ export const listCustomers: Handler<"listCustomers"> = ({ store, merchant, input
     sortOrder: input.sort_order ?? "ASC",
     limit: input.limit ?? DEFAULT_LIMITS.customers,
     cursor: input.cursor,
-    cursorField: "cursor",
     count: input.count ?? false,
   });
 
@@ -42,7 +30,6 @@ export const searchCustomers: Handler<"searchCustomers"> = ({ store, merchant, i
     sortOrder: input.query?.sort?.order ?? "ASC",
     limit: input.limit ?? DEFAULT_LIMITS.customers,
     cursor: input.cursor,
-    cursorField: "cursor",
     count: input.count ?? false,
   });
 
@@ -76,26 +63,22 @@ export const deleteCustomer: Handler<"deleteCustomer"> = ({ store, merchant, pat
 
 export const bulkCreateCustomers: Handler<"bulkCreateCustomers"> = (ctx) => {
   const { store, merchant, input } = ctx;
-  const responses = Object.entries(input.customers).map(([key, data]): [string, Item<object>] => {
-    const errors = entryIssues(ctx, key);
-    if (errors.length > 0) return [key, { errors }];
+  const responses = Object.entries(input.customers).map(([key, data]) => [
+    key,
     // Each map key is that entry's idempotency key: resending the batch creates nobody twice.
-    return [
-      key,
-      perItem(() =>
-        idempotent(ctx, "bulkCreateCustomers", key, data, () => {
-          const customer = newCustomer(data, store.nowMs());
-          insertCustomer(store, merchant, customer);
-          return { customer };
-        }),
-      ),
-    ];
-  });
+    bulkEntry(ctx, key, () =>
+      idempotent(ctx, "bulkCreateCustomers", key, data, () => {
+        const customer = newCustomer(data, store.nowMs());
+        insertCustomer(store, merchant, customer);
+        return { customer };
+      }),
+    ),
+  ]);
   return { responses: Object.fromEntries(responses) };
 };
 
 export const bulkRetrieveCustomers: Handler<"bulkRetrieveCustomers"> = ({ store, merchant, input }) => {
-  const responses = input.customer_ids.map((id): [string, Item<object>] => {
+  const responses = input.customer_ids.map((id) => {
     const customer = loadCustomer(store, merchant, id);
     return [id, customer === undefined ? { errors: [notFoundDetail("Customer", id)] } : { customer }];
   });
@@ -104,25 +87,21 @@ export const bulkRetrieveCustomers: Handler<"bulkRetrieveCustomers"> = ({ store,
 
 export const bulkUpdateCustomers: Handler<"bulkUpdateCustomers"> = (ctx) => {
   const { store, merchant, input } = ctx;
-  const responses = Object.entries(input.customers).map(([id, data]): [string, Item<object>] => {
-    const errors = entryIssues(ctx, id);
-    if (errors.length > 0) return [id, { errors }];
-    return [
-      id,
-      perItem(() => {
-        const current = requireCustomer(store, merchant, id);
-        checkVersion("Customer", id, current.version ?? 0, data.version, "version");
-        const customer = updatedCustomer(current, data, store.nowMs());
-        saveCustomer(store, merchant, customer);
-        return { customer };
-      }),
-    ];
-  });
+  const responses = Object.entries(input.customers).map(([id, data]) => [
+    id,
+    bulkEntry(ctx, id, () => {
+      const current = requireCustomer(store, merchant, id);
+      checkVersion("Customer", id, current.version ?? 0, data.version, "version");
+      const customer = updatedCustomer(current, data, store.nowMs());
+      saveCustomer(store, merchant, customer);
+      return { customer };
+    }),
+  ]);
   return { responses: Object.fromEntries(responses) };
 };
 
 export const bulkDeleteCustomers: Handler<"bulkDeleteCustomers"> = ({ store, merchant, input }) => {
-  const responses = input.customer_ids.map((id): [string, Item<object>] => [
+  const responses = input.customer_ids.map((id) => [
     id,
     store.deleteCustomer(merchant, id) ? {} : { errors: [notFoundDetail("Customer", id)] },
   ]);

@@ -17,15 +17,17 @@ function saveGroup(store: Store, merchant: string, group: CustomerGroup): void {
   store.putObject(merchant, "group", "", group.id!, JSON.stringify(group));
 }
 
-export const listCustomerGroups: Handler<"listCustomerGroups"> = ({ store, merchant, input }) => {
-  const page = pageObjects(store, merchant, "group", "", input, DEFAULT_LIMITS.groups, (json) =>
-    JSON.parse(json),
+export const listCustomerGroups: Handler<"listCustomerGroups"> = ({ store, merchant, input }) =>
+  pageObjects(
+    store,
+    merchant,
+    "group",
+    "",
+    input,
+    DEFAULT_LIMITS.groups,
+    "groups",
+    (json) => JSON.parse(json) as CustomerGroup,
   );
-  return {
-    ...(page.items.length > 0 ? { groups: page.items } : {}),
-    ...(page.cursor ? { cursor: page.cursor } : {}),
-  };
-};
 
 export const createCustomerGroup: Handler<"createCustomerGroup"> = (ctx) => {
   const { store, merchant, input } = ctx;
@@ -76,15 +78,17 @@ function membership(member: boolean): Handler<"addGroupToCustomer" | "removeGrou
 export const addGroupToCustomer: Handler<"addGroupToCustomer"> = membership(true);
 export const removeGroupFromCustomer: Handler<"removeGroupFromCustomer"> = membership(false);
 
-export const listCustomerSegments: Handler<"listCustomerSegments"> = ({ store, merchant, input }) => {
-  const page = pageObjects(store, merchant, "segment", "", input, DEFAULT_LIMITS.segments, (json) =>
-    JSON.parse(json),
+export const listCustomerSegments: Handler<"listCustomerSegments"> = ({ store, merchant, input }) =>
+  pageObjects(
+    store,
+    merchant,
+    "segment",
+    "",
+    input,
+    DEFAULT_LIMITS.segments,
+    "segments",
+    (json) => JSON.parse(json) as CustomerSegment,
   );
-  return {
-    ...(page.items.length > 0 ? { segments: page.items as CustomerSegment[] } : {}),
-    ...(page.cursor ? { cursor: page.cursor } : {}),
-  };
-};
 
 export const retrieveCustomerSegment: Handler<"retrieveCustomerSegment"> = ({
   store,
