@@ -12,6 +12,13 @@ import { Emulator, newToken } from "./support.js";
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 layer(Emulator.layer(), { excludeTestServices: true })("README", (it) => {
+  it("the repository README shows the same example", () => {
+    const own = readFileSync(join(packageDir, "README.md"), "utf8");
+    const root = readFileSync(join(packageDir, "../../README.md"), "utf8");
+    const rootBlock = /## The Effect client\n[\s\S]*?```ts\n([\s\S]*?)```/.exec(root)?.[1];
+    assert.strictEqual(rootBlock, /```ts\n([\s\S]*?)```/.exec(own)?.[1]);
+  });
+
   it.effect("the example runs against the emulator", () =>
     Effect.gen(function* () {
       const emulator = yield* Emulator;

@@ -6,6 +6,14 @@ import { TOKEN, useEmulator } from "./support.js";
 
 const h = useEmulator();
 
+it("the repository README shows the same example", () => {
+  const own = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+  const root = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
+  const block = (text: string, heading: string) =>
+    new RegExp(`## ${heading}\\n[\\s\\S]*?\`\`\`ts\\n([\\s\\S]*?)\`\`\``).exec(text)?.[1];
+  expect(block(root, "The promise client")).toBe(block(own, "Example"));
+});
+
 it("the README example is this file, and it runs", async () => {
   const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
   const example = readFileSync(new URL("./readme-example.ts", import.meta.url), "utf8");
