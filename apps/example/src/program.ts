@@ -31,7 +31,7 @@ Where requests go:
   (default)                      an emulator started inside this command. It lives in memory and ends
                                  with the command, so each run starts from a fresh merchant (--seed N
                                  gives it N sample customers). To keep data between commands, start
-                                 \`square-customers-emulator --port 4010\` and pass --url.
+                                 one (\`npm run emulator -- --port 4010\` in the repository) and pass --url.
   --url http://127.0.0.1:4010    a running emulator. Each access token is its own merchant: set
                                  SQUARE_ACCESS_TOKEN to pick one (default token: customers-cli).
   --environment sandbox          real Square (or production), with the access token from

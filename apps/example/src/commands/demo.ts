@@ -119,7 +119,7 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
     dim("Next: `npm run --silent customers -- --help` from the repository root.");
     if (!options.url) {
       dim("The embedded emulator ended with the demo; to keep data between commands, start");
-      dim("`square-customers-emulator --port 4010` and pass --url http://127.0.0.1:4010.");
+      dim("one with `npm run emulator -- --port 4010` and pass --url http://127.0.0.1:4010.");
     }
   }
   if (failures > 0) throw new CliError(`${failures} check(s) failed`, EXIT_FAILURE);

@@ -44,7 +44,7 @@ function hintWhenEmpty(count: number, target: Target): void {
   if (count === 0 && target.kind === "embedded") {
     note(
       "No customers. The embedded emulator starts empty on every run: add --seed 25 for sample customers,\n" +
-        "or start one with `square-customers-emulator --port 4010` and pass --url http://127.0.0.1:4010.",
+        "or start one with `npm run emulator -- --port 4010` and pass --url http://127.0.0.1:4010.",
     );
   }
 }
