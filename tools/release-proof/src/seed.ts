@@ -6,7 +6,7 @@
 // Which packages: the closure, read from package.json files, of the published packages' runtime
 // dependencies plus whatever the cases install by name; so a dependency added later is seeded too.
 import { createHash } from "node:crypto";
-import { access, mkdir, readFile, realpath } from "node:fs/promises";
+import { access, cp, mkdir, readFile, realpath } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { run } from "./exec.ts";
 import { assertLoopback, npmEnv, type Registry } from "./registry.ts";
@@ -62,11 +62,20 @@ export async function seedRegistry(options: SeedOptions): Promise<SeededPackage[
   if (packages.length === 0) return [];
 
   // One `npm pack` for all of them; scripts off (`prepack` would try to rebuild from sources). The
-  // tarball holds the installed files as they are, i.e. what the package's own tarball held.
+  // tarball holds the installed files as they are, i.e. what the package's own tarball held. Packed from
+  // plain copies: npm pack of a folder inside pnpm's virtual store can die ("Exit handler never called")
+  // when the workspace's node_modules hold leftovers of an earlier install.
   await mkdir(options.dir, { recursive: true });
+  const staged = await Promise.all(
+    packages.map(async (p, i) => {
+      const copy = join(options.dir, "staged", String(i));
+      await cp(p.dir, copy, { recursive: true, dereference: true });
+      return copy;
+    }),
+  );
   const { stdout } = await run(
     "npm",
-    ["pack", "--ignore-scripts", "--json", "--pack-destination", options.dir, ...packages.map((p) => p.dir)],
+    ["pack", "--ignore-scripts", "--json", "--pack-destination", options.dir, ...staged],
     { cwd: options.dir, env: npmEnv(options.npmrc, registryUrl), timeoutMs: 90_000 },
   );
   const tarballs = new Map<string, string>();

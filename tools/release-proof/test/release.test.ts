@@ -192,18 +192,7 @@ describe("each package installs alone", () => {
     const installed = await installedPackages(project.dir);
     expect(installed).toEqual([`${SCOPE}/client`, `${SCOPE}/core`, "ky"]);
 
-    const emulator = await startEmulator({ port: 0, host: "127.0.0.1" });
-    try {
-      const { stdout } = await run(process.execPath, ["client.mjs"], {
-        cwd: project.dir,
-        env: cleanEnv({ SQUARE_ENVIRONMENT: emulator.url }),
-        timeoutMs: 30_000,
-      });
-      const result = JSON.parse(stdout) as { created: string[] };
-      expect(result.created).toHaveLength(3);
-    } finally {
-      await emulator.close();
-    }
+    expect(await createdAgainstEmulator(project.dir, "client.mjs")).toHaveLength(3);
   }, 150_000);
 
   test("2. @square-customers/client-effect + effect: no ky; an Effect program creates and lists customers", async () => {
@@ -219,18 +208,7 @@ describe("each package installs alone", () => {
     expect(installed).not.toContain("ky");
     expect(installed).not.toContain(`${SCOPE}/client`);
 
-    const emulator = await startEmulator({ port: 0, host: "127.0.0.1" });
-    try {
-      const { stdout } = await run(process.execPath, ["effect.mjs"], {
-        cwd: project.dir,
-        env: cleanEnv({ SQUARE_ENVIRONMENT: emulator.url }),
-        timeoutMs: 30_000,
-      });
-      const result = JSON.parse(stdout) as { created: string[] };
-      expect(result.created).toHaveLength(3);
-    } finally {
-      await emulator.close();
-    }
+    expect(await createdAgainstEmulator(project.dir, "effect.mjs")).toHaveLength(3);
   }, 150_000);
 
   test("3. @square-customers/emulator alone: its bin starts and answers", async () => {
@@ -329,4 +307,19 @@ async function stop(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
   await exited;
   clearTimeout(timer);
+}
+
+/** Runs a consumer's script against a fresh emulator on 127.0.0.1; the ids of the customers it created. */
+async function createdAgainstEmulator(dir: string, script: string): Promise<string[]> {
+  const emulator = await startEmulator({ port: 0, host: "127.0.0.1" });
+  try {
+    const { stdout } = await run(process.execPath, [script], {
+      cwd: dir,
+      env: cleanEnv({ SQUARE_ENVIRONMENT: emulator.url }),
+      timeoutMs: 30_000,
+    });
+    return (JSON.parse(stdout) as { created: string[] }).created;
+  } finally {
+    await emulator.close();
+  }
 }
