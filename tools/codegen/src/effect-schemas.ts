@@ -3,13 +3,12 @@
 // The schemas check shapes only (types, required keys, nullability). Limits such as maxLength are left to
 // core's pre-flight validation: a response that breaks a request limit is still a valid answer. Enums
 // are typed as core's literal unions but accept any string when decoding: Square adds values over time
-// (error codes, creation sources, card brands), and this project itself answers VERSION_MISMATCH, which
-// the spec's ErrorCode lacks. A newer value must not make a whole response undecodable.
+// (error codes, creation sources, card brands). A newer value must not make a whole response undecodable.
+// The values themselves are not repeated here: the type comes from core, and decoding needs no list.
 // Each decoded type must equal core's model (client-effect's type test proves it), so keys and arrays
 // are mutable and optional keys are exact (`?:`, never `| undefined`), like core's generated interfaces.
 import { HEADER, typeName } from "./generate-core.ts";
 import { eachOperation, type OpenApiDocument, refName, type SchemaObject } from "./openapi.ts";
-import { enumValues } from "./prose-facts.ts";
 
 /** Output file name (in packages/client-effect/src/generated/) → source. */
 export function generateEffectSchemas(doc: OpenApiDocument): Record<string, string> {
@@ -37,7 +36,8 @@ export function generateEffectSchemas(doc: OpenApiDocument): Record<string, stri
   return { "schemas.ts": out.join("\n") };
 }
 
-const PRELUDE = `import { Schema } from "effect";
+const PRELUDE = `import type * as Core from "@square-customers/core";
+import { Schema } from "effect";
 
 // Building blocks shared by every model below.
 
@@ -66,11 +66,10 @@ const array = <S extends Schema.Top>(item: S) => Schema.mutable(Schema.Array(ite
 const record = <S extends Schema.Top>(value: S) => Schema.Record(Schema.String, Schema.mutableKey(value));
 
 /**
- * One of the spec's values by type; any string when decoding, so a value Square added after this
+ * One of core's enum values by type; any string when decoding, so a value Square added after this
  * package was generated passes through instead of failing the whole response.
  */
-const openEnum = <const Values extends ReadonlyArray<string>>(_values: Values): Schema.Codec<Values[number]> =>
-  Schema.String as never;
+const openEnum = <Value extends string>(): Schema.Codec<Value> => Schema.String as never;
 `;
 
 function schemaExpression(schema: SchemaObject, context: string): string {
@@ -81,7 +80,11 @@ function schemaExpression(schema: SchemaObject, context: string): string {
 
 function baseExpression(schema: SchemaObject, context: string): string {
   if (schema.$ref) return typeName(refName(schema.$ref));
-  if (schema.enum) return `openEnum(${JSON.stringify(enumValues(context, schema.enum))})`;
+  if (schema.enum) {
+    // Every enum in the spec is a named schema, so core has a type of that name.
+    if (!/^\w+$/.test(context)) throw new Error(`${context}: inline enums are not supported`);
+    return `openEnum<Core.${typeName(context)}>()`;
+  }
   switch (schema.type) {
     case "string":
       return "Schema.String";
