@@ -62,7 +62,7 @@ export const safePosts: Record<string, string> = {
  * Square documents a stale `version` only as a "version mismatch"; the emulator answers it with
  * `VERSION_MISMATCH` (BEHAVIOUR.md), so the models must know that code.
  */
-export const enumAdditions: Record<string, string[]> = additions;
+const enumAdditions: Record<string, string[]> = additions;
 
 /** A spec enum's values plus this project's additions to it. */
 export function enumValues(schemaName: string, values: readonly string[]): string[] {
