@@ -2,12 +2,8 @@
 // `address.postal_code`), and the two mappings: a CSV row → a bulk-create entry, a Customer → a row.
 // The columns come from core's constraint table, so a field the spec adds becomes a column by itself.
 // Validation is not done here: core's `validateRequest` is the one place that knows the rules.
-import {
-  type BulkCreateCustomerData,
-  type Customer,
-  requestSchemas,
-  type SchemaNode,
-} from "@square-customers/core";
+import type { BulkCreateCustomerData, Customer } from "@square-customers/core";
+import { requestSchemas, type SchemaNode } from "@square-customers/core/tooling";
 
 const schemas: Readonly<Record<string, SchemaNode>> = requestSchemas;
 

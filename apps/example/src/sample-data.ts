@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { CUSTOMER_IDENTITY_FIELDS } from "@square-customers/core";
+import { CUSTOMER_IDENTITY_FIELDS } from "@square-customers/core/tooling";
 import { stringify } from "csv-stringify";
 
 const GIVEN = [

@@ -1,4 +1,5 @@
 import type { SquareErrorDetail } from "./generated/models.js";
+import type { ValidationIssue } from "./validation.js";
 
 /** What kind of failure an error response is: the clients map each kind to one error class. */
 export type ErrorKind =
@@ -37,4 +38,18 @@ export function squareErrorsOf(body: unknown): SquareErrorDetail[] | undefined {
       e !== null && typeof e === "object" && typeof e.category === "string" && typeof e.code === "string",
   );
   return wellFormed ? (errors as SquareErrorDetail[]) : undefined;
+}
+
+/**
+ * A validation issue in Square's error shape, as a server reports it: category `INVALID_REQUEST_ERROR`,
+ * the issue's code and message, and its field (left out when the issue is about the body as a whole).
+ */
+export function issueToErrorDetail(issue: ValidationIssue): SquareErrorDetail {
+  const detail: SquareErrorDetail = {
+    category: "INVALID_REQUEST_ERROR",
+    code: issue.code,
+    detail: issue.message,
+  };
+  if (issue.field !== "") detail.field = issue.field;
+  return detail;
 }

@@ -1,17 +1,43 @@
 // @square-customers/core: the models and operations of Square's Customers API, generated from the
 // official spec, and the rules every client of it shares. No runtime dependencies.
-export * from "./constants.js";
-export * from "./errors.js";
+//
+// Exports are listed by name, so this file is the public surface. Helpers that only tools built on core
+// need (the emulator, the CLI: query-string parsing, bulk-entry splitting, the constraint table, format
+// checks) are in the `@square-customers/core/tooling` subpath instead.
+export {
+  baseUrlFor,
+  ENVIRONMENT_EXPECTED,
+  ENVIRONMENTS,
+  type EnvironmentName,
+  REQUEST_ID_HEADER,
+  SQUARE_VERSION,
+} from "./constants.js";
+export { classifyError, type ErrorKind, issueToErrorDetail, squareErrorsOf } from "./errors.js";
 export type * from "./generated/models.js";
 export { operations } from "./generated/operations.js";
-export { requestSchemas } from "./generated/schemas.js";
-export * from "./idempotency.js";
-export * from "./method-names.js";
-export type * from "./operation-definition.js";
-export * from "./paging.js";
-export * from "./request.js";
-export * from "./retry.js";
-export type * from "./schema-node.js";
+export {
+  contentIdempotencyKey,
+  hasIdempotencyKey,
+  newIdempotencyKey,
+  withIdempotencyKey,
+} from "./idempotency.js";
+export { type MethodArgs, type MethodTree, methodNames, splitMethodArgs } from "./method-names.js";
+export { isOperationName, operation } from "./operation.js";
+export type { OperationDefinition, QueryParamDefinition, RetryClass } from "./operation-definition.js";
+export { nextCursor, pageItems, withCursor } from "./paging.js";
+export { buildRequest, pathWithQuery, type RequestParts } from "./request.js";
+export {
+  type AttemptFailure,
+  canRetry,
+  DEFAULT_MAX_RETRIES,
+  isRetryableStatus,
+  parseRetryAfter,
+  RETRY_BASE_MS,
+  RETRY_MAX_MS,
+  type RetryDelayOptions,
+  retryDelay,
+  shouldRetry,
+} from "./retry.js";
 export type * from "./types.js";
-export * from "./validation.js";
-export * from "./webhooks.js";
+export { type ValidationIssue, validateRequest } from "./validation.js";
+export { verifyWebhookSignature, type WebhookSignatureInput } from "./webhooks.js";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { normalizeBirthday, parseQuery, validateRequest } from "../src/index.js";
+import { validateRequest } from "../src/index.js";
+import { normalizeBirthday, parseQuery } from "../src/tooling.js";
 
 const codes = (issues: ReturnType<typeof validateRequest>) =>
   issues.map(({ field, code }) => ({ field, code }));

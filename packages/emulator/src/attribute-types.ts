@@ -7,7 +7,7 @@ import {
   normalizeBirthday,
   parseRfc3339,
   requestSchemas,
-} from "@square-customers/core";
+} from "@square-customers/core/tooling";
 import { badRequest } from "./errors.js";
 import { textFilterMatch } from "./matching.js";
 import { MAX_STRING_ATTRIBUTE_LENGTH } from "./square-choices.js";

@@ -1,12 +1,7 @@
 // Customer records: building them from requests, applying sparse updates, and keeping the store's
 // sort/filter columns in step with the JSON.
-import {
-  type Address,
-  CUSTOMER_IDENTITY_FIELDS,
-  type Customer,
-  normalizeBirthday,
-  requestSchemas,
-} from "@square-customers/core";
+import type { Address, Customer } from "@square-customers/core";
+import { CUSTOMER_IDENTITY_FIELDS, normalizeBirthday, requestSchemas } from "@square-customers/core/tooling";
 import { ApiError, notFound } from "./errors.js";
 import { newId } from "./ids.js";
 import {

@@ -2,7 +2,8 @@
 // Filters run as plain SQL conditions on the store's derived columns (fuzzy text as substring tests per
 // token, see matching.ts); custom-attribute filters call the SQL function that store.ts registers (rules
 // in attribute-types.ts).
-import { type Customer, type CustomerFilter, parseRfc3339, type TimeRange } from "@square-customers/core";
+import type { Customer, CustomerFilter, TimeRange } from "@square-customers/core";
+import { parseRfc3339 } from "@square-customers/core/tooling";
 import { type PreparedAttributeFilter, schemaType } from "./attribute-types.js";
 import { decodeCursor, encodeCursor, invalidCursor } from "./cursor.js";
 import { badRequest } from "./errors.js";

@@ -7,20 +7,20 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
+  issueToErrorDetail,
   type OperationDefinition,
   type OperationName,
   operations,
-  parseQuery,
-  requestSchemas,
-  type SchemaNode,
+  REQUEST_ID_HEADER,
   SQUARE_VERSION,
   type SquareErrorDetail,
   type ValidationIssue,
   validateRequest,
 } from "@square-customers/core";
+import { parseQuery, splitEntryIssues } from "@square-customers/core/tooling";
 import { ApiError, errorDetail } from "./errors.js";
 import { type FaultDecision, FaultInjector, type FaultKind, type FaultRule } from "./faults.js";
-import { type Context, issueErrors } from "./handlers/context.js";
+import type { Context } from "./handlers/context.js";
 import { handlers } from "./handlers/index.js";
 import { sha256, stableId } from "./ids.js";
 import { route } from "./router.js";
@@ -31,7 +31,6 @@ import {
   MAX_BODY_BYTES,
   MAX_DISCARD_BYTES,
   MAX_JSON_DEPTH,
-  REQUEST_ID_HEADER,
   SQUARE_VERSION_PATTERN,
 } from "./square-choices.js";
 import { Store } from "./store.js";
@@ -105,43 +104,6 @@ function envelope(status: number, errors: SquareErrorDetail[], headers?: Record<
 
 function invalid(code: SquareErrorDetail["code"], detail: string, field?: string): Reply {
   return envelope(400, [errorDetail("INVALID_REQUEST_ERROR", code, detail, field)]);
-}
-
-/**
- * The body field holding the entries of each bulk operation whose entries are a map (bulk create, update
- * and upsert): Square answers problems with single entries per entry. Read from core's request schemas:
- * the top-level property that is a map.
- */
-const ENTRY_MAPS: Partial<Record<OperationName, string>> = {};
-for (const [name, op] of Object.entries(operations) as Array<[OperationName, OperationDefinition]>) {
-  if (op.body === null) continue;
-  const schema: SchemaNode | undefined = (requestSchemas as Record<string, SchemaNode>)[op.body];
-  const map = Object.entries(schema?.properties ?? {}).find(([, node]) => node.additionalProperties);
-  if (map !== undefined) ENTRY_MAPS[name] = map[0];
-}
-
-/** Splits core's issues into whole-request ones and per-entry ones (fields made entry-relative). */
-function splitIssues(name: OperationName, input: unknown, issues: readonly ValidationIssue[]) {
-  const whole: ValidationIssue[] = [];
-  const perEntry = new Map<string, ValidationIssue[]>();
-  const mapField = ENTRY_MAPS[name];
-  const entries = mapField === undefined ? undefined : (input as Record<string, unknown>)[mapField];
-  const keys = entries !== null && typeof entries === "object" ? Object.keys(entries) : [];
-  for (const issue of issues) {
-    // Longest key first: map keys may themselves contain dots.
-    const key = keys
-      .filter((k) => issue.field === `${mapField}.${k}` || issue.field.startsWith(`${mapField}.${k}.`))
-      .sort((a, b) => b.length - a.length)[0];
-    if (key === undefined) {
-      whole.push(issue);
-      continue;
-    }
-    const field = issue.field.slice(`${mapField}.${key}.`.length);
-    const list = perEntry.get(key) ?? [];
-    list.push({ ...issue, field });
-    perEntry.set(key, list);
-  }
-  return { whole, perEntry };
 }
 
 /** Nesting depth of parsed JSON, walked without recursion (a hostile body must not blow the stack). */
@@ -333,8 +295,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       input = parsed.query;
       issues = [...parsed.issues, ...validateRequest(name, pathArgs, input)];
     }
-    const { whole, perEntry } = splitIssues(name, input, issues);
-    if (whole.length > 0) return envelope(400, issueErrors(whole));
+    const { whole, perEntry } = splitEntryIssues(name, input, issues);
+    if (whole.length > 0) return envelope(400, whole.map(issueToErrorDetail));
 
     const ctx = { store, merchant, path: pathArgs, input, itemIssues: perEntry } as unknown as Context<
       typeof name

@@ -11,9 +11,6 @@ export const MAX_BODY_BYTES = 1024 * 1024;
  */
 export const MAX_DISCARD_BYTES = 16 * 1024 * 1024;
 
-/** Response header carrying a per-request id (Square's name for it is not documented). */
-export const REQUEST_ID_HEADER = "x-request-id";
-
 /**
  * A stale `version` on an update or delete. Square only says "version mismatch"; BEHAVIOUR.md picks this
  * code (which the project adds to the spec's ErrorCode enum) and the clients treat it as a conflict.

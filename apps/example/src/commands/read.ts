@@ -1,11 +1,7 @@
 // `customers list`, `customers search`, `customers get`: quick reads with the promise client.
 import { createSquareClient, NotFoundError, type SquareClient } from "@square-customers/client";
-import {
-  type Customer,
-  type CustomerFilter,
-  parseRfc3339,
-  type SearchCustomersRequest,
-} from "@square-customers/core";
+import type { Customer, CustomerFilter, SearchCustomersRequest } from "@square-customers/core";
+import { parseRfc3339 } from "@square-customers/core/tooling";
 import { CliError, EXIT_USAGE } from "../errors.js";
 import { formatCustomer, listFormat, note, printCustomers, write } from "../output.js";
 import { openTarget, type Target, type TargetOptions } from "../target.js";

@@ -1,6 +1,7 @@
 import {
   contentIdempotencyKey,
   type InputOf,
+  issueToErrorDetail,
   type OperationName,
   type PathArgs,
   type ResponseOf,
@@ -28,13 +29,6 @@ export interface Context<N extends OperationName> {
 export type Handler<N extends OperationName> = (ctx: Context<N>) => ResponseOf<N>;
 export type Handlers = { readonly [N in OperationName]: Handler<N> };
 
-/** Core's issues as Square error details (category INVALID_REQUEST_ERROR). */
-export function issueErrors(issues: readonly ValidationIssue[]): SquareErrorDetail[] {
-  return issues.map((i) =>
-    errorDetail("INVALID_REQUEST_ERROR", i.code, i.message, i.field === "" ? undefined : i.field),
-  );
-}
-
 /**
  * One entry of a bulk call: its own validation issues if it has any (without running it, as the entry may
  * not even be an object), else the result of `run`, or the Square error `run` threw, as that entry's
@@ -46,7 +40,7 @@ export function bulkEntry<T extends object>(
   run: () => T,
 ): T | { errors: SquareErrorDetail[] } {
   const issues = ctx.itemIssues.get(key);
-  if (issues !== undefined && issues.length > 0) return { errors: issueErrors(issues) };
+  if (issues !== undefined && issues.length > 0) return { errors: issues.map(issueToErrorDetail) };
   try {
     return run();
   } catch (error) {
