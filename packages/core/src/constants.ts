@@ -9,13 +9,14 @@ export const ENVIRONMENTS = {
 
 export type EnvironmentName = keyof typeof ENVIRONMENTS;
 
+/** What a client accepts as its `environment`: a named environment or a base URL. */
+export type Environment = EnvironmentName | URL | (string & {});
+
 /**
  * The base URL for `environment`: Square's production or sandbox, or any absolute http(s) URL (such as
  * the emulator's), without a trailing slash. Undefined when it is none of these.
  */
-export function baseUrlFor(
-  environment: EnvironmentName | URL | (string & {}) = "production",
-): string | undefined {
+export function baseUrlFor(environment: Environment = "production"): string | undefined {
   if (typeof environment === "string" && Object.hasOwn(ENVIRONMENTS, environment)) {
     return ENVIRONMENTS[environment as EnvironmentName];
   }
@@ -32,5 +33,39 @@ export function baseUrlFor(
 /** What `baseUrlFor` accepts, for error messages. */
 export const ENVIRONMENT_EXPECTED = '"production", "sandbox" or an http(s) URL';
 
+/**
+ * The base URL for a client's `environment`, or a TypeError naming what is accepted: a bad environment is
+ * a programming error, reported the same way by both clients.
+ */
+export function resolveBaseUrl(environment: Environment | undefined): string {
+  const url = baseUrlFor(environment);
+  if (url === undefined) {
+    throw new TypeError(`environment must be ${ENVIRONMENT_EXPECTED}, got ${String(environment)}`);
+  }
+  return url;
+}
+
+/** Checks a client's access token: a TypeError for anything but a non-empty string. */
+export function checkAccessToken(token: unknown): string {
+  if (typeof token !== "string" || token.trim() === "") {
+    throw new TypeError("accessToken must be a non-empty string");
+  }
+  return token;
+}
+
+/** Per-attempt time limit for a whole response (headers and body) unless the caller sets another. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** Header names (lower case, as HTTP/2 and the Fetch API give them). */
+export const HEADERS = {
+  authorization: "authorization",
+  squareVersion: "square-version",
+  accept: "accept",
+  contentType: "content-type",
+  retryAfter: "retry-after",
+  /** The server's request id (the emulator's choice; Square documents none). */
+  requestId: "x-request-id",
+} as const;
+
 /** Response header carrying the server's request id (the emulator's choice; Square documents none). */
-export const REQUEST_ID_HEADER = "x-request-id";
+export const REQUEST_ID_HEADER = HEADERS.requestId;

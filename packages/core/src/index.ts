@@ -5,13 +5,48 @@
 // need (the emulator, the CLI: query-string parsing, bulk-entry splitting, the constraint table, format
 // checks) are in the `@square-customers/core/tooling` subpath instead.
 export {
+  type Attempt,
+  type AttemptOutcome,
+  type CallFailure,
+  describeTransportError,
+  type FailureKind,
+  formatFailure,
+  interpretAttempt,
+  isRetryableFailure,
+  type TransportFailure,
+} from "./attempt.js";
+export {
   baseUrlFor,
+  checkAccessToken,
+  DEFAULT_TIMEOUT_MS,
   ENVIRONMENT_EXPECTED,
   ENVIRONMENTS,
+  type Environment,
   type EnvironmentName,
+  HEADERS,
   REQUEST_ID_HEADER,
+  resolveBaseUrl,
   SQUARE_VERSION,
 } from "./constants.js";
+export {
+  addToProgress,
+  CREATE_MANY_DEFAULTS,
+  CREATE_MANY_MAX_CHUNK,
+  CREATE_MANY_MAX_CONCURRENCY,
+  type CreateManyEntry,
+  type CreateManyItem,
+  type CreateManyProgress,
+  type CreateManyResult,
+  type CreateManySettings,
+  createManyKey,
+  createManySettings,
+  failureOutcome,
+  InputOrder,
+  type PlannedChunk,
+  planChunk,
+  resultsOfAnswer,
+  resultsOfFailure,
+} from "./create-many.js";
 export { classifyError, type ErrorKind, issueToErrorDetail, squareErrorsOf } from "./errors.js";
 export type * from "./generated/models.js";
 export { operations } from "./generated/operations.js";
@@ -21,14 +56,22 @@ export {
   newIdempotencyKey,
   withIdempotencyKey,
 } from "./idempotency.js";
+export {
+  apiErrorMessage,
+  formatFailureMessage,
+  invalidRequestMessage,
+  transportFailureMessage,
+} from "./messages.js";
 export { type MethodArgs, type MethodTree, methodNames, splitMethodArgs } from "./method-names.js";
 export { isOperationName, operation } from "./operation.js";
 export type { OperationDefinition, QueryParamDefinition, RetryClass } from "./operation-definition.js";
 export { nextCursor, pageItems, withCursor } from "./paging.js";
+export { callerHeaders, type PreparedCall, prepareCall, serializeDates } from "./prepare-call.js";
+export { MIN_REDACTED_LENGTH, REDACTED, type Redactor, redactHeaders, redactor } from "./redaction.js";
 export { buildRequest, pathWithQuery, type RequestParts } from "./request.js";
 export {
-  type AttemptFailure,
   canRetry,
+  checkMaxRetries,
   DEFAULT_MAX_RETRIES,
   isRetryableStatus,
   parseRetryAfter,
@@ -36,7 +79,6 @@ export {
   RETRY_MAX_MS,
   type RetryDelayOptions,
   retryDelay,
-  shouldRetry,
 } from "./retry.js";
 export type * from "./types.js";
 export { type ValidationIssue, validateRequest } from "./validation.js";

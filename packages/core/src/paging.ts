@@ -1,9 +1,8 @@
-import { operations } from "./generated/operations.js";
-import type { OperationDefinition } from "./operation-definition.js";
+import { operation } from "./operation.js";
 import type { ItemOf, PagedOperationName, ResponseOf } from "./types.js";
 
 function pagingOf(name: PagedOperationName) {
-  const paging = (operations[name] as OperationDefinition).paging;
+  const paging = operation(name).paging;
   if (!paging) throw new Error(`${name} does not page`);
   return paging;
 }

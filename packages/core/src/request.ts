@@ -1,4 +1,4 @@
-import { operations } from "./generated/operations.js";
+import { operation } from "./operation.js";
 import type { OperationDefinition } from "./operation-definition.js";
 import type { OperationName } from "./types.js";
 
@@ -19,7 +19,7 @@ export interface RequestParts {
  * and the query parameters otherwise (no operation under /v2/customers takes both).
  */
 export function buildRequest(name: OperationName, pathArgs: readonly string[], input?: object): RequestParts {
-  const op: OperationDefinition = operations[name];
+  const op = operation(name);
   let index = 0;
   const path = op.path.replace(/\{\w+\}/g, () => encodeURIComponent(pathArgs[index++] ?? ""));
   if (op.body !== null) {

@@ -1,5 +1,4 @@
-import { operations } from "./generated/operations.js";
-import type { OperationDefinition } from "./operation-definition.js";
+import { operation } from "./operation.js";
 import type { OperationName } from "./types.js";
 
 /** Retries after the first attempt, unless the caller says otherwise. */
@@ -16,21 +15,19 @@ export function isRetryableStatus(status: number): boolean {
 
 /** Whether the operation may be sent again after it may have reached Square. */
 export function canRetry(name: OperationName, hasIdempotencyKey: boolean): boolean {
-  const retry = (operations[name] as OperationDefinition).retry;
+  const retry = operation(name).retry;
   return retry === "safe" || (retry === "with-idempotency-key" && hasIdempotencyKey);
 }
 
-/** Why an attempt failed, as far as the retry decision cares. */
-export type AttemptFailure = { readonly status: number } | { readonly transport: "connection" | "timeout" };
-
-/** Whether to make another attempt after `failure`, given the attempts already retried. */
-export function shouldRetry(
-  name: OperationName,
-  options: { failure: AttemptFailure; retriesSoFar: number; maxRetries: number; hasIdempotencyKey: boolean },
-): boolean {
-  if (options.retriesSoFar >= options.maxRetries) return false;
-  if ("status" in options.failure && !isRetryableStatus(options.failure.status)) return false;
-  return canRetry(name, options.hasIdempotencyKey);
+/**
+ * Checks a retry budget: a NaN (say, from an unset environment variable) would make a retry loop endless,
+ * so anything but a non-negative integer is a RangeError, in both clients alike.
+ */
+export function checkMaxRetries(value: number): number {
+  if (!Number.isInteger(value) || value < 0) {
+    throw new RangeError(`maxRetries must be a non-negative integer, got ${String(value)}`);
+  }
+  return value;
 }
 
 /**

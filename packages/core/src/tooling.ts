@@ -3,14 +3,14 @@
 // string, splitting a bulk request's issues by entry, the request constraint table, and the format
 // checks that `validateRequest` applies. Client code needs none of it.
 export { type EntryIssues, entryMapField, splitEntryIssues } from "./bulk-entries.js";
-export { requestSchemas } from "./generated/schemas.js";
-export type { SchemaNode } from "./schema-node.js";
 export {
-  CUSTOMER_IDENTITY_FIELDS,
+  birthdayProblem,
   isValidEmailAddress,
   isValidPhoneNumber,
-  MAX_SEGMENT_IDS_IN_FILTER,
   normalizeBirthday,
-  parseQuery,
   parseRfc3339,
-} from "./validation.js";
+} from "./formats.js";
+export { requestSchemas } from "./generated/schemas.js";
+export { parseQuery } from "./query-params.js";
+export type { SchemaNode } from "./schema-node.js";
+export { CUSTOMER_IDENTITY_FIELDS, ENUM_HINTS, MAX_SEGMENT_IDS_IN_FILTER } from "./square-rules.js";

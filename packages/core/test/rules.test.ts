@@ -4,10 +4,12 @@ import {
   buildRequest,
   type CreateCustomerRequest,
   canRetry,
+  checkMaxRetries,
   classifyError,
   contentIdempotencyKey,
   ENVIRONMENTS,
   hasIdempotencyKey,
+  isRetryableFailure,
   nextCursor,
   pageItems,
   parseRetryAfter,
@@ -15,7 +17,6 @@ import {
   RETRY_MAX_MS,
   retryDelay,
   SQUARE_VERSION,
-  shouldRetry,
   splitMethodArgs,
   squareErrorsOf,
   withCursor,
@@ -99,21 +100,36 @@ describe("retry decision", () => {
     expect(canRetry("createCustomer", true)).toBe(true);
   });
 
-  it("retries 408, 429 and 5xx except 501, and transport failures, up to maxRetries", () => {
-    const base = { retriesSoFar: 0, maxRetries: 2, hasIdempotencyKey: false };
+  it("retries 408, 429 and 5xx except 501 and every transport failure, never a bad body", () => {
+    const safe = { retrySafe: true };
     for (const status of [408, 429, 500, 502, 503, 504]) {
-      expect(shouldRetry("listCustomers", { ...base, failure: { status } })).toBe(true);
+      expect(isRetryableFailure(safe, { kind: classifyError(status, []), status })).toBe(true);
     }
     for (const status of [400, 401, 403, 404, 409, 501]) {
-      expect(shouldRetry("listCustomers", { ...base, failure: { status } })).toBe(false);
+      expect(isRetryableFailure(safe, { kind: classifyError(status, []), status })).toBe(false);
     }
-    expect(shouldRetry("listCustomers", { ...base, failure: { transport: "connection" } })).toBe(true);
-    expect(shouldRetry("listCustomers", { ...base, failure: { transport: "timeout" } })).toBe(true);
-    expect(shouldRetry("listCustomers", { ...base, retriesSoFar: 2, failure: { status: 503 } })).toBe(false);
-    expect(shouldRetry("createCustomer", { ...base, failure: { status: 503 } })).toBe(false);
-    expect(
-      shouldRetry("createCustomer", { ...base, hasIdempotencyKey: true, failure: { status: 503 } }),
-    ).toBe(true);
+    for (const transport of ["refused", "reset", "dropped", "truncated"] as const) {
+      expect(isRetryableFailure(safe, { kind: "connection", transport })).toBe(true);
+    }
+    expect(isRetryableFailure(safe, { kind: "timeout", transport: "timeout" })).toBe(true);
+    expect(isRetryableFailure(safe, { kind: "format", status: 200 })).toBe(false);
+  });
+
+  it("repeats a call that is not safe to repeat only when the connection was refused (nothing was sent)", () => {
+    const unsafe = { retrySafe: false };
+    expect(isRetryableFailure(unsafe, { kind: "server", status: 503 })).toBe(false);
+    expect(isRetryableFailure(unsafe, { kind: "connection", transport: "dropped" })).toBe(false);
+    expect(isRetryableFailure(unsafe, { kind: "connection", transport: "truncated" })).toBe(false);
+    expect(isRetryableFailure(unsafe, { kind: "timeout", transport: "timeout" })).toBe(false);
+    expect(isRetryableFailure(unsafe, { kind: "connection", transport: "refused" })).toBe(true);
+  });
+
+  it("checks a retry budget", () => {
+    expect(checkMaxRetries(0)).toBe(0);
+    expect(checkMaxRetries(5)).toBe(5);
+    for (const bad of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => checkMaxRetries(bad)).toThrow(RangeError);
+    }
   });
 });
 

@@ -58,6 +58,28 @@ describe("validateRequest", () => {
     expect(validateRequest("createCustomer", [], { given_name: "😀".repeat(300) })).toEqual([]);
   });
 
+  it("says why a birthday is wrong: its form, or a date that does not exist", () => {
+    const message = (birthday: string) =>
+      validateRequest("createCustomer", [], { given_name: "A", birthday })[0]?.message;
+    expect(message("1990-02-30")).toBe("birthday 1990-02-30 does not exist: February 1990 has 28 days");
+    expect(message("1992-02-29")).toBeUndefined();
+    expect(message("02-29")).toBeUndefined();
+    expect(message("04-31")).toBe("birthday 04-31 does not exist: April has 30 days");
+    expect(message("1990-13-01")).toBe("birthday 1990-13-01 does not exist: there is no month 13");
+    expect(message("30/02/1990")).toBe("birthday must be YYYY-MM-DD or MM-DD");
+  });
+
+  it("shows the enum value given, with the accepted values or a hint of their form", () => {
+    const message = (input: object) =>
+      validateRequest("createCustomer", [], { given_name: "A", ...input })[0]?.message;
+    expect(message({ address: { country: "XX" } })).toBe(
+      'address.country is "XX", not a two-letter country code (ISO 3166-1 alpha-2, such as US, GB or DE)',
+    );
+    expect(validateRequest("listCustomers", [], { sort_field: "NAME" as never })[0]?.message).toBe(
+      'sort_field is "NAME", not one of DEFAULT, CREATED_AT',
+    );
+  });
+
   it("checks email, phone and birthday formats", () => {
     expect(codes(validateRequest("createCustomer", [], { email_address: "not-an-email" }))).toEqual([
       { field: "email_address", code: "INVALID_EMAIL_ADDRESS" },

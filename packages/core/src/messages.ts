@@ -1,0 +1,49 @@
+// The text of every error a client reports, so both clients word the same failure the same way. Callers
+// pass values already redacted (see redaction.ts).
+import type { SquareErrorDetail } from "./generated/models.js";
+import type { ValidationIssue } from "./validation.js";
+
+/** A Square error response: `op failed with HTTP 404: NOT_FOUND: Customer … not found.` */
+export function apiErrorMessage(
+  operation: string,
+  status: number,
+  errors: readonly SquareErrorDetail[],
+): string {
+  const first = errors[0];
+  if (first === undefined) return `${operation} failed with HTTP ${status} (no Square error details)`;
+  const what = `${first.code}${first.detail ? `: ${first.detail}` : ""}`;
+  const more = errors.length > 1 ? ` (+${errors.length - 1} more)` : "";
+  return `${operation} failed with HTTP ${status}: ${what}${more}`;
+}
+
+/** Pre-flight validation found problems; nothing was sent. */
+export function invalidRequestMessage(operation: string, issues: readonly ValidationIssue[]): string {
+  const list = issues.map((i) => `${i.field === "" ? "" : `${i.field}: `}${i.message} (${i.code})`);
+  return `${operation} request is invalid, nothing was sent: ${list.join("; ")}`;
+}
+
+/** How an attempt ended without a complete response (see attempt.ts). */
+export type TransportFailure = "refused" | "reset" | "dropped" | "truncated" | "timeout";
+
+const TRANSPORT_TEXT: Record<Exclude<TransportFailure, "timeout">, string> = {
+  refused: "could not connect to the server",
+  reset: "the connection was reset before the response was complete",
+  dropped: "the connection closed before a response arrived",
+  truncated: "the response was cut off mid-way",
+};
+
+/** No complete response: `op: could not connect to the server (connect ECONNREFUSED 127.0.0.1:9)`. */
+export function transportFailureMessage(
+  operation: string,
+  failure: TransportFailure,
+  detail: string | undefined,
+  timeoutMs?: number,
+): string {
+  if (failure === "timeout") return `${operation}: no complete response within ${timeoutMs ?? 0} ms`;
+  return `${operation}: ${TRANSPORT_TEXT[failure]}${detail ? ` (${detail})` : ""}`;
+}
+
+/** A complete response whose body is not what the API promises. */
+export function formatFailureMessage(operation: string, status: number, problem: string): string {
+  return `${operation}: the HTTP ${status} response ${problem}`;
+}
