@@ -50,7 +50,7 @@ const made = await ours.customers.createMany(
     email_address: `b${i}@example.com`,
   })),
 );
-const id = made[0]!.ok ? made[0]!.customer.id! : "";
+const id = made[0]!.outcome === "created" ? made[0]!.customer.id! : "";
 
 // ── 1. per-call time ───────────────────────────────────────────────────────────────────────────────
 const contenders: Record<string, () => Promise<unknown>> = {

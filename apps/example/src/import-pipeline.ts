@@ -142,7 +142,7 @@ export async function importFile(target: Target, settings: ImportSettings): Prom
       Effect.sync(() => {
         const line = lineOf.get(result.idempotencyKey) ?? 0;
         lineOf.delete(result.idempotencyKey);
-        if (result._tag === "Created") {
+        if (result.outcome === "created") {
           tally.imported++;
         } else {
           tally.rejected++;

@@ -1,69 +1,36 @@
-// The interpreter: (operation name, path args, input) → HTTP through core's table and rules, on
-// whatever `HttpClient` the user provides. Retries, timeouts, tracing and decoding are Effect's; every
-// rule about Square (validation, idempotency, retry safety, error kinds, paging) is core's.
+// The `SquareClient` service: the 31 operations of core's table under friendly names, each a prepared
+// call sent through the interpreter (interpreter.ts), plus `Stream` paging and `createMany`.
 import {
   baseUrlFor,
-  buildRequest,
-  classifyError,
   ENVIRONMENT_EXPECTED,
-  type EnvironmentName,
-  hasIdempotencyKey,
   type ItemOf,
   type MethodTree,
   methodNames,
   nextCursor,
-  type OperationDefinition,
   type OperationName,
-  operations,
+  operation,
   type PagedOperationName,
   pageItems,
-  REQUEST_ID_HEADER,
+  prepareCall,
   type ResponseOf,
   SQUARE_VERSION,
-  shouldRetry,
   splitMethodArgs,
-  squareErrorsOf,
-  validateRequest,
   withCursor,
-  withIdempotencyKey,
 } from "@square-customers/core";
-import { Config, Context, Duration, Effect, Layer, Option, Redacted, Schema, Stream } from "effect";
-import {
-  HttpBody,
-  HttpClient,
-  type HttpClientError,
-  HttpClientRequest,
-  type HttpClientResponse,
-} from "effect/http";
+import * as Config from "effect/Config";
+import * as Context from "effect/Context";
+import * as Effect from "effect/Effect";
+import type * as HttpClient from "effect/http/HttpClient";
+import * as Layer from "effect/Layer";
+import * as Option from "effect/Option";
+import * as Schema from "effect/Schema";
+import * as Stream from "effect/Stream";
 import { type CreateMany, createMany } from "./create-many.js";
-import {
-  apiError,
-  attemptFailure,
-  optional,
-  requestInvalid,
-  type SquareClientError,
-  SquareDecodeError,
-  SquareTimeout,
-  SquareTransportError,
-} from "./errors.js";
-import { responses } from "./generated/schemas.js";
+import type { SquareClientError } from "./errors.js";
+import { makeInterpreter, type Send, type SquareClientOptions } from "./interpreter.js";
 import type { CallOptions, MethodArgs, MethodsOf } from "./methods.js";
-import { defaultRetrySchedule, type RetrySchedule } from "./retry.js";
 
-export interface SquareClientOptions {
-  /** Square access token (any token, for the emulator). Kept `Redacted`; sent only as `Authorization`. */
-  readonly accessToken: Redacted.Redacted<string> | string;
-  /** `"production"` (default), `"sandbox"`, or a base URL such as the emulator's. */
-  readonly environment?: EnvironmentName | URL | (string & {});
-  /** `Square-Version` header; defaults to the version core was generated from. */
-  readonly squareVersion?: string;
-  /** How failures that may be retried are retried (default: `defaultRetrySchedule()`). */
-  readonly retrySchedule?: RetrySchedule;
-  /** Time limit for each attempt (default 30 seconds); `false` for none. */
-  readonly timeout?: Duration.Input | false;
-  /** Extra headers sent with every request. */
-  readonly headers?: Readonly<Record<string, string>>;
-}
+export type { SquareClientOptions };
 
 /** The service: the 31 operations under friendly names, plus the interpreter itself. */
 export interface SquareClientShape {
@@ -88,237 +55,65 @@ export interface SquareClientShape {
   ) => Stream.Stream<ResponseOf<N>, SquareClientError>;
 }
 
-const DEFAULT_TIMEOUT = Duration.seconds(30);
 const make = Effect.fnUntraced(function* (options: SquareClientOptions) {
-  const baseUrl = baseUrlFor(options.environment);
-  // A bad explicit option is a programming error (a defect); `layerConfig` reports bad settings as a
-  // ConfigError before getting here.
-  if (baseUrl === undefined) {
-    return yield* Effect.die(
-      new TypeError(`environment must be ${ENVIRONMENT_EXPECTED}, got ${String(options.environment)}`),
-    );
-  }
-  const token =
-    typeof options.accessToken === "string" ? Redacted.make(options.accessToken) : options.accessToken;
-  const clientSchedule = options.retrySchedule ?? defaultRetrySchedule();
-  const clientTimeout = options.timeout ?? DEFAULT_TIMEOUT;
-
-  // Base URL and the headers only the client may set, added when a request is sent. The token stays
-  // `Redacted` inside the request, whose headers print as redacted.
-  const http = (yield* HttpClient.HttpClient).pipe(
-    HttpClient.mapRequest((request) =>
-      request.pipe(
-        HttpClientRequest.prependUrl(baseUrl),
-        HttpClientRequest.bearerToken(token),
-        HttpClientRequest.setHeader("square-version", options.squareVersion ?? SQUARE_VERSION),
-        HttpClientRequest.acceptJson,
-      ),
-    ),
-  );
-
-  /**
-   * Removes the token from text we keep (a proxy or server might echo it back). Real tokens are long;
-   * scrubbing a toy token of a few characters would only mangle messages.
-   */
-  const secret = Redacted.value(token);
-  const scrub = (text: string): string =>
-    secret.length >= 8 && text.includes(secret) ? text.replaceAll(secret, "<redacted>") : text;
-
-  /** Turns one HTTP response into the decoded result or a typed error. */
-  const interpret = (
-    name: OperationName,
-    response: HttpClientResponse.HttpClientResponse,
-    text: string,
-  ): Effect.Effect<unknown, SquareClientError> => {
-    const op: OperationDefinition = operations[name];
-    const { status, headers } = response;
-    const requestId = headers[REQUEST_ID_HEADER];
-    const decodeError = (problem: string) =>
-      new SquareDecodeError({
-        operation: name,
-        message: scrub(`${name}: the HTTP ${status} response ${problem}`),
-        status,
-        errors: [],
-        ...optional("requestId", requestId),
-      });
-
-    if (status >= 200 && status < 300) {
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch (cause) {
-        return Effect.fail(decodeError(`is not JSON (${(cause as Error).message})`));
-      }
-      // Schema compiles (and caches) a parser per schema, so decoding needs no cache of ours.
-      const schema: Schema.Decoder<unknown> = responses[op.response as keyof typeof responses];
-      return Schema.decodeUnknownEffect(schema)(json).pipe(
-        Effect.mapError((error) => decodeError(`does not match ${op.response}: ${error.message}`)),
-      );
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(scrub(text));
-    } catch {
-      body = undefined; // e.g. a proxy's HTML error page: the status alone classifies it
-    }
-    const errors = squareErrorsOf(body) ?? [];
-    return Effect.fail(
-      apiError(classifyError(status, errors), {
-        operation: name,
-        status,
-        errors,
-        requestId,
-        retryAfter: headers["retry-after"],
-      }),
-    );
-  };
-
-  const transportError = (name: OperationName, error: HttpClientError.HttpClientError) => {
-    const reason = error.reason;
-    const cause = reason.cause instanceof Error ? (reason.cause.cause ?? reason.cause) : reason.cause;
-    const detail =
-      reason.description ?? (cause instanceof Error ? cause.message : String(cause ?? reason._tag));
-    return new SquareTransportError({
-      operation: name,
-      message: scrub(
-        `${name}: ${reason._tag === "DecodeError" ? "reading the response failed" : "no response"}: ${detail}`,
-      ),
-      errors: [],
-    });
-  };
-
-  /** `timeoutOrElse` options failing with SquareTimeout. */
-  const timedOut = (name: OperationName, timeout: Duration.Input) => {
-    const duration = Duration.fromInputUnsafe(timeout);
-    return {
-      duration,
-      orElse: () =>
-        Effect.fail(
-          new SquareTimeout({
-            operation: name,
-            message: `${name}: no complete response within ${Duration.format(duration)}`,
-            errors: [],
-            timeoutMs: Duration.toMillis(duration),
-          }),
-        ),
-    };
-  };
-
-  /** One operation call: validate, then send with retries, all in the span `square.<name>`. */
-  const send = <N extends OperationName>(
-    name: N,
-    pathArgs: readonly string[],
-    input: object | undefined,
-    call: CallOptions | undefined,
-  ): Effect.Effect<ResponseOf<N>, SquareClientError> => {
-    const op: OperationDefinition = operations[name];
-    // The idempotency key is chosen when the method is called, not when the effect runs: our retries,
-    // and any re-run or retry of this effect by the caller, all carry the same key, so Square answers
-    // a repeat with the first result instead of creating again.
-    const payload = op.body === null ? input : withIdempotencyKey(name, input ?? {});
-    return Effect.suspend(() => {
-      const issues = validateRequest(name, pathArgs, payload);
-      if (issues.length > 0) return Effect.fail(requestInvalid(name, issues));
-      const parts = buildRequest(name, pathArgs, payload);
-      const request = HttpClientRequest.make(parts.method)(parts.path, {
-        urlParams: parts.query as Array<[string, string]>,
-        headers: { ...options.headers, ...call?.headers },
-        ...(parts.body === undefined ? {} : { body: HttpBody.jsonUnsafe(parts.body) }),
-      });
-      const hasKey = hasIdempotencyKey(name, payload);
-      const timeout = call?.timeout ?? clientTimeout;
-      const state = { attempts: 0, status: undefined as number | undefined };
-
-      const exchange = http.execute(request).pipe(
-        Effect.flatMap((response) => Effect.map(response.text, (text) => [response, text] as const)),
-        Effect.mapError((error) => transportError(name, error)),
-        Effect.flatMap(([response, text]) => {
-          state.status = response.status;
-          return interpret(name, response, text);
-        }),
-      );
-      const attempt: Effect.Effect<unknown, SquareClientError> = Effect.suspend(() => {
-        state.attempts++;
-        state.status = undefined;
-        return timeout === false ? exchange : Effect.timeoutOrElse(exchange, timedOut(name, timeout));
-      });
-      // The schedule says how often and how long to wait; whether this failure may be retried at all
-      // is core's rule alone (hence no count limit here), so no schedule can make a create repeat.
-      const mayRetry = (error: SquareClientError) => {
-        const failure = attemptFailure(error);
-        return (
-          failure !== undefined &&
-          shouldRetry(name, {
-            failure,
-            retriesSoFar: state.attempts - 1,
-            maxRetries: Number.POSITIVE_INFINITY,
-            hasIdempotencyKey: hasKey,
-          })
-        );
-      };
-      return Effect.retry(attempt, {
-        schedule: call?.retrySchedule ?? clientSchedule,
-        while: mayRetry,
-      }).pipe(
-        Effect.ensuring(
-          Effect.suspend(() =>
-            Effect.annotateCurrentSpan({
-              "square.attempts": state.attempts,
-              ...(state.status === undefined ? {} : { "http.response.status_code": state.status }),
-            }),
-          ),
-        ),
-      );
-    }).pipe(
-      Effect.withSpan(`square.${name}`, {
-        kind: "client",
-        attributes: { "square.operation": name, "http.request.method": op.method, "url.template": op.path },
-      }),
-    ) as Effect.Effect<ResponseOf<N>, SquareClientError>;
-  };
-
-  const call = <N extends OperationName>(name: N, ...args: MethodArgs<N>) => {
-    const { pathArgs, input, options: callOptions } = splitMethodArgs<CallOptions>(name, args);
-    return send(name, pathArgs, input, callOptions);
-  };
-
-  const pages = <N extends PagedOperationName>(name: N, ...args: MethodArgs<N>) => {
-    const { pathArgs, input, options: callOptions } = splitMethodArgs<CallOptions>(name, args);
-    return Stream.paginate(input, (current: object | undefined) =>
-      Effect.map(send(name, pathArgs, current, callOptions), (response) => {
-        const cursor = nextCursor(response);
-        const next = cursor === undefined ? Option.none() : Option.some(withCursor(name, current, cursor));
-        return [[response], next] as const;
-      }),
-    );
-  };
-
-  const stream = <N extends PagedOperationName>(name: N, ...args: MethodArgs<N>) =>
-    pages(name, ...args).pipe(Stream.flatMap((page) => Stream.fromIterable(pageItems(name, page))));
-
-  const build = (tree: MethodTree): Record<string, unknown> => {
-    const methods: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(tree)) {
-      if (typeof value !== "string") {
-        methods[key] = build(value);
-        continue;
-      }
-      methods[key] = (...args: unknown[]) => call(value, ...(args as never));
-      if ((operations[value] as OperationDefinition).paging) {
-        methods[`${key}Stream`] = (...args: unknown[]) =>
-          stream(value as PagedOperationName, ...(args as never));
-      }
-    }
-    return methods;
-  };
-
+  const send = yield* makeInterpreter(options);
   const customers = {
-    ...build(methodNames.customers),
-    createMany: createMany((body, callOptions) => call("bulkCreateCustomers", body, callOptions)),
+    ...buildMethods(send, methodNames.customers),
+    createMany: createMany((body, callOptions) =>
+      send(prepareCall("bulkCreateCustomers", [], body), callOptions),
+    ),
   } as unknown as SquareClientShape["customers"];
-
-  return SquareClient.of({ customers, call, stream, pages } as SquareClientShape);
+  return SquareClient.of({
+    customers,
+    call: (name, ...args) => callMethod(send, name, args) as never,
+    stream: (name, ...args) => streamItems(send, name, args) as never,
+    pages: (name, ...args) => streamPages(send, name, args) as never,
+  });
 });
+
+/**
+ * One call. The call is prepared (and its idempotency key chosen) when the method is called, not when the
+ * effect runs: our retries, and any re-run of this effect by the caller, all carry the same key, so
+ * Square answers a repeat with the first result instead of creating again.
+ */
+function callMethod(send: Send, name: OperationName, args: readonly unknown[]) {
+  const { pathArgs, input, options } = splitMethodArgs<CallOptions>(name, args);
+  return send(prepareCall(name, pathArgs, input), options);
+}
+
+/** Every page of a paged operation, each requested when the stream needs it. */
+function streamPages(send: Send, name: PagedOperationName, args: readonly unknown[]) {
+  const { pathArgs, input, options } = splitMethodArgs<CallOptions>(name, args);
+  return Stream.paginate(input, (current: object | undefined) =>
+    Effect.map(send(prepareCall(name, pathArgs, current), options), (page) => {
+      const cursor = nextCursor(page);
+      const next = cursor === undefined ? Option.none() : Option.some(withCursor(name, current, cursor));
+      return [[page], next] as const;
+    }),
+  );
+}
+
+function streamItems(send: Send, name: PagedOperationName, args: readonly unknown[]) {
+  return streamPages(send, name, args).pipe(
+    Stream.flatMap((page) => Stream.fromIterable(pageItems(name, page as never))),
+  );
+}
+
+/** The methods of a name tree: one per operation, plus `<name>Stream` for each paged one. */
+function buildMethods(send: Send, tree: MethodTree): Record<string, unknown> {
+  const methods: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(tree)) {
+    if (typeof value !== "string") {
+      methods[key] = buildMethods(send, value);
+      continue;
+    }
+    methods[key] = (...args: unknown[]) => callMethod(send, value, args);
+    if (operation(value).paging) {
+      methods[`${key}Stream`] = (...args: unknown[]) => streamItems(send, value as PagedOperationName, args);
+    }
+  }
+  return methods;
+}
 
 /** `SQUARE_ENVIRONMENT`: a named environment or a base URL. */
 const environmentSetting = Schema.String.check(

@@ -2,14 +2,18 @@
 // exactly the failures a caller cares about. Errors are built only from scrubbed values (never request
 // headers), so no field, message or printed form can hold the access token.
 import {
-  type AttemptFailure,
+  type CallFailure,
   type ErrorKind,
+  type FailureKind,
+  invalidRequestMessage,
   isRetryableStatus,
+  issueToErrorDetail,
   type SquareErrorDetail,
   squareErrorsOf,
+  type TransportFailure,
   type ValidationIssue,
 } from "@square-customers/core";
-import { Schema } from "effect";
+import * as Schema from "effect/Schema";
 
 /**
  * Square's error details. Checked with core's rule for what an error envelope is (category and code are
@@ -59,11 +63,14 @@ export class SquareRateLimited extends Schema.TaggedError<SquareRateLimited>()("
 /** 5xx: trouble on Square's side. */
 export class SquareServerError extends Schema.TaggedError<SquareServerError>()("SquareServerError", api) {}
 
-/** No HTTP response: connection refused or dropped, DNS, TLS, or the body was cut off while reading. */
-export class SquareTransportError extends Schema.TaggedError<SquareTransportError>()(
-  "SquareTransportError",
-  common,
-) {}
+/**
+ * No complete response (`reason`): the connection was refused (nothing was sent), reset or dropped, or
+ * the body was cut off mid-way (the request may have been applied).
+ */
+export class SquareTransportError extends Schema.TaggedError<SquareTransportError>()("SquareTransportError", {
+  ...common,
+  reason: Schema.Literals(["refused", "reset", "dropped", "truncated"]),
+}) {}
 
 /** One attempt took longer than the `timeout` option. */
 export class SquareTimeout extends Schema.TaggedError<SquareTimeout>()("SquareTimeout", {
@@ -114,73 +121,87 @@ const apiErrorClasses = {
   server: SquareServerError,
 } as const satisfies Record<ErrorKind, unknown>;
 
-export interface ApiErrorInit {
-  readonly operation: string;
-  readonly status: number;
-  readonly errors: ReadonlyArray<SquareErrorDetail>;
-  readonly requestId: string | undefined;
-  readonly retryAfter: string | undefined;
+/** The one place a failure from core becomes an error class; every text on it is core's, redacted. */
+export function errorFromFailure(failure: CallFailure): SquareClientError {
+  const base = {
+    operation: failure.operation,
+    message: failure.message,
+    errors: failure.errors,
+    ...optional("requestId", failure.requestId),
+  };
+  switch (failure.kind) {
+    case "connection":
+      return new SquareTransportError({
+        ...base,
+        reason: (failure.transport ?? "dropped") as Exclude<TransportFailure, "timeout">,
+      });
+    case "timeout":
+      return new SquareTimeout({ ...base, timeoutMs: failure.timeoutMs ?? 0 });
+    case "format":
+      return new SquareDecodeError({ ...base, status: failure.status ?? 0 });
+    default:
+      return new apiErrorClasses[failure.kind]({
+        ...base,
+        status: failure.status ?? 0,
+        ...optional("retryAfter", failure.retryAfter),
+      });
+  }
 }
 
-/** The one place a kind from core's `classifyError` becomes a class. */
-export function apiError(kind: ErrorKind, init: ApiErrorInit): SquareApiError {
-  const first = init.errors[0];
-  const what = first ? `${first.code}${first.detail ? `: ${first.detail}` : ""}` : "no Square error details";
-  const more = init.errors.length > 1 ? ` (+${init.errors.length - 1} more)` : "";
-  return new apiErrorClasses[kind]({
-    operation: init.operation,
-    message: `${init.operation} failed with HTTP ${init.status}, ${what}${more}`,
-    status: init.status,
-    errors: init.errors,
-    ...optional("requestId", init.requestId),
-    ...optional("retryAfter", init.retryAfter),
-  });
-}
-
-/** A pre-flight issue in Square's error shape, as the server would have reported it. */
-export function issueDetail(issue: ValidationIssue): SquareErrorDetail {
-  return { category: "INVALID_REQUEST_ERROR", code: issue.code, field: issue.field, detail: issue.message };
-}
-
-/** Pre-flight issues as an error (nothing was sent). */
+/** Pre-flight issues as an error (nothing was sent); the message is core's, as in the promise client. */
 export function requestInvalid(
   operation: string,
   issues: ReadonlyArray<ValidationIssue>,
 ): SquareRequestInvalid {
-  const list = issues.map((i) => `${i.field}: ${i.message} (${i.code})`).join("; ");
   return new SquareRequestInvalid({
     operation,
-    message: `${operation} request is invalid, nothing was sent: ${list}`,
-    errors: issues.map(issueDetail),
+    message: invalidRequestMessage(operation, issues),
+    errors: issues.map(issueToErrorDetail),
     issues,
   });
 }
 
 /**
- * The failure in the terms of core's retry rule (`shouldRetry`); undefined for failures another attempt
- * cannot fix: a response body that is not what the API promises, or a request core rejected unsent.
+ * What core's rules (`isRetryableFailure`, createMany's `resultsOfFailure`) need to know of an error;
+ * undefined for a request core refused before sending.
  */
-export function attemptFailure(error: SquareClientError): AttemptFailure | undefined {
+export function failureFacts(
+  error: SquareClientError,
+):
+  | { kind: FailureKind; status?: number; transport?: TransportFailure; errors: readonly SquareErrorDetail[] }
+  | undefined {
   switch (error._tag) {
     case "SquareTransportError":
-      return { transport: "connection" };
+      return { kind: "connection", transport: error.reason, errors: error.errors };
     case "SquareTimeout":
-      return { transport: "timeout" };
+      return { kind: "timeout", transport: "timeout", errors: error.errors };
     case "SquareDecodeError":
+      return { kind: "format", status: error.status, errors: error.errors };
     case "SquareRequestInvalid":
       return undefined;
     default:
-      return { status: error.status };
+      return { kind: kindOfTag[error._tag], status: error.status, errors: error.errors };
   }
 }
 
+const kindOfTag: Record<SquareApiError["_tag"], ErrorKind> = {
+  SquareBadRequest: "bad_request",
+  SquareUnauthorized: "unauthorized",
+  SquareForbidden: "forbidden",
+  SquareNotFound: "not_found",
+  SquareConflict: "conflict",
+  SquareRateLimited: "rate_limited",
+  SquareServerError: "server",
+};
+
 /**
- * Whether another attempt could succeed: transport trouble, a timeout, or a status core deems
- * retryable (408, 429, 5xx but 501). Whether the operation may be repeated is decided separately.
+ * Whether another attempt could succeed: no complete response, or a status core deems retryable (408,
+ * 429, 5xx but 501). Whether the operation may be repeated is decided separately, by core.
  */
 export function isTransient(error: SquareClientError): boolean {
-  const failure = attemptFailure(error);
-  return failure !== undefined && ("transport" in failure || isRetryableStatus(failure.status));
+  const facts = failureFacts(error);
+  if (facts === undefined || facts.kind === "format") return false;
+  return facts.status === undefined || isRetryableStatus(facts.status);
 }
 
 /** `{ key: value }` when value is defined, else `{}` (optional keys are exact: never `undefined`). */

@@ -3,7 +3,7 @@
 
 export { methodNames } from "@square-customers/core";
 export { SquareClient, type SquareClientOptions, type SquareClientShape } from "./client.js";
-export type { CreateMany, CreateManyOptions, CreateManyResult } from "./create-many.js";
+export type { CreateMany, CreateManyItem, CreateManyOptions, CreateManyResult } from "./create-many.js";
 export {
   isTransient,
   type SquareApiError,

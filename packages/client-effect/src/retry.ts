@@ -1,8 +1,18 @@
 // Retry schedules. A schedule only says how often and how long to wait; whether a failure may be
 // retried at all (transient failure, and an operation that is safe to repeat) is decided by the client
 // with core's rules and cannot be overridden, so no schedule can ever duplicate a create.
-import { DEFAULT_MAX_RETRIES, parseRetryAfter, RETRY_MAX_MS, retryDelay } from "@square-customers/core";
-import { Clock, Duration, Effect, Random, Schedule } from "effect";
+import {
+  checkMaxRetries,
+  DEFAULT_MAX_RETRIES,
+  parseRetryAfter,
+  RETRY_MAX_MS,
+  retryDelay,
+} from "@square-customers/core";
+import * as Clock from "effect/Clock";
+import * as Duration from "effect/Duration";
+import * as Effect from "effect/Effect";
+import * as Random from "effect/Random";
+import * as Schedule from "effect/Schedule";
 import type { SquareClientError } from "./errors.js";
 
 /** A schedule fed with each failure of an operation; its output is ignored. */
@@ -27,7 +37,8 @@ const retryAfterOf = (error: SquareClientError): string | undefined =>
  * and `Random`, so tests can control both.
  */
 export function defaultRetrySchedule(options: RetryScheduleOptions = {}): RetrySchedule {
-  const { maxRetries = DEFAULT_MAX_RETRIES, baseMs, maxMs } = options;
+  const { baseMs, maxMs } = options;
+  const maxRetries = checkMaxRetries(options.maxRetries ?? DEFAULT_MAX_RETRIES);
   return Schedule.recurs(maxRetries).pipe(
     Schedule.setInputType<SquareClientError>(),
     Schedule.modifyDelay(({ attempt, input }) =>

@@ -35,7 +35,7 @@ layer(Emulator.layer(), { excludeTestServices: true })("decoding", (it) => {
       );
       assert.strictEqual(error._tag, "SquareDecodeError");
       assert.strictEqual(error.status, 200);
-      assert.match(error.message, /^retrieveCustomer: the HTTP 200 response is not JSON \(.+\)$/);
+      assert.match(error.message, /^retrieveCustomer: the HTTP 200 response body is not valid JSON$/);
       assert.isString(error.requestId);
       assert.strictEqual((yield* requestCount("retrieveCustomer")) - before, 1);
     }).pipe(Effect.provide(clientLayer())),

@@ -23,7 +23,7 @@ layer(Emulator.layer(), { excludeTestServices: true })("paging", (it) => {
       const before = yield* requestCount("bulkCreateCustomers");
       const results = yield* Stream.runCollect(customers.createMany(people, { concurrency: 3 }));
       assert.strictEqual(results.length, TOTAL);
-      assert.isTrue(results.every((r, i) => r._tag === "Created" && r.index === i));
+      assert.isTrue(results.every((r, i) => r.outcome === "created" && r.index === i));
       assert.strictEqual((yield* requestCount("bulkCreateCustomers")) - before, 11);
     }).pipe(Effect.provide(client())),
   );
@@ -76,13 +76,13 @@ layer(Emulator.layer(), { excludeTestServices: true })("paging", (it) => {
     Effect.gen(function* () {
       const { customers } = yield* SquareClient;
       const results = yield* Stream.runCollect(customers.createMany(people.slice(0, 150)));
-      assert.isTrue(results.every((r) => r._tag === "Created"));
+      assert.isTrue(results.every((r) => r.outcome === "created"));
       const count = (yield* customers.list({ limit: 1, count: true })).count;
       assert.strictEqual(count, TOTAL);
     }).pipe(Effect.provide(client())),
   );
 
-  it.effect("createMany reports invalid items as Failed without sending them", () =>
+  it.effect("createMany reports invalid items as rejected without sending them", () =>
     Effect.gen(function* () {
       const { customers } = yield* SquareClient;
       const results = yield* Stream.runCollect(
@@ -96,12 +96,12 @@ layer(Emulator.layer(), { excludeTestServices: true })("paging", (it) => {
         ),
       );
       assert.deepStrictEqual(
-        results.map((r) => r._tag),
-        ["Created", "Failed", "Created"],
+        results.map((r) => r.outcome),
+        ["created", "rejected", "created"],
       );
       const failed = results[1]!;
       assert.isTrue(
-        failed._tag === "Failed" && !failed.sent && failed.errors[0]?.code === "INVALID_EMAIL_ADDRESS",
+        failed.outcome === "rejected" && !failed.sent && failed.errors[0]?.code === "INVALID_EMAIL_ADDRESS",
       );
     }).pipe(Effect.provide(clientLayer())),
   );

@@ -96,13 +96,13 @@ layer(Emulator.layer({ logger: (entry) => answered.push(entry) }), { excludeTest
         ).pipe(withFaults([{ kind: "drop_connection", operations: ["bulkCreateCustomers"], nth: [1] }]));
         assert.strictEqual((yield* requestCount("bulkCreateCustomers")) - before, 3);
         assert.deepStrictEqual(
-          results.map((r) => (r._tag === "Created" ? r.customer.given_name : r._tag)),
+          results.map((r) => (r.outcome === "created" ? r.customer.given_name : r.outcome)),
           ["Ada", "Grace", "Hedy"],
         );
         const all = (yield* customers.list()).customers ?? [];
         assert.deepStrictEqual(
           all.map((c) => c.id).sort(),
-          results.map((r) => (r._tag === "Created" ? r.customer.id : undefined)).sort(),
+          results.map((r) => (r.outcome === "created" ? r.customer.id : undefined)).sort(),
         );
       }).pipe(Effect.provide(clientLayer())),
     );

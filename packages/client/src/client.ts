@@ -2,30 +2,33 @@ import {
   methodNames,
   nextCursor,
   type OperationName,
-  operations,
+  operation,
   type PagedOperationName,
   pageItems,
+  prepareCall,
   splitMethodArgs,
   withCursor,
 } from "@square-customers/core";
-import { ApiCall } from "./call.js";
+import { ApiCall, type WithResponse } from "./call.js";
 import {
   type CreateManyItem,
   type CreateManyOptions,
   type CreateManyResult,
   createMany,
 } from "./create-many.js";
+import { createInterpreter, type Send } from "./interpreter.js";
 import type { MethodsOf } from "./methods.js";
+import type { CallOptions, SquareClientOptions } from "./options.js";
 import { Paginated } from "./paging.js";
-import { type CallOptions, createSend, type Send, type SquareClientOptions } from "./transport.js";
 
 type Methods = MethodsOf<typeof methodNames>;
 
 export interface SquareClient {
   readonly customers: Methods["customers"] & {
     /**
-     * Create any number of customers through bulk-create, in chunks of up to 100, retried safely.
-     * Resolves to one result per item, in input order.
+     * Create any number of customers through bulk-create, in chunks of up to 100, retried safely. Each
+     * item's idempotency key comes from its content unless you give your own, so running the same import
+     * again creates nothing twice. Resolves to one result per item, in input order.
      */
     createMany(
       items: Iterable<CreateManyItem> | AsyncIterable<CreateManyItem>,
@@ -36,7 +39,7 @@ export interface SquareClient {
 
 /** A client for Square's Customers API: every operation of core's table under a friendly name. */
 export function createSquareClient(options: SquareClientOptions): SquareClient {
-  const send = createSend(options);
+  const send = createInterpreter(options);
   const tree = buildTree(send, methodNames) as Methods;
   return {
     customers: {
@@ -57,21 +60,27 @@ function buildTree(send: Send, names: object): object {
 
 /** One method, interpreted from its row: how many path args, whether an input object follows, paging. */
 function method(send: Send, name: OperationName) {
-  const op = operations[name];
+  const paged = operation(name).paging !== null;
   return (...args: unknown[]) => {
-    const { pathArgs, input, options: callOptions } = splitMethodArgs<CallOptions>(name, args);
-    if (op.paging === null) return new ApiCall(send(name, pathArgs, input, callOptions));
-    const paged = name as PagedOperationName;
+    const { pathArgs, input, options } = splitMethodArgs<CallOptions>(name, args);
+    if (!paged) return new ApiCall(send(prepareCall(name, pathArgs, input), options));
     return new Paginated({
-      fetch: (cursor) =>
-        send(
-          paged,
-          pathArgs,
-          cursor === undefined ? input : withCursor(paged, input ?? {}, cursor),
-          callOptions,
-        ),
-      items: (page) => pageItems(paged, page),
+      fetch: (cursor) => fetchPage(send, name as PagedOperationName, pathArgs, input, cursor, options),
+      items: (page) => pageItems(name as PagedOperationName, page as never),
       next: (page) => nextCursor(page),
     });
   };
+}
+
+/** One page of a paged operation: the first (no cursor) or the one at `cursor`. */
+function fetchPage(
+  send: Send,
+  name: PagedOperationName,
+  pathArgs: readonly string[],
+  input: object | undefined,
+  cursor: string | undefined,
+  options: CallOptions | undefined,
+): Promise<WithResponse<unknown>> {
+  const pageInput = cursor === undefined ? input : withCursor(name, input ?? {}, cursor);
+  return send(prepareCall(name, pathArgs, pageInput), options);
 }

@@ -1,61 +1,45 @@
-// `customers.createMany`: any number of customers through bulk-create, in chunks, with each item's
-// idempotency key fixed before its first attempt so that no retry can create a duplicate.
+// `customers.createMany`: pulls items in chunks and sends each chunk core has planned as one bulk-create
+// call. Everything else (option checks, default keys, per-item validation, what each result is) is core's
+// (`planChunk`, `resultsOfAnswer`, `resultsOfFailure`), shared with the Effect client.
 import {
-  type Customer,
-  type InputOf,
-  newIdempotencyKey,
-  type SquareErrorDetail,
-  validateRequest,
+  addToProgress,
+  type BulkCreateCustomersResponse,
+  type CreateManyResult as CoreCreateManyResult,
+  type CreateManyEntry,
+  type CreateManyItem,
+  type CreateManyProgress,
+  createManyKey,
+  createManySettings,
+  operation,
+  planChunk,
+  prepareCall,
+  resultsOfAnswer,
+  resultsOfFailure,
 } from "@square-customers/core";
-import { SquareApiError, SquareError } from "./errors.js";
-import type { CallOptions, Send } from "./transport.js";
+import { ConnectionError, RequestValidationError, SquareApiError, SquareError } from "./errors.js";
+import type { Send } from "./interpreter.js";
+import type { CallOptions } from "./options.js";
 
-/** One customer to create: the value type of bulk-create's `customers` map. */
-export type CreateManyItem = InputOf<"bulkCreateCustomers">["customers"][string];
+export type { CreateManyItem, CreateManyProgress };
 
-export type CreateManyResult =
-  | { readonly ok: true; readonly index: number; readonly key: string; readonly customer: Customer }
-  | {
-      readonly ok: false;
-      readonly index: number;
-      readonly key: string;
-      /** Square's errors for this item (empty when the failure was not Square's answer). */
-      readonly errors: readonly SquareErrorDetail[];
-      /** The error that failed this item's whole chunk, if that is what happened. */
-      readonly error?: SquareError;
-    };
-
-export interface CreateManyProgress {
-  /** Items with a result so far. */
-  readonly done: number;
-  readonly succeeded: number;
-  readonly failed: number;
-  /** Total number of items, when the input is an array. */
-  readonly total: number | undefined;
-}
+/** What happened to one item (see core's `CreateManyResult`); `error` is this client's error class. */
+export type CreateManyResult = CoreCreateManyResult<SquareError>;
 
 export interface CreateManyOptions extends CallOptions {
   /** Items per bulk-create call, 1..100 (default 100, Square's maximum). */
   readonly chunkSize?: number;
-  /** Bulk-create calls in flight at once (default 1). */
+  /** Bulk-create calls in flight at once, 1..64 (default 1). */
   readonly concurrency?: number;
   /**
-   * The idempotency key for an item (≤ 45 characters; a key repeated within the run fails the later
-   * item). Default: a random UUID per item. Give keys derived from your data (a row id, or core's
-   * `contentIdempotencyKey`) to make re-running an import safe too.
+   * The idempotency key for an item (≤ 45 characters). Default: derived from the item's content (core's
+   * `createManyKey`), the same in both clients, so re-running an import creates nothing twice.
    */
   readonly idempotencyKey?: (item: CreateManyItem, index: number) => string;
   /** Called after every chunk. */
   readonly onProgress?: (progress: CreateManyProgress) => void;
 }
 
-interface Entry {
-  readonly index: number;
-  readonly key: string;
-  readonly item: CreateManyItem;
-}
-
-const MAX_CHUNK = 100;
+const BULK_CREATE = operation("bulkCreateCustomers");
 
 /** Results come back in input order, one per item; failures are results, not exceptions. */
 export async function createMany(
@@ -63,115 +47,129 @@ export async function createMany(
   items: Iterable<CreateManyItem> | AsyncIterable<CreateManyItem>,
   options: CreateManyOptions = {},
 ): Promise<CreateManyResult[]> {
-  const { chunkSize = MAX_CHUNK, concurrency = 1, idempotencyKey, onProgress, ...callOptions } = options;
-  if (!Number.isInteger(chunkSize) || chunkSize < 1 || chunkSize > MAX_CHUNK) {
-    throw new RangeError(`chunkSize must be an integer from 1 to ${MAX_CHUNK}`);
+  const { chunkSize, concurrency, idempotencyKey = createManyKey, onProgress, ...callOptions } = options;
+  const { settings, issues } = createManySettings({ chunkSize, concurrency });
+  if (issues.length > 0) {
+    throw new RequestValidationError(
+      { operation: "createMany", method: BULK_CREATE.method, path: BULK_CREATE.path },
+      issues,
+    );
   }
-  if (!Number.isInteger(concurrency) || concurrency < 1)
-    throw new RangeError("concurrency must be a positive integer");
-
-  const total = Array.isArray(items) ? items.length : undefined;
-  const iterator = Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : items[Symbol.iterator]();
+  const source = new ChunkSource(items, settings.chunkSize, idempotencyKey);
   const results: CreateManyResult[] = [];
-  /** Keys already given to an item of this run: a key names one customer, so a second use fails. */
-  const keys = new Set<string>();
-  const counts = { done: 0, succeeded: 0, failed: 0 };
-  let next = 0;
-  let finished = false;
-
-  const record = (result: CreateManyResult) => {
-    results[result.index] = result;
-    counts.done++;
-    if (result.ok) counts.succeeded++;
-    else counts.failed++;
+  let progress: CreateManyProgress = {
+    done: 0,
+    created: 0,
+    rejected: 0,
+    unknown: 0,
+    total: Array.isArray(items) ? items.length : undefined,
   };
 
-  // Workers share one iterator; pulls are chained so each chunk gets consecutive items.
-  let pullLock: Promise<unknown> = Promise.resolve();
-  const pullChunk = (): Promise<Entry[]> => {
-    const pulled = pullLock.then(async () => {
-      const chunk: Entry[] = [];
-      while (!finished && chunk.length < chunkSize) {
-        const step = await iterator.next();
-        if (step.done) {
-          finished = true;
-          break;
-        }
-        const index = next++;
-        const key = idempotencyKey ? idempotencyKey(step.value, index) : newIdempotencyKey();
-        chunk.push({ index, key, item: step.value });
-      }
-      return chunk;
-    });
-    pullLock = pulled.catch(() => undefined);
-    return pulled;
-  };
-
-  const runChunk = async (chunk: Entry[]) => {
-    // Check each item on its own first, so one bad row does not sink the other 99.
-    const valid: Entry[] = [];
-    for (const entry of chunk) {
-      const issues = validateRequest("bulkCreateCustomers", [], { customers: { [entry.key]: entry.item } });
-      // Two items with one key would be one customer (within a bulk call they would even collide as
-      // map keys), so the later one fails.
-      if (keys.has(entry.key)) {
-        issues.push({
-          field: `customers.${entry.key}`,
-          code: "INVALID_VALUE",
-          message: "duplicate idempotency key",
-        });
-      }
-      if (issues.length === 0) {
-        valid.push(entry);
-        keys.add(entry.key);
-      } else {
-        // Fields relative to the entry, as Square reports per-entry errors of a bulk call.
-        const prefix = `customers.${entry.key}.`;
-        const errors = issues.map((i) => ({
-          category: "INVALID_REQUEST_ERROR" as const,
-          code: i.code,
-          field: i.field.startsWith(prefix) ? i.field.slice(prefix.length) : i.field,
-          detail: i.message,
-        }));
-        record({ ok: false, index: entry.index, key: entry.key, errors });
-      }
-    }
-    if (valid.length === 0) return;
+  async function worker(): Promise<void> {
     try {
-      const customers = Object.fromEntries(valid.map((e) => [e.key, e.item]));
-      const { data } = await send("bulkCreateCustomers", [], { customers }, callOptions);
-      for (const { index, key } of valid) {
-        const answer = data.responses?.[key];
-        if (answer?.customer) record({ ok: true, index, key, customer: answer.customer });
-        else record({ ok: false, index, key, errors: answer?.errors ?? [] });
+      for (let chunk = await source.next(); chunk.length > 0; chunk = await source.next()) {
+        const chunkResults = await runChunk(send, chunk, callOptions);
+        for (const result of chunkResults) results[result.index] = result;
+        progress = addToProgress(progress, chunkResults);
+        onProgress?.(progress);
       }
     } catch (error) {
-      if (!(error instanceof SquareError)) throw error; // aborts and caller bugs end the run
-      const errors = error instanceof SquareApiError ? error.errors : [];
-      for (const { index, key } of valid) record({ ok: false, index, key, errors, error });
-    }
-  };
-
-  const worker = async () => {
-    try {
-      for (;;) {
-        const chunk = await pullChunk();
-        if (chunk.length === 0) return;
-        await runChunk(chunk);
-        onProgress?.({ ...counts, total });
-      }
-    } catch (error) {
-      finished = true; // the other workers finish their chunk in hand and pull no more
+      source.stop(); // the other workers finish their chunk in hand and pull no more
       throw error;
     }
-  };
+  }
 
   // Settle every worker before rejecting, so that nothing of this run is still sending afterwards.
-  const settled = await Promise.allSettled(Array.from({ length: concurrency }, worker));
+  const settled = await Promise.allSettled(Array.from({ length: settings.concurrency }, worker));
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
   if (failed) {
-    await iterator.return?.();
+    await source.close();
     throw failed.reason;
   }
   return results;
+}
+
+/** One chunk: held-back items as core planned them, the rest from the bulk call's answer or failure. */
+async function runChunk(
+  send: Send,
+  chunk: readonly CreateManyEntry[],
+  callOptions: CallOptions,
+): Promise<CreateManyResult[]> {
+  const plan = planChunk(chunk);
+  if (plan.body === undefined) return [...plan.heldBack];
+  try {
+    const { data } = await send(prepareCall("bulkCreateCustomers", [], plan.body), callOptions);
+    return [...plan.heldBack, ...resultsOfAnswer(plan.sent, data as BulkCreateCustomersResponse)];
+  } catch (error) {
+    if (!(error instanceof SquareError)) throw error; // aborts and caller bugs end the run
+    return [...plan.heldBack, ...resultsOfFailure(plan.sent, failureOf(error), error)];
+  }
+}
+
+/** What core's `resultsOfFailure` needs to know of an error. */
+function failureOf(error: SquareError): Parameters<typeof resultsOfFailure>[1] {
+  if (error instanceof SquareApiError) return { kind: error.kind, errors: error.errors };
+  if (error instanceof ConnectionError) return { kind: "connection", errors: [], transport: error.reason };
+  // Nothing else reaches here but timeouts and broken bodies: a chunk core planned is never invalid.
+  return { kind: error.kind === "invalid_request" ? "bad_request" : error.kind, errors: [] };
+}
+
+/**
+ * The items as consecutive chunks of entries, for any number of workers: pulls are chained, so each
+ * chunk gets consecutive items and indexes, and the iterator is never asked twice at once.
+ */
+class ChunkSource {
+  readonly #iterator: Iterator<CreateManyItem> | AsyncIterator<CreateManyItem>;
+  readonly #chunkSize: number;
+  readonly #keyOf: (item: CreateManyItem, index: number) => string;
+  #next = 0;
+  #finished = false;
+  #lock: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    items: Iterable<CreateManyItem> | AsyncIterable<CreateManyItem>,
+    chunkSize: number,
+    keyOf: (item: CreateManyItem, index: number) => string,
+  ) {
+    this.#iterator = Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : items[Symbol.iterator]();
+    this.#chunkSize = chunkSize;
+    this.#keyOf = keyOf;
+  }
+
+  /** The next chunk; empty once the items are exhausted (or after a failure). */
+  next(): Promise<CreateManyEntry[]> {
+    const pulled = this.#lock.then(() => this.#pull());
+    this.#lock = pulled.catch(() => undefined);
+    return pulled;
+  }
+
+  async #pull(): Promise<CreateManyEntry[]> {
+    const chunk: CreateManyEntry[] = [];
+    try {
+      while (!this.#finished && chunk.length < this.#chunkSize) {
+        const step = await this.#iterator.next();
+        if (step.done) {
+          this.#finished = true;
+          break;
+        }
+        const index = this.#next++;
+        chunk.push({ index, idempotencyKey: this.#keyOf(step.value, index), item: step.value });
+      }
+    } catch (error) {
+      this.stop();
+      throw error;
+    }
+    return chunk;
+  }
+
+  /** Pulls no more items. */
+  stop(): void {
+    this.#finished = true;
+  }
+
+  /** Lets the iterator clean up after the run failed. */
+  async close(): Promise<void> {
+    this.stop();
+    await this.#iterator.return?.();
+  }
 }

@@ -1,20 +1,34 @@
-import type { ErrorKind, SquareErrorDetail, ValidationIssue } from "@square-customers/core";
+// The errors this client throws: one class per kind of failure core's `interpretAttempt` reports, each
+// built from core's `CallFailure` (whose texts core wrote and redacted), so the message of a failure is
+// the same as the Effect client's.
+import {
+  type CallFailure,
+  type ErrorKind,
+  type FailureKind,
+  invalidRequestMessage,
+  type SquareErrorDetail,
+  type TransportFailure,
+  type ValidationIssue,
+} from "@square-customers/core";
 
 /** Which call an error belongs to. Never holds headers, so it can never hold the token. */
 export interface RequestSummary {
-  /** Operation name from core's table, e.g. `retrieveCustomer`. */
+  /** Operation name from core's table, e.g. `retrieveCustomer` (or `createMany` for its options). */
   readonly operation: string;
   readonly method: string;
   /** Path actually requested (ids filled in, no query string, no host). */
   readonly path: string;
 }
 
+/** What kind of failure an error is: core's `FailureKind`, or a request refused before sending. */
+export type SquareErrorKind = FailureKind | "invalid_request";
+
 /**
  * Base class of every error this client throws (except the caller's own abort reason, which is
- * re-thrown untouched as `fetch` does). Errors are built only from values that were already
- * scrubbed of the access token, and `toJSON` lists plain fields only.
+ * re-thrown untouched as `fetch` does). `toJSON` lists plain fields only.
  */
-export class SquareError extends Error {
+export abstract class SquareError extends Error {
+  abstract readonly kind: SquareErrorKind;
   readonly operation: string;
   readonly method: string;
   readonly path: string;
@@ -29,6 +43,7 @@ export class SquareError extends Error {
   toJSON(): Record<string, unknown> {
     return {
       name: this.name,
+      kind: this.kind,
       message: this.message,
       operation: this.operation,
       method: this.method,
@@ -48,43 +63,24 @@ export class SquareApiError extends SquareError {
   /** The parsed JSON body, or the raw text when it was not JSON. */
   readonly body: unknown;
 
-  constructor(init: ApiErrorInit) {
-    super(apiErrorMessage(init), init.request);
-    this.kind = init.kind;
-    this.status = init.status;
-    this.errors = init.errors;
-    this.requestId = init.requestId;
-    this.body = init.body;
+  constructor(request: RequestSummary, failure: CallFailure & { kind: ErrorKind }) {
+    super(failure.message, request);
+    this.kind = failure.kind;
+    this.status = failure.status ?? 0;
+    this.errors = failure.errors;
+    this.requestId = failure.requestId;
+    this.body = failure.body;
   }
 
   override toJSON(): Record<string, unknown> {
     return {
       ...super.toJSON(),
-      kind: this.kind,
       status: this.status,
       errors: this.errors,
       requestId: this.requestId,
       body: this.body,
     };
   }
-}
-
-export interface ApiErrorInit {
-  readonly request: RequestSummary;
-  readonly kind: ErrorKind;
-  readonly status: number;
-  readonly errors: readonly SquareErrorDetail[];
-  readonly requestId: string | undefined;
-  readonly body: unknown;
-  /** Milliseconds the server asked us to wait (429 only). */
-  readonly retryAfterMs?: number | undefined;
-}
-
-function apiErrorMessage(init: ApiErrorInit): string {
-  const first = init.errors[0];
-  const what = first ? `${first.code}${first.detail ? `: ${first.detail}` : ""}` : "no Square error body";
-  const more = init.errors.length > 1 ? ` (+${init.errors.length - 1} more)` : "";
-  return `${init.request.operation} failed with HTTP ${init.status} ${what}${more}`;
 }
 
 export class BadRequestError extends SquareApiError {}
@@ -96,9 +92,9 @@ export class ConflictError extends SquareApiError {}
 export class RateLimitError extends SquareApiError {
   /** What `Retry-After` asked for, in milliseconds, when the server sent one. */
   readonly retryAfterMs: number | undefined;
-  constructor(init: ApiErrorInit) {
-    super(init);
-    this.retryAfterMs = init.retryAfterMs;
+  constructor(request: RequestSummary, failure: CallFailure & { kind: ErrorKind }) {
+    super(request, failure);
+    this.retryAfterMs = failure.retryAfterMs;
   }
   override toJSON(): Record<string, unknown> {
     return { ...super.toJSON(), retryAfterMs: this.retryAfterMs };
@@ -106,7 +102,7 @@ export class RateLimitError extends SquareApiError {
 }
 export class ServerError extends SquareApiError {}
 
-const apiErrorClasses: Record<ErrorKind, new (init: ApiErrorInit) => SquareApiError> = {
+const apiErrorClasses: Record<ErrorKind, typeof SquareApiError> = {
   bad_request: BadRequestError,
   unauthorized: UnauthorizedError,
   forbidden: ForbiddenError,
@@ -116,20 +112,29 @@ const apiErrorClasses: Record<ErrorKind, new (init: ApiErrorInit) => SquareApiEr
   server: ServerError,
 };
 
-/** The one place a kind (from core's `classifyError`) becomes a class. */
-export function apiError(init: ApiErrorInit): SquareApiError {
-  return new apiErrorClasses[init.kind](init);
+/**
+ * No complete response: the connection was refused, reset or dropped, or the body was cut off mid-way
+ * (`reason`). A refused connection sent nothing; after the others the request may have been applied.
+ */
+export class ConnectionError extends SquareError {
+  readonly kind = "connection" as const;
+  readonly reason: Exclude<TransportFailure, "timeout">;
+  constructor(request: RequestSummary, failure: CallFailure, options?: { cause?: unknown }) {
+    super(failure.message, request, options);
+    this.reason = (failure.transport ?? "dropped") as Exclude<TransportFailure, "timeout">;
+  }
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), reason: this.reason };
+  }
 }
-
-/** The request never got an HTTP response: refused, reset, DNS, TLS, dropped mid-flight. */
-export class ConnectionError extends SquareError {}
 
 /** One attempt took longer than the `timeout` option. */
 export class TimeoutError extends SquareError {
+  readonly kind = "timeout" as const;
   readonly timeoutMs: number;
-  constructor(request: RequestSummary, timeoutMs: number) {
-    super(`${request.operation} timed out after ${timeoutMs} ms`, request);
-    this.timeoutMs = timeoutMs;
+  constructor(request: RequestSummary, failure: CallFailure) {
+    super(failure.message, request);
+    this.timeoutMs = failure.timeoutMs ?? 0;
   }
   override toJSON(): Record<string, unknown> {
     return { ...super.toJSON(), timeoutMs: this.timeoutMs };
@@ -138,10 +143,10 @@ export class TimeoutError extends SquareError {
 
 /** Pre-flight validation (core's `validateRequest`) failed; nothing was sent. */
 export class RequestValidationError extends SquareError {
+  readonly kind = "invalid_request" as const;
   readonly issues: readonly ValidationIssue[];
   constructor(request: RequestSummary, issues: readonly ValidationIssue[]) {
-    const list = issues.map((i) => `${i.field}: ${i.message} (${i.code})`).join("; ");
-    super(`${request.operation} request is invalid, nothing was sent: ${list}`, request);
+    super(invalidRequestMessage(request.operation, issues), request);
     this.issues = issues;
   }
   override toJSON(): Record<string, unknown> {
@@ -149,21 +154,18 @@ export class RequestValidationError extends SquareError {
   }
 }
 
-/** The server's body is not what the API promises: not JSON, cut short, or the wrong shape. */
+/** A complete response whose body is not what the API promises: not JSON, or the wrong shape. */
 export class ResponseFormatError extends SquareError {
+  readonly kind = "format" as const;
   readonly status: number;
   readonly requestId: string | undefined;
   /** The start of the raw body (at most 500 characters), for debugging. */
   readonly bodySnippet: string;
-  constructor(
-    request: RequestSummary,
-    init: { status: number; requestId: string | undefined; bodySnippet: string; problem: string },
-    options?: { cause?: unknown },
-  ) {
-    super(`${request.operation}: HTTP ${init.status} response ${init.problem}`, request, options);
-    this.status = init.status;
-    this.requestId = init.requestId;
-    this.bodySnippet = init.bodySnippet;
+  constructor(request: RequestSummary, failure: CallFailure) {
+    super(failure.message, request);
+    this.status = failure.status ?? 0;
+    this.requestId = failure.requestId;
+    this.bodySnippet = failure.bodySnippet ?? "";
   }
   override toJSON(): Record<string, unknown> {
     return {
@@ -172,6 +174,20 @@ export class ResponseFormatError extends SquareError {
       requestId: this.requestId,
       bodySnippet: this.bodySnippet,
     };
+  }
+}
+
+/** The one place a failure from core becomes an error class. `cause` is kept for connection failures. */
+export function errorFromFailure(request: RequestSummary, failure: CallFailure, cause?: Error): SquareError {
+  switch (failure.kind) {
+    case "connection":
+      return new ConnectionError(request, failure, cause ? { cause } : undefined);
+    case "timeout":
+      return new TimeoutError(request, failure);
+    case "format":
+      return new ResponseFormatError(request, failure);
+    default:
+      return new apiErrorClasses[failure.kind](request, { ...failure, kind: failure.kind });
   }
 }
 

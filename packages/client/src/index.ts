@@ -2,11 +2,13 @@ export type {
   Customer,
   CustomerGroup,
   ErrorKind,
+  FailureKind,
   InputOf,
   ItemOf,
   OperationName,
   ResponseOf,
   SquareErrorDetail,
+  TransportFailure,
   ValidationIssue,
 } from "@square-customers/core";
 export { methodNames } from "@square-customers/core";
@@ -31,9 +33,10 @@ export {
   ServerError,
   SquareApiError,
   SquareError,
+  type SquareErrorKind,
   TimeoutError,
   UnauthorizedError,
 } from "./errors.js";
 export type { Method, MethodArgs, MethodResult } from "./methods.js";
+export type { CallOptions, Logger, SquareClientOptions } from "./options.js";
 export { type PageSource, Paginated } from "./paging.js";
-export type { CallOptions, Logger, SquareClientOptions } from "./transport.js";

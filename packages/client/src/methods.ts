@@ -6,8 +6,8 @@ import type {
   ResponseOf,
 } from "@square-customers/core";
 import type { ApiCall } from "./call.js";
+import type { CallOptions } from "./options.js";
 import type { Paginated } from "./paging.js";
-import type { CallOptions } from "./transport.js";
 
 /** A method's arguments: path parameters, then the body or query object, then per-call options. */
 export type MethodArgs<N extends OperationName> = CoreMethodArgs<N, CallOptions>;

@@ -1,6 +1,5 @@
 // Paging 1,050 customers through list and search (each seen once, breaking early sends nothing more),
 // and customers.createMany, which makes them.
-import { contentIdempotencyKey } from "@square-customers/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { CreateManyItem, CreateManyProgress } from "../src/index.js";
 import { nextTurn, TOKEN, useEmulator } from "./support.js";
@@ -27,7 +26,7 @@ beforeAll(async () => {
   expect(results).toHaveLength(N);
   results.forEach((r, i) => {
     expect(r.index).toBe(i);
-    expect(r.ok && r.customer.given_name).toBe(row(i).given_name);
+    expect(r.outcome === "created" && r.customer.given_name).toBe(row(i).given_name);
   });
 });
 
@@ -35,7 +34,7 @@ describe("createMany", () => {
   it("chunks into bulk calls of 100 and reports progress after each", () => {
     expect(bulkCalls).toBe(11);
     expect(progress).toHaveLength(11);
-    expect(progress.at(-1)).toEqual({ done: N, succeeded: N, failed: 0, total: N });
+    expect(progress.at(-1)).toEqual({ done: N, created: N, rejected: 0, unknown: 0, total: N });
     expect(progress.map((p) => p.done)).toEqual([...progress.map((p) => p.done)].sort((a, b) => a - b));
   });
 
@@ -48,37 +47,52 @@ describe("createMany", () => {
     h.emulator.faults.set([{ kind: "drop_connection", operations: ["bulkCreateCustomers"], nth: [1] }]);
     const results = await square.customers.createMany(rows(), { chunkSize: 10 });
     h.emulator.faults.set([]);
-    expect(results.filter((r) => r.ok)).toHaveLength(24);
+    expect(results.filter((r) => r.outcome === "created")).toHaveLength(24);
     expect(results[7]).toMatchObject({
-      ok: false,
+      outcome: "rejected",
+      sent: false,
       errors: [expect.objectContaining({ code: "INVALID_EMAIL_ADDRESS", field: "email_address" })],
     });
     const stored = await square.customers.list().toArray();
     expect(stored).toHaveLength(24); // the dropped chunk's retry created nobody twice
   });
 
-  it("with content-derived keys, running the same import twice creates nobody twice", async () => {
+  it("with its default content-derived keys, running the same import twice creates nobody twice", async () => {
     const square = h.client({ accessToken: `${TOKEN}-rerun` });
     const items = [row(1), row(2), row(3)];
-    const options = { idempotencyKey: (item: CreateManyItem) => contentIdempotencyKey(item) };
-    const first = await square.customers.createMany(items, options);
-    const second = await square.customers.createMany(items, options);
-    expect(second.map((r) => r.ok && r.customer.id)).toEqual(first.map((r) => r.ok && r.customer.id));
+    const first = await square.customers.createMany(items);
+    const second = await square.customers.createMany(items);
+    const ids = (results: typeof first) => results.map((r) => r.outcome === "created" && r.customer.id);
+    expect(ids(second)).toEqual(ids(first));
     expect(await square.customers.list().toArray()).toHaveLength(3);
   });
 
-  it("a key given twice in one run fails the later item, in the same chunk or another", async () => {
+  it("a key reused for other content is refused: held back in its chunk, refused by Square in another", async () => {
     const square = h.client({ accessToken: `${TOKEN}-dup-keys` });
     const keys = ["a", "b", "c", "c", "a"]; // chunks of two: [a b] [c c] [a]
     const results = await square.customers.createMany(
       keys.map((_, i) => row(i)),
       { chunkSize: 2, idempotencyKey: (_, i) => keys[i]! },
     );
-    expect(results.map((r) => r.ok)).toEqual([true, true, true, false, false]);
-    for (const i of [3, 4]) {
-      expect(results[i]).toMatchObject({ errors: [expect.objectContaining({ code: "INVALID_VALUE" })] });
-    }
+    expect(results.map((r) => r.outcome)).toEqual(["created", "created", "created", "rejected", "rejected"]);
+    expect(results[3]).toMatchObject({
+      sent: false,
+      errors: [expect.objectContaining({ code: "IDEMPOTENCY_KEY_REUSED" })],
+    });
+    expect(results[4]).toMatchObject({
+      sent: true,
+      errors: [expect.objectContaining({ code: "IDEMPOTENCY_KEY_REUSED" })],
+    });
     expect(await square.customers.list().toArray()).toHaveLength(3);
+  });
+
+  it("identical items are one customer: every one of them gets it", async () => {
+    const square = h.client({ accessToken: `${TOKEN}-twins` });
+    const results = await square.customers.createMany([row(1), row(1), row(2), row(1)], { chunkSize: 2 });
+    expect(results.map((r) => r.outcome)).toEqual(["created", "created", "created", "created"]);
+    const ids = results.map((r) => r.outcome === "created" && r.customer.id);
+    expect(new Set([ids[0], ids[1], ids[3]]).size).toBe(1);
+    expect(await square.customers.list().toArray()).toHaveLength(2);
   });
 });
 

@@ -184,16 +184,25 @@ describe("retries", () => {
     expect(h.emulator.requests.retrieveCustomerGroup - before).toBe(2);
   });
 
-  it("truncated and malformed bodies are ResponseFormatErrors, not retried", async () => {
+  it("a body cut off mid-way is a lost connection, retried; a complete but malformed body is not", async () => {
     const id = await someCustomerId();
-    for (const kind of ["truncated_body", "malformed_body"] as const) {
-      h.emulator.faults.set([{ kind, operations: ["retrieveCustomer"] }]);
-      const before = h.emulator.requests.retrieveCustomer;
-      const error = await failure(h.square.customers.retrieve(id));
-      expect(error, kind).toBeInstanceOf(ResponseFormatError);
-      expect(error).toMatchObject({ status: 200, requestId: expect.any(String) });
-      expect(h.emulator.requests.retrieveCustomer - before).toBe(1);
-    }
+    h.emulator.faults.set([{ kind: "truncated_body", operations: ["retrieveCustomer"], nth: [1] }]);
+    let before = h.emulator.requests.retrieveCustomer;
+    const { customer } = await h.square.customers.retrieve(id);
+    expect(customer?.id).toBe(id);
+    expect(h.emulator.requests.retrieveCustomer - before).toBe(2);
+
+    h.emulator.faults.set([{ kind: "truncated_body", operations: ["retrieveCustomer"] }]);
+    const cut = await failure(h.client({ maxRetries: 1 }).customers.retrieve(id));
+    expect(cut).toBeInstanceOf(ConnectionError);
+    expect(cut).toMatchObject({ reason: "truncated", message: expect.stringContaining("cut off mid-way") });
+
+    h.emulator.faults.set([{ kind: "malformed_body", operations: ["retrieveCustomer"] }]);
+    before = h.emulator.requests.retrieveCustomer;
+    const error = await failure(h.square.customers.retrieve(id));
+    expect(error).toBeInstanceOf(ResponseFormatError);
+    expect(error).toMatchObject({ status: 200, requestId: expect.any(String) });
+    expect(h.emulator.requests.retrieveCustomer - before).toBe(1);
     h.emulator.faults.set([]);
   });
 });
