@@ -6,6 +6,7 @@ import {
   type ErrorKind,
   type FailureKind,
   invalidRequestMessage,
+  issueToErrorDetail,
   type SquareErrorDetail,
   type TransportFailure,
   type ValidationIssue,
@@ -145,12 +146,15 @@ export class TimeoutError extends SquareError {
 export class RequestValidationError extends SquareError {
   readonly kind = "invalid_request" as const;
   readonly issues: readonly ValidationIssue[];
+  /** The same problems in Square's error shape, as a server would have reported them. */
+  readonly errors: readonly SquareErrorDetail[];
   constructor(request: RequestSummary, issues: readonly ValidationIssue[]) {
     super(invalidRequestMessage(request.operation, issues), request);
     this.issues = issues;
+    this.errors = issues.map(issueToErrorDetail);
   }
   override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), issues: this.issues };
+    return { ...super.toJSON(), issues: this.issues, errors: this.errors };
   }
 }
 

@@ -14,7 +14,7 @@ export type ErrorKind =
 /**
  * Classifies an error response by its HTTP status and Square error codes. Square documents a stale
  * `version` only as a "version mismatch" without status or code, so `VERSION_MISMATCH`, `CONFLICT` and
- * HTTP 409 all count as a conflict (BEHAVIOUR.md).
+ * HTTP 409 all count as a conflict (spec/BEHAVIOUR.md).
  */
 export function classifyError(status: number, errors?: ReadonlyArray<{ readonly code?: string }>): ErrorKind {
   // Plain strings: errors from anywhere (a newer Square-Version, another client) can be classified.

@@ -1,4 +1,4 @@
-// Formats Square checks in text fields (prose in the spec, see BEHAVIOUR.md): email, phone, birthday and
+// Formats Square checks in text fields (prose in the spec, see spec/BEHAVIOUR.md): email, phone, birthday and
 // RFC 3339 times. Used by request validation and, through `@square-customers/core/tooling`, by the emulator.
 
 /** A plausible email address: something@domain.tld, no spaces. */

@@ -1,4 +1,4 @@
-// Rules Square states in prose rather than in schema keywords (BEHAVIOUR.md), by the schema they apply
+// Rules Square states in prose rather than in schema keywords (spec/BEHAVIOUR.md), by the schema they apply
 // to: the schema walk runs the rule of each schema it checks.
 import { join, label } from "./field-path.js";
 import { birthdayProblem, isValidEmailAddress, isValidPhoneNumber, parseRfc3339 } from "./formats.js";

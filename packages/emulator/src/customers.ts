@@ -139,7 +139,7 @@ export function toRow(c: Customer): CustomerRow {
   return {
     id: c.id!,
     data: JSON.stringify(c),
-    // Profiles with none of these are left out of list and search (BEHAVIOUR.md).
+    // Profiles with none of these are left out of list and search (spec/BEHAVIOUR.md).
     listed: CUSTOMER_IDENTITY_FIELDS.some((f) => typeof c[f] === "string" && c[f] !== "") ? 1 : 0,
     sort_default: defaultSortKey(c),
     created_ms: Date.parse(c.created_at!),

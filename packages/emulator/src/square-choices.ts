@@ -1,5 +1,5 @@
 // Every place where Square documents nothing and the emulator has to pick a behaviour lives here, so a
-// later discovery about the real API changes one line. BEHAVIOUR.md marks these as "unconfirmed".
+// later discovery about the real API changes one line. spec/BEHAVIOUR.md marks these as "unconfirmed".
 import type { ErrorCategory, ErrorCode } from "@square-customers/core";
 
 /** Largest request body accepted; bigger ones get 413 (the issue asks for a 4xx above 1 MiB). */
@@ -12,7 +12,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export const MAX_DISCARD_BYTES = 16 * 1024 * 1024;
 
 /**
- * A stale `version` on an update or delete. Square only says "version mismatch"; BEHAVIOUR.md picks this
+ * A stale `version` on an update or delete. Square only says "version mismatch"; spec/BEHAVIOUR.md picks this
  * code (which the project adds to the spec's ErrorCode enum) and the clients treat it as a conflict.
  */
 export const VERSION_MISMATCH = {

@@ -1,6 +1,6 @@
 import additions from "./enum-additions.json" with { type: "json" };
 
-// Limits Square states only in prose (field descriptions of the upstream spec, or BEHAVIOUR.md), not as
+// Limits Square states only in prose (field descriptions of the upstream spec, or spec/BEHAVIOUR.md), not as
 // schema keywords. The generator merges them into the constraint table and the operations table, so the
 // clients and the emulator enforce them from one place.
 
@@ -27,7 +27,7 @@ export const schemaLimits: Record<string, Record<string, Limits>> = {
   UpdateCustomerRequest: customerTextLimits,
   BulkCreateCustomersRequest: { customers: { minProperties: 1, maxProperties: 100 } },
   BulkUpdateCustomersRequest: { customers: { minProperties: 1, maxProperties: 100 } },
-  // The spec gives no bound here; this project caps it at 100 like the other bulk calls (BEHAVIOUR.md).
+  // The spec gives no bound here; this project caps it at 100 like the other bulk calls (spec/BEHAVIOUR.md).
   BulkRetrieveCustomersRequest: { customer_ids: { minItems: 1, maxItems: 100 } },
   BulkDeleteCustomersRequest: { customer_ids: { minItems: 1, maxItems: 100 } },
   BulkUpsertCustomerCustomAttributesRequest: { values: { minProperties: 1, maxProperties: 25 } },
@@ -60,7 +60,7 @@ export const safePosts: Record<string, string> = {
 /**
  * Enum values this project uses beyond the spec's (enum-additions.json, which spec-check reads too).
  * Square documents a stale `version` only as a "version mismatch"; the emulator answers it with
- * `VERSION_MISMATCH` (BEHAVIOUR.md), so the models must know that code.
+ * `VERSION_MISMATCH` (spec/BEHAVIOUR.md), so the models must know that code.
  */
 const enumAdditions: Record<string, string[]> = additions;
 

@@ -1,0 +1,227 @@
+// Both clients behind one small interface, so one suite can run the same calls against each and compare.
+// Every outcome is reduced to plain data: the result, or the error's kind, message and fields. Nothing here
+// decides anything; it only translates each client's types.
+import {
+  type CreateManyItem,
+  createSquareClient,
+  type SquareClientOptions as PromiseOptions,
+  SquareError,
+} from "@square-customers/client";
+import {
+  defaultRetrySchedule,
+  type SquareClientOptions as EffectOptions,
+  SquareClient,
+  type SquareClientError,
+  type SquareClientShape,
+} from "@square-customers/client-effect";
+import type { FailureKind, SquareErrorDetail } from "@square-customers/core";
+import * as Effect from "effect/Effect";
+import * as FetchHttpClient from "effect/http/FetchHttpClient";
+import * as Layer from "effect/Layer";
+import * as Result from "effect/Result";
+import * as Stream from "effect/Stream";
+
+/** An error as plain data: what both clients must agree on. */
+export interface ErrorFacts {
+  readonly kind: FailureKind | "invalid_request";
+  readonly message: string;
+  readonly status?: number | undefined;
+  readonly errors: readonly SquareErrorDetail[];
+  /** How a connection failed, for `connection`. */
+  readonly reason?: string | undefined;
+  readonly hasRequestId: boolean;
+}
+
+export type Outcome<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: ErrorFacts };
+
+/** A createMany result as plain data (the item itself left out). */
+export interface ManyResult {
+  readonly index: number;
+  readonly idempotencyKey: string;
+  readonly outcome: "created" | "rejected" | "unknown";
+  readonly customerId?: string | undefined;
+  readonly errors?: readonly SquareErrorDetail[];
+  readonly sent?: boolean;
+  readonly error?: ErrorFacts | undefined;
+}
+
+export interface ClientSettings {
+  readonly url: string;
+  readonly token: string;
+  readonly maxRetries?: number;
+  /** Headers on every request (the client's `headers` option). */
+  readonly headers?: Record<string, string>;
+  readonly timeoutMs?: number;
+}
+
+export interface CallSettings {
+  readonly headers?: Record<string, string>;
+}
+
+/** What the suite calls; each method is the same operation in both clients. */
+export interface ClientUnderTest {
+  create(input: object, call?: CallSettings): Promise<Outcome<{ customer?: { id?: string } }>>;
+  retrieve(id: string): Promise<Outcome<{ customer?: { id?: string } }>>;
+  bulkCreate(
+    customers: Record<string, CreateManyItem>,
+  ): Promise<Outcome<{ responses?: Record<string, unknown> }>>;
+  listIds(): Promise<Outcome<string[]>>;
+  createMany(
+    items: readonly CreateManyItem[],
+    options?: { chunkSize?: number; concurrency?: number },
+  ): Promise<Outcome<ManyResult[]>>;
+}
+
+export interface ClientFlavor {
+  readonly name: "promise" | "effect";
+  connect(settings: ClientSettings): ClientUnderTest;
+}
+
+const FAST_BACKOFF = { baseMs: 5, maxMs: 2_000 };
+
+// ── the promise client ─────────────────────────────────────────────────────────────────────────────
+
+function promiseFacts(error: unknown): ErrorFacts {
+  if (!(error instanceof SquareError)) throw error;
+  const e = error as SquareError & {
+    status?: number;
+    errors?: SquareErrorDetail[];
+    reason?: string;
+    requestId?: string;
+  };
+  return {
+    kind: e.kind,
+    message: e.message,
+    status: e.status,
+    errors: e.errors ?? [],
+    reason: e.reason,
+    hasRequestId: typeof e.requestId === "string",
+  };
+}
+
+async function promiseOutcome<T>(run: () => PromiseLike<T>): Promise<Outcome<T>> {
+  try {
+    return { ok: true, value: await run() };
+  } catch (error) {
+    return { ok: false, error: promiseFacts(error) };
+  }
+}
+
+export const promiseFlavor: ClientFlavor = {
+  name: "promise",
+  connect(settings) {
+    const options: PromiseOptions = {
+      accessToken: settings.token,
+      environment: settings.url,
+      backoff: FAST_BACKOFF,
+      ...(settings.maxRetries === undefined ? {} : { maxRetries: settings.maxRetries }),
+      ...(settings.headers === undefined ? {} : { headers: settings.headers }),
+      ...(settings.timeoutMs === undefined ? {} : { timeout: settings.timeoutMs }),
+    };
+    const square = createSquareClient(options);
+    return {
+      create: (input, call) => promiseOutcome(() => square.customers.create(input as never, call ?? {})),
+      retrieve: (id) => promiseOutcome(() => square.customers.retrieve(id)),
+      bulkCreate: (customers) => promiseOutcome(() => square.customers.bulkCreate({ customers })),
+      listIds: () =>
+        promiseOutcome(async () => (await square.customers.list().toArray()).map((c) => c.id ?? "")),
+      createMany: (items, manyOptions) =>
+        promiseOutcome(async () =>
+          (await square.customers.createMany(items, manyOptions)).map((r) => ({
+            index: r.index,
+            idempotencyKey: r.idempotencyKey,
+            outcome: r.outcome,
+            ...(r.outcome === "created"
+              ? { customerId: r.customer.id }
+              : { errors: r.errors, error: r.error === undefined ? undefined : promiseFacts(r.error) }),
+            ...(r.outcome === "rejected" ? { sent: r.sent } : {}),
+          })),
+        ),
+    };
+  },
+};
+
+// ── the Effect client ──────────────────────────────────────────────────────────────────────────────
+
+const KIND_OF_TAG: Record<SquareClientError["_tag"], ErrorFacts["kind"]> = {
+  SquareBadRequest: "bad_request",
+  SquareUnauthorized: "unauthorized",
+  SquareForbidden: "forbidden",
+  SquareNotFound: "not_found",
+  SquareConflict: "conflict",
+  SquareRateLimited: "rate_limited",
+  SquareServerError: "server",
+  SquareTransportError: "connection",
+  SquareTimeout: "timeout",
+  SquareDecodeError: "format",
+  SquareRequestInvalid: "invalid_request",
+};
+
+function effectFacts(error: SquareClientError): ErrorFacts {
+  return {
+    kind: KIND_OF_TAG[error._tag],
+    message: error.message,
+    status: error.status,
+    errors: error.errors,
+    reason: error._tag === "SquareTransportError" ? error.reason : undefined,
+    hasRequestId: typeof error.requestId === "string",
+  };
+}
+
+export const effectFlavor: ClientFlavor = {
+  name: "effect",
+  connect(settings) {
+    const options: EffectOptions = {
+      accessToken: settings.token,
+      environment: settings.url,
+      retrySchedule: defaultRetrySchedule({
+        ...FAST_BACKOFF,
+        ...(settings.maxRetries === undefined ? {} : { maxRetries: settings.maxRetries }),
+      }),
+      ...(settings.headers === undefined ? {} : { headers: settings.headers }),
+      ...(settings.timeoutMs === undefined ? {} : { timeout: settings.timeoutMs }),
+    };
+    const layer = SquareClient.layer(options).pipe(Layer.provide(FetchHttpClient.layer));
+    const run = async <T>(
+      program: Effect.Effect<T, SquareClientError, SquareClient>,
+    ): Promise<Outcome<T>> => {
+      const result = await Effect.runPromise(Effect.result(program).pipe(Effect.provide(layer)));
+      return Result.isSuccess(result)
+        ? { ok: true, value: result.success }
+        : { ok: false, error: effectFacts(result.failure) };
+    };
+    const withClient = <T>(f: (square: SquareClientShape) => Effect.Effect<T, SquareClientError>) =>
+      run(
+        Effect.gen(function* () {
+          return yield* f(yield* SquareClient);
+        }),
+      );
+    return {
+      create: (input, call) => withClient((s) => s.customers.create(input as never, call ?? {})),
+      retrieve: (id) => withClient((s) => s.customers.retrieve(id)),
+      bulkCreate: (customers) => withClient((s) => s.customers.bulkCreate({ customers })),
+      listIds: () =>
+        withClient((s) => Stream.runCollect(s.customers.listStream().pipe(Stream.map((c) => c.id ?? "")))),
+      createMany: (items, manyOptions) =>
+        withClient((s) =>
+          Stream.runCollect(s.customers.createMany(items, manyOptions)).pipe(
+            Effect.map((results) =>
+              results.map((r) => ({
+                index: r.index,
+                idempotencyKey: r.idempotencyKey,
+                outcome: r.outcome,
+                ...(r.outcome === "created"
+                  ? { customerId: r.customer.id }
+                  : { errors: r.errors, error: r.error === undefined ? undefined : effectFacts(r.error) }),
+                ...(r.outcome === "rejected" ? { sent: r.sent } : {}),
+              })),
+            ),
+          ),
+        ),
+    };
+  },
+};
+
+export const flavors: readonly ClientFlavor[] = [promiseFlavor, effectFlavor];
