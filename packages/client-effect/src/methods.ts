@@ -6,7 +6,9 @@ import type {
   PagedOperationName,
   ResponseOf,
 } from "@square-customers/core";
-import type { Duration, Effect, Stream } from "effect";
+import type * as Duration from "effect/Duration";
+import type * as Effect from "effect/Effect";
+import type * as Stream from "effect/Stream";
 import type { SquareClientError } from "./errors.js";
 import type { RetrySchedule } from "./retry.js";
 

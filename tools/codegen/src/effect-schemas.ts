@@ -37,7 +37,7 @@ export function generateEffectSchemas(doc: OpenApiDocument): Record<string, stri
 }
 
 const PRELUDE = `import type * as Core from "@square-customers/core";
-import { Schema } from "effect";
+import * as Schema from "effect/Schema";
 
 // Building blocks shared by every model below.
 
