@@ -184,6 +184,14 @@ export function failureFacts(
   }
 }
 
+/**
+ * The kind of an error, in the same terms as the promise client's `error.kind`: core's `FailureKind`, or
+ * `invalid_request` for a request refused before sending.
+ */
+export function errorKind(error: SquareClientError): FailureKind | "invalid_request" {
+  return failureFacts(error)?.kind ?? "invalid_request";
+}
+
 const kindOfTag: Record<SquareApiError["_tag"], ErrorKind> = {
   SquareBadRequest: "bad_request",
   SquareUnauthorized: "unauthorized",

@@ -5,6 +5,7 @@ export { methodNames } from "@square-customers/core";
 export { SquareClient, type SquareClientOptions, type SquareClientShape } from "./client.js";
 export type { CreateMany, CreateManyItem, CreateManyOptions, CreateManyResult } from "./create-many.js";
 export {
+  errorKind,
   isTransient,
   type SquareApiError,
   SquareBadRequest,

@@ -10,11 +10,12 @@ import {
 import {
   defaultRetrySchedule,
   type SquareClientOptions as EffectOptions,
+  errorKind,
   SquareClient,
   type SquareClientError,
   type SquareClientShape,
 } from "@square-customers/client-effect";
-import type { FailureKind, SquareErrorDetail } from "@square-customers/core";
+import type { CreateManyResult, FailureKind, SquareErrorDetail } from "@square-customers/core";
 import * as Effect from "effect/Effect";
 import * as FetchHttpClient from "effect/http/FetchHttpClient";
 import * as Layer from "effect/Layer";
@@ -81,6 +82,19 @@ export interface ClientFlavor {
 
 const FAST_BACKOFF = { baseMs: 5, maxMs: 2_000 };
 
+/** A createMany result of either client as plain data, its error made plain by `facts`. */
+function manyResult<E>(r: CreateManyResult<E>, facts: (error: E) => ErrorFacts): ManyResult {
+  return {
+    index: r.index,
+    idempotencyKey: r.idempotencyKey,
+    outcome: r.outcome,
+    ...(r.outcome === "created"
+      ? { customerId: r.customer.id }
+      : { errors: r.errors, error: r.error === undefined ? undefined : facts(r.error) }),
+    ...(r.outcome === "rejected" ? { sent: r.sent } : {}),
+  };
+}
+
 // ── the promise client ─────────────────────────────────────────────────────────────────────────────
 
 function promiseFacts(error: unknown): ErrorFacts {
@@ -129,15 +143,7 @@ export const promiseFlavor: ClientFlavor = {
         promiseOutcome(async () => (await square.customers.list().toArray()).map((c) => c.id ?? "")),
       createMany: (items, manyOptions) =>
         promiseOutcome(async () =>
-          (await square.customers.createMany(items, manyOptions)).map((r) => ({
-            index: r.index,
-            idempotencyKey: r.idempotencyKey,
-            outcome: r.outcome,
-            ...(r.outcome === "created"
-              ? { customerId: r.customer.id }
-              : { errors: r.errors, error: r.error === undefined ? undefined : promiseFacts(r.error) }),
-            ...(r.outcome === "rejected" ? { sent: r.sent } : {}),
-          })),
+          (await square.customers.createMany(items, manyOptions)).map((r) => manyResult(r, promiseFacts)),
         ),
     };
   },
@@ -145,23 +151,9 @@ export const promiseFlavor: ClientFlavor = {
 
 // ── the Effect client ──────────────────────────────────────────────────────────────────────────────
 
-const KIND_OF_TAG: Record<SquareClientError["_tag"], ErrorFacts["kind"]> = {
-  SquareBadRequest: "bad_request",
-  SquareUnauthorized: "unauthorized",
-  SquareForbidden: "forbidden",
-  SquareNotFound: "not_found",
-  SquareConflict: "conflict",
-  SquareRateLimited: "rate_limited",
-  SquareServerError: "server",
-  SquareTransportError: "connection",
-  SquareTimeout: "timeout",
-  SquareDecodeError: "format",
-  SquareRequestInvalid: "invalid_request",
-};
-
 function effectFacts(error: SquareClientError): ErrorFacts {
   return {
-    kind: KIND_OF_TAG[error._tag],
+    kind: errorKind(error),
     message: error.message,
     status: error.status,
     errors: error.errors,
@@ -207,17 +199,7 @@ export const effectFlavor: ClientFlavor = {
       createMany: (items, manyOptions) =>
         withClient((s) =>
           Stream.runCollect(s.customers.createMany(items, manyOptions)).pipe(
-            Effect.map((results) =>
-              results.map((r) => ({
-                index: r.index,
-                idempotencyKey: r.idempotencyKey,
-                outcome: r.outcome,
-                ...(r.outcome === "created"
-                  ? { customerId: r.customer.id }
-                  : { errors: r.errors, error: r.error === undefined ? undefined : effectFacts(r.error) }),
-                ...(r.outcome === "rejected" ? { sent: r.sent } : {}),
-              })),
-            ),
+            Effect.map((results) => results.map((r) => manyResult(r, effectFacts))),
           ),
         ),
     };
