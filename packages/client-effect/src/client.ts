@@ -46,8 +46,9 @@ import {
   SquareTimeout,
   SquareTransportError,
 } from "./errors.js";
+import type { CustomersMethods } from "./generated/methods.js";
 import { responses } from "./generated/schemas.js";
-import type { CallOptions, MethodArgs, MethodsOf } from "./methods.js";
+import type { CallOptions, MethodArgs } from "./methods.js";
 import { defaultRetrySchedule, type RetrySchedule } from "./retry.js";
 
 export interface SquareClientOptions {
@@ -67,7 +68,7 @@ export interface SquareClientOptions {
 
 /** The service: the 31 operations under friendly names, plus the interpreter itself. */
 export interface SquareClientShape {
-  readonly customers: MethodsOf<typeof methodNames.customers> & {
+  readonly customers: CustomersMethods & {
     /** Creates many customers in bulk calls; see `CreateManyOptions`. */
     readonly createMany: CreateMany;
   };

@@ -86,7 +86,9 @@ export const createMany =
       }
       const toSend = Object.fromEntries(Object.entries(customers).filter(([key]) => !problems.has(key)));
       const response: BulkCreateCustomersResponse =
-        Object.keys(toSend).length === 0 ? {} : yield* bulkCreate({ customers: toSend }, options.callOptions);
+        Object.keys(toSend).length === 0
+          ? { responses: {} }
+          : yield* bulkCreate({ customers: toSend }, options.callOptions);
 
       return entries.map((entry): CreateManyResult => {
         const local = problems.get(entry.idempotencyKey);

@@ -15,11 +15,11 @@ import {
   type CreateManyResult,
   createMany,
 } from "./create-many.js";
-import type { MethodsOf } from "./methods.js";
+import type { CustomersMethods } from "./generated/methods.js";
 import { Paginated } from "./paging.js";
 import { type CallOptions, createSend, type Send, type SquareClientOptions } from "./transport.js";
 
-type Methods = MethodsOf<typeof methodNames>;
+type Methods = { readonly customers: CustomersMethods };
 
 export interface SquareClient {
   readonly customers: Methods["customers"] & {

@@ -1,15 +1,13 @@
 export type {
-  Customer,
-  CustomerGroup,
   ErrorKind,
   InputOf,
   ItemOf,
   OperationName,
   ResponseOf,
-  SquareErrorDetail,
   ValidationIssue,
+  WebhookSignatureInput,
 } from "@square-customers/core";
-export { methodNames } from "@square-customers/core";
+export { contentIdempotencyKey, methodNames, verifyWebhookSignature } from "@square-customers/core";
 export { ApiCall, type RawResponse, type WithResponse } from "./call.js";
 export { createSquareClient, type SquareClient } from "./client.js";
 export type {
@@ -34,6 +32,8 @@ export {
   TimeoutError,
   UnauthorizedError,
 } from "./errors.js";
+export type * from "./generated/methods.js";
+export type * from "./generated/models.js";
 export type { Method, MethodArgs, MethodResult } from "./methods.js";
 export { type PageSource, Paginated } from "./paging.js";
 export type { CallOptions, Logger, SquareClientOptions } from "./transport.js";
