@@ -27,14 +27,15 @@ import * as Schema from "effect/Schema";
 import * as Stream from "effect/Stream";
 import { type CreateMany, createMany } from "./create-many.js";
 import type { SquareClientError } from "./errors.js";
+import type { CustomersMethods } from "./generated/methods.js";
 import { makeInterpreter, type Send, type SquareClientOptions } from "./interpreter.js";
-import type { CallOptions, MethodArgs, MethodsOf } from "./methods.js";
+import type { CallOptions, MethodArgs } from "./methods.js";
 
 export type { SquareClientOptions };
 
 /** The service: the 31 operations under friendly names, plus the interpreter itself. */
 export interface SquareClientShape {
-  readonly customers: MethodsOf<typeof methodNames.customers> & {
+  readonly customers: CustomersMethods & {
     /** Creates many customers in bulk calls; see `CreateManyOptions`. */
     readonly createMany: CreateMany;
   };

@@ -21,9 +21,10 @@ export {
   SquareTransportError,
   SquareUnauthorized,
 } from "./errors.js";
+export type * from "./generated/methods.js";
 /** One Effect `Schema` per Square model, named like core's types (`Schemas.Customer`, …). */
 export * as Schemas from "./generated/schemas.js";
-export type { CallOptions, Method, MethodArgs, MethodsOf, StreamMethod } from "./methods.js";
+export type { CallOptions, Method, MethodArgs, StreamMethod } from "./methods.js";
 export {
   defaultRetrySchedule,
   honourRetryAfter,

@@ -1,4 +1,6 @@
-// The method types of the Effect client, derived from core's table and its friendly names (`methodNames`).
+// The method types of the Effect client, derived from core's table by operation name. The client's own
+// surface is the generated interfaces in generated/methods.ts (`CustomersMethods`, …), which spell the
+// same signatures out with names and doc comments; the type tests prove the two agree.
 import type {
   MethodArgs as CoreMethodArgs,
   ItemOf,
@@ -34,12 +36,3 @@ export type Method<N extends OperationName> = (
 export type StreamMethod<N extends PagedOperationName> = (
   ...args: MethodArgs<N>
 ) => Stream.Stream<ItemOf<N>, SquareClientError>;
-
-/** The methods of a name tree: one per operation, plus `<name>Stream` for each paged one. */
-export type MethodsOf<T> = {
-  readonly [K in keyof T]: T[K] extends OperationName ? Method<T[K]> : MethodsOf<T[K]>;
-} & {
-  readonly [K in keyof T as T[K] extends PagedOperationName
-    ? `${K & string}Stream`
-    : never]: T[K] extends PagedOperationName ? StreamMethod<T[K]> : never;
-};

@@ -55,7 +55,17 @@ layer(Emulator.layer(), { excludeTestServices: true })("decoding", (it) => {
     }).pipe(
       Effect.provide(
         SquareClient.layer({ accessToken: "t", environment: "http://127.0.0.1:9" }).pipe(
-          Layer.provide(answering({ customer: { id: "C1", version: "seven" } })),
+          Layer.provide(
+            answering({
+              customer: {
+                id: "C1",
+                created_at: "2025-01-01T00:00:00Z",
+                updated_at: "2025-01-01T00:00:00Z",
+                creation_source: "THIRD_PARTY",
+                version: "seven",
+              },
+            }),
+          ),
         ),
       ),
     ),

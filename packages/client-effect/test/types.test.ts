@@ -5,14 +5,50 @@ import {
   type CustomerGroup,
   type OperationName,
   operations,
+  type PagedOperationName,
   type RetrieveCustomerResponse,
 } from "@square-customers/core";
 import type { Effect, Stream } from "effect";
 import { describe, expect, it } from "vitest";
-import { methodNames, type SquareClientError, type SquareClientShape } from "../src/index.js";
+import {
+  type CallOptions,
+  type Method,
+  type MethodArgs,
+  methodNames,
+  type SquareClientError,
+  type SquareClientShape,
+  type StreamMethod,
+} from "../src/index.js";
 
 type Equals<X, Y> = (<T>() => T extends X ? 1 : 2) extends <T>() => T extends Y ? 1 : 2 ? true : false;
 const expectType = <_T extends true>() => {};
+
+// The generated interfaces spell out exactly the signatures derived from core's table, `…Stream`
+// included. An optional parameter written out also takes `undefined`, hence `Defined` on both sides.
+type Defined<T extends readonly unknown[]> = { [I in keyof T]: Exclude<T[I], undefined> };
+type SameFunction<G, F> = G extends (...args: infer A) => infer R
+  ? F extends (...args: infer B) => infer S
+    ? [Equals<Defined<A>, Defined<B>>, Equals<R, S>] extends [true, true]
+      ? true
+      : false
+    : false
+  : false;
+type TreeAgrees<I, T> = {
+  [K in keyof T]: T[K] extends OperationName
+    ? SameFunction<I[K & keyof I], Method<T[K]>>
+    : TreeAgrees<I[K & keyof I], T[K]>;
+} & {
+  [K in keyof T as T[K] extends PagedOperationName
+    ? `${K & string}Stream`
+    : never]: T[K] extends PagedOperationName
+    ? SameFunction<I[`${K & string}Stream` & keyof I], StreamMethod<T[K]>>
+    : never;
+};
+type EveryTrue<T> = { [K in keyof T]: T[K] extends boolean ? true : EveryTrue<T[K]> };
+const agreement: EveryTrue<TreeAgrees<SquareClientShape, typeof methodNames>> = {} as TreeAgrees<
+  SquareClientShape,
+  typeof methodNames
+>;
 
 /** For each method of the tree: is its error channel exactly SquareClientError, with no requirements? */
 type ChannelCheck<T> = {
@@ -40,6 +76,22 @@ export function typeChecks(square: SquareClientShape) {
   square.customers.customAttributes.retrieve("C1", "favorite_color", { with_definition: true });
   square.customers.list();
   square.customers.list({ limit: 10, sort_field: "CREATED_AT" });
+  // Labeled path parameters, and the client's own call options.
+  expectType<
+    Equals<
+      Parameters<typeof square.customers.groups.add>,
+      [customer_id: string, group_id: string, options?: CallOptions | undefined]
+    >
+  >();
+  expectType<
+    Equals<Defined<MethodArgs<"listCustomers">>, Defined<Parameters<typeof square.customers.listStream>>>
+  >();
+  // What Square always returns needs no `!`; request times take a Date.
+  const flow = (customer: Customer) => [
+    square.customers.update(customer.id, { version: customer.version }),
+    square.customers.search({ query: { filter: { updated_at: { start_at: new Date() } } } }),
+  ];
+  void flow;
   // @ts-expect-error the path parameter is required
   square.customers.retrieve();
   // @ts-expect-error create's body is required
@@ -69,5 +121,6 @@ describe("public types", () => {
     expect(names.length).toBe(31);
     expect([...names].sort()).toEqual(Object.keys(operations).sort() as OperationName[]);
     expect(channels).toBeDefined();
+    expect(agreement).toBeDefined();
   });
 });

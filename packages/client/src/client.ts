@@ -16,12 +16,12 @@ import {
   type CreateManyResult,
   createMany,
 } from "./create-many.js";
+import type { CustomersMethods } from "./generated/methods.js";
 import { createInterpreter, type Send } from "./interpreter.js";
-import type { MethodsOf } from "./methods.js";
 import type { CallOptions, SquareClientOptions } from "./options.js";
 import { Paginated } from "./paging.js";
 
-type Methods = MethodsOf<typeof methodNames>;
+type Methods = { readonly customers: CustomersMethods };
 
 export interface SquareClient {
   readonly customers: Methods["customers"] & {

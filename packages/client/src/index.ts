@@ -1,17 +1,15 @@
 export type {
-  Customer,
-  CustomerGroup,
   ErrorKind,
   FailureKind,
   InputOf,
   ItemOf,
   OperationName,
   ResponseOf,
-  SquareErrorDetail,
   TransportFailure,
   ValidationIssue,
+  WebhookSignatureInput,
 } from "@square-customers/core";
-export { methodNames } from "@square-customers/core";
+export { contentIdempotencyKey, methodNames, verifyWebhookSignature } from "@square-customers/core";
 export { ApiCall, type RawResponse, type WithResponse } from "./call.js";
 export { createSquareClient, type SquareClient } from "./client.js";
 export type {
@@ -37,6 +35,8 @@ export {
   TimeoutError,
   UnauthorizedError,
 } from "./errors.js";
+export type * from "./generated/methods.js";
+export type * from "./generated/models.js";
 export type { Method, MethodArgs, MethodResult } from "./methods.js";
 export type { CallOptions, Logger, SquareClientOptions } from "./options.js";
 export { type PageSource, Paginated } from "./paging.js";

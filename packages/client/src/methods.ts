@@ -1,3 +1,6 @@
+// Method types derived from core's table, by operation name. The client's own surface is the generated
+// interfaces in generated/methods.ts (`CustomersMethods`, …), which spell the same signatures out with
+// names and doc comments; the type tests prove the two agree.
 import type {
   MethodArgs as CoreMethodArgs,
   ItemOf,
@@ -18,8 +21,3 @@ export type MethodResult<N extends OperationName> = N extends PagedOperationName
   : ApiCall<ResponseOf<N>>;
 
 export type Method<N extends OperationName> = (...args: MethodArgs<N>) => MethodResult<N>;
-
-/** The client shape derived from a method tree. */
-export type MethodsOf<T> = {
-  readonly [K in keyof T]: T[K] extends OperationName ? Method<T[K]> : MethodsOf<T[K]>;
-};

@@ -9,8 +9,7 @@ const { customer } = await square.customers.create({
   given_name: "Amelia",
   email_address: "amelia@example.com",
 });
-if (!customer?.id) throw new Error("Square returned no customer");
-await square.customers.update(customer.id, { nickname: "Amy" });
+await square.customers.update(customer.id, { nickname: "Amy", version: customer.version });
 
 for await (const c of square.customers.search({
   query: { filter: { email_address: { fuzzy: "example.com" } } },

@@ -50,6 +50,7 @@ export {
 export { classifyError, type ErrorKind, issueToErrorDetail, squareErrorsOf } from "./errors.js";
 export type * from "./generated/models.js";
 export { operations } from "./generated/operations.js";
+export type * from "./generated/parameters.js";
 export {
   contentIdempotencyKey,
   hasIdempotencyKey,

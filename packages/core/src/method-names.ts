@@ -1,60 +1,15 @@
 // The friendly names both clients give the operations (`square.customers.groups.add(…)`), and the shape
-// of a method's arguments. Only the names are hand-written; everything else comes from the table.
+// of a method's arguments. The names are a project choice kept in tools/codegen/src/method-names.ts, which
+// also writes each client's method interfaces from them; everything else comes from the table.
 import { operations } from "./generated/operations.js";
 import type { OperationDefinition } from "./operation-definition.js";
 import type { InputOf, OperationName, PathArgs } from "./types.js";
 
+export { methodNames } from "./generated/method-names.js";
+
 export interface MethodTree {
   readonly [key: string]: OperationName | MethodTree;
 }
-
-/** Friendly method names → operation names in `operations`. */
-export const methodNames = {
-  customers: {
-    list: "listCustomers",
-    create: "createCustomer",
-    retrieve: "retrieveCustomer",
-    update: "updateCustomer",
-    delete: "deleteCustomer",
-    search: "searchCustomers",
-    bulkCreate: "bulkCreateCustomers",
-    bulkRetrieve: "bulkRetrieveCustomers",
-    bulkUpdate: "bulkUpdateCustomers",
-    bulkDelete: "bulkDeleteCustomers",
-    groups: {
-      list: "listCustomerGroups",
-      create: "createCustomerGroup",
-      retrieve: "retrieveCustomerGroup",
-      update: "updateCustomerGroup",
-      delete: "deleteCustomerGroup",
-      add: "addGroupToCustomer",
-      remove: "removeGroupFromCustomer",
-    },
-    segments: {
-      list: "listCustomerSegments",
-      retrieve: "retrieveCustomerSegment",
-    },
-    /** @deprecated Square deprecated cards on file in favour of its Cards API. */
-    cards: {
-      create: "createCustomerCard",
-      delete: "deleteCustomerCard",
-    },
-    customAttributeDefinitions: {
-      list: "listCustomerCustomAttributeDefinitions",
-      create: "createCustomerCustomAttributeDefinition",
-      retrieve: "retrieveCustomerCustomAttributeDefinition",
-      update: "updateCustomerCustomAttributeDefinition",
-      delete: "deleteCustomerCustomAttributeDefinition",
-    },
-    customAttributes: {
-      list: "listCustomerCustomAttributes",
-      retrieve: "retrieveCustomerCustomAttribute",
-      upsert: "upsertCustomerCustomAttribute",
-      delete: "deleteCustomerCustomAttribute",
-      bulkUpsert: "bulkUpsertCustomerCustomAttributes",
-    },
-  },
-} as const satisfies MethodTree;
 
 /** True when the operation takes neither a body nor query parameters. */
 type TakesNoInput<N extends OperationName> = [keyof InputOf<N>] extends [never] ? true : false;

@@ -1,36 +1,24 @@
-// Types derived from the operations table: a client gets each operation's arguments and result from
-// its row, so adding an operation to the spec needs no hand-written types.
+// Types derived from the operations table and the generated parameter types: a client gets each
+// operation's arguments and result by its name, so adding an operation to the spec needs no
+// hand-written types.
 import type { Models } from "./generated/models.js";
 import type { operations } from "./generated/operations.js";
+import type { PathParameters, QueryParameters } from "./generated/parameters.js";
 import type { QueryParamDefinition } from "./operation-definition.js";
 
 export type Operations = typeof operations;
 export type OperationName = keyof Operations;
 export type Operation<N extends OperationName> = Operations[N];
 
-/** Path arguments, one string per path parameter, in path order. */
-export type PathArgs<N extends OperationName> = AsStrings<Operation<N>["pathParams"]>;
-// A mapped type over a type parameter keeps tuple shape (homomorphic), hence the helper.
-type AsStrings<T extends readonly string[]> = { -readonly [I in keyof T]: string };
+/** Path arguments, one string per path parameter, in path order, labeled (`[customer_id: string]`). */
+export type PathArgs<N extends OperationName> = Labeled<PathParameters[N]>;
+// A mapped type over a type parameter keeps the tuple's shape and labels (homomorphic), and lets types
+// built on PathArgs compare structurally: a handler for two operations with the same path parameters
+// serves as either one.
+type Labeled<T extends readonly string[]> = { -readonly [I in keyof T]: T[I] };
 
-type ParamValue<P> = P extends { enum: readonly (infer E)[] }
-  ? E
-  : P extends { type: "integer" | "number" }
-    ? number
-    : P extends { type: "boolean" }
-      ? boolean
-      : string;
-
-type Simplify<T> = { [K in keyof T]: T[K] } & {};
-type QueryDefs<N extends OperationName> = Operation<N>["query"];
-type RequiredKeys<Q> = { [K in keyof Q]: Q[K] extends { required: true } ? K : never }[keyof Q];
-
-/** The query parameters of an operation, typed from their definitions. */
-export type QueryOf<N extends OperationName> = Simplify<
-  { [K in RequiredKeys<QueryDefs<N>>]: ParamValue<QueryDefs<N>[K]> } & {
-    [K in Exclude<keyof QueryDefs<N>, RequiredKeys<QueryDefs<N>>>]?: ParamValue<QueryDefs<N>[K]>;
-  }
->;
+/** The query parameters of an operation (`ListCustomersQuery`, …; `{}` when it takes none). */
+export type QueryOf<N extends OperationName> = QueryParameters[N];
 
 /** The request body of an operation (`never` when it takes none). */
 export type BodyOf<N extends OperationName> = Operation<N>["body"] extends keyof Models

@@ -326,6 +326,15 @@ describe("bulk entries", () => {
   });
 });
 
+/** A customer as Square returns it (the fields it always sends), for answers built by hand. */
+const customer = (id: string) => ({
+  id,
+  created_at: "2025-01-01T00:00:00Z",
+  updated_at: "2025-01-01T00:00:00Z",
+  creation_source: "THIRD_PARTY" as const,
+  version: 0,
+});
+
 describe("createMany planning", () => {
   const entry = (index: number, item: object, key = createManyKey(item)): CreateManyEntry => ({
     index,
@@ -408,7 +417,7 @@ describe("createMany planning", () => {
       }),
     ]);
     const key = chunk.sent[0]!.idempotencyKey;
-    const results = resultsOfAnswer(chunk.sent, { responses: { [key]: { customer: { id: "C" } } } });
+    const results = resultsOfAnswer(chunk.sent, { responses: { [key]: { customer: customer("C") } } });
     expect(results.map((r) => [r.index, r.outcome])).toEqual([
       [0, "created"],
       [1, "created"],
@@ -423,7 +432,7 @@ describe("createMany planning", () => {
     ];
     const results = resultsOfAnswer(sent, {
       responses: {
-        k0: { customer: { id: "C0" } },
+        k0: { customer: customer("C0") },
         k1: { errors: [{ category: "INVALID_REQUEST_ERROR", code: "BAD_REQUEST" }] },
       },
     });

@@ -211,7 +211,15 @@ describe("idempotency", () => {
 
 describe("paging", () => {
   it("finds items and cursors, and puts the cursor where the operation wants it", () => {
-    expect(pageItems("listCustomers", { customers: [{ id: "1" }], cursor: "c" })).toEqual([{ id: "1" }]);
+    const at = "2025-01-01T00:00:00Z";
+    const customer = {
+      id: "1",
+      created_at: at,
+      updated_at: at,
+      version: 0,
+      creation_source: "THIRD_PARTY",
+    } as const;
+    expect(pageItems("listCustomers", { customers: [customer], cursor: "c" })).toEqual([customer]);
     expect(pageItems("listCustomerGroups", {})).toEqual([]);
     expect(nextCursor({ cursor: "next" })).toBe("next");
     expect(nextCursor({})).toBeUndefined();

@@ -59,9 +59,14 @@ class Where {
   }
 }
 
-/** An RFC 3339 bound as epoch milliseconds (core's validateRequest has already rejected malformed ones). */
-function timeBound(value: string | null | undefined): number | undefined {
-  return value == null ? undefined : parseRfc3339(value);
+/**
+ * An RFC 3339 bound as epoch milliseconds (core's validateRequest has already rejected malformed ones).
+ * The request types also allow a `Date`, which a client sends as its ISO string, so over HTTP it is
+ * always a string.
+ */
+function timeBound(value: string | Date | null | undefined): number | undefined {
+  if (value == null) return undefined;
+  return value instanceof Date ? value.getTime() : parseRfc3339(value);
 }
 
 function addTimeRange(where: Where, column: string, range: TimeRange | undefined): void {

@@ -7,16 +7,31 @@
 // The values themselves are not repeated here: the type comes from core, and decoding needs no list.
 // Each decoded type must equal core's model (client-effect's type test proves it), so keys and arrays
 // are mutable and optional keys are exact (`?:`, never `| undefined`), like core's generated interfaces.
-import { HEADER, typeName } from "./generate-core.ts";
+//
+// The forms and required keys come from the same plan as core's models (model-plan.ts): a model Square
+// both receives and returns has a `…Input` schema too, and an answer model that is also a bulk entry has
+// an unexported entry schema with every key optional (core's `Partial<…>`).
+import { HEADER, propertyKey } from "./generate-core.ts";
+import { type FieldPlan, type ModelForm, ModelPlan, refsOf, type Side, typeName } from "./model-plan.ts";
 import { eachOperation, type OpenApiDocument, refName, type SchemaObject } from "./openapi.ts";
 
 /** Output file name (in packages/client-effect/src/generated/) → source. */
-export function generateEffectSchemas(doc: OpenApiDocument): Record<string, string> {
-  const schemas = doc.components.schemas;
+export function generateEffectSchemas(doc: OpenApiDocument): string {
+  const plan = new ModelPlan(doc);
+  const forms = plan.forms();
   const out = [HEADER, PRELUDE];
   for (const name of dependencyOrder(doc)) {
-    const schema = schemas[name]!;
-    out.push(`export const ${typeName(name)} = ${schemaExpression(schema, name)};\n`);
+    for (const form of forms.filter((f) => f.spec === name)) {
+      out.push(`export const ${form.name} = ${formExpression(plan, form, false)};\n`);
+    }
+    if (plan.nestedAnswers.has(name)) {
+      out.push(
+        `/** \`${name}\` as one entry of a bulk answer: an entry that failed holds only its \`errors\`. */`,
+      );
+      out.push(
+        `const ${entryName(name)} = ${formExpression(plan, { name, spec: name, side: "response" }, true)};\n`,
+      );
+    }
   }
 
   // The client decodes responses only, so it looks schemas up here; request-only schemas stay out of
@@ -33,7 +48,7 @@ export function generateEffectSchemas(doc: OpenApiDocument): Record<string, stri
       .map((name) => `${name}: ${typeName(name)},`)
       .join("\n")}\n} as const;\n`,
   );
-  return { "schemas.ts": out.join("\n") };
+  return out.join("\n");
 }
 
 const PRELUDE = `import type * as Core from "@square-customers/core";
@@ -70,21 +85,47 @@ const record = <S extends Schema.Top>(value: S) => Schema.Record(Schema.String, 
  * package was generated passes through instead of failing the whole response.
  */
 const openEnum = <Value extends string>(): Schema.Codec<Value> => Schema.String as never;
+
+/** A date-time field of a request: an RFC 3339 string, or a \`Date\` that core sends as its ISO string. */
+const dateTimeInput = Schema.Union([Schema.String, Schema.Date]);
 `;
 
-function schemaExpression(schema: SchemaObject, context: string): string {
-  const base = baseExpression(schema, context);
+function entryName(spec: string): string {
+  return `${typeName(spec)}Entry`;
+}
+
+function formExpression(plan: ModelPlan, form: ModelForm, allOptional: boolean): string {
+  const schema = plan.schema(form.spec);
+  if (schema.enum) return `openEnum<Core.${form.name}>()`;
+  if (!schema.properties)
+    throw new Error(`${form.spec}: only objects with properties and enums are supported`);
+  if (schema.additionalProperties) {
+    throw new Error(`${form.spec}: objects with both properties and additionalProperties are not supported`);
+  }
+  const fields = plan.fields(form.spec, form.side).map((field) => {
+    const required = field.required && !allOptional;
+    return `${propertyKey(field.name)}: ${required ? "required" : "optional"}(${fieldExpression(plan, field, form.side)}),`;
+  });
+  return `model({\n${fields.join("\n")}\n})`;
+}
+
+function fieldExpression(plan: ModelPlan, field: FieldPlan, side: Side): string {
+  const base = field.acceptsDate ? "dateTimeInput" : baseExpression(plan, field.schema, side);
+  return field.nullable && base !== "Schema.Unknown" ? `Schema.NullOr(${base})` : base;
+}
+
+function schemaExpression(plan: ModelPlan, schema: SchemaObject, side: Side): string {
+  const base = baseExpression(plan, schema, side);
   // An untyped value already admits null.
   return schema.nullable && base !== "Schema.Unknown" ? `Schema.NullOr(${base})` : base;
 }
 
-function baseExpression(schema: SchemaObject, context: string): string {
-  if (schema.$ref) return typeName(refName(schema.$ref));
-  if (schema.enum) {
-    // Every enum in the spec is a named schema, so core has a type of that name.
-    if (!/^\w+$/.test(context)) throw new Error(`${context}: inline enums are not supported`);
-    return `openEnum<Core.${typeName(context)}>()`;
+function baseExpression(plan: ModelPlan, schema: SchemaObject, side: Side): string {
+  if (schema.$ref) {
+    const ref = plan.refType(refName(schema.$ref), side);
+    return ref.nestedAnswer ? entryName(refName(schema.$ref)) : ref.name;
   }
+  if (schema.enum) throw new Error("inline enums are not supported: the spec names every enum");
   switch (schema.type) {
     case "string":
       return "Schema.String";
@@ -95,31 +136,15 @@ function baseExpression(schema: SchemaObject, context: string): string {
     case "boolean":
       return "Schema.Boolean";
     case "array":
-      return `array(${schema.items ? schemaExpression(schema.items, `${context}[]`) : "Schema.Unknown"})`;
+      return `array(${schema.items ? schemaExpression(plan, schema.items, side) : "Schema.Unknown"})`;
     case "object": {
+      if (schema.properties) throw new Error("inline objects are not supported: the spec names every object");
       const extra = typeof schema.additionalProperties === "object" ? schema.additionalProperties : undefined;
-      if (schema.properties) {
-        if (extra)
-          throw new Error(
-            `${context}: objects with both properties and additionalProperties are not supported`,
-          );
-        return objectExpression(schema, context);
-      }
-      return `record(${extra ? schemaExpression(extra, `${context}{}`) : "Schema.Unknown"})`;
+      return `record(${extra ? schemaExpression(plan, extra, side) : "Schema.Unknown"})`;
     }
     default:
       return "Schema.Unknown";
   }
-}
-
-function objectExpression(schema: SchemaObject, context: string): string {
-  const requiredKeys = new Set(schema.required ?? []);
-  const fields = Object.entries(schema.properties ?? {}).map(([prop, child]) => {
-    const key = /^[a-z_][a-z0-9_]*$/i.test(prop) ? prop : JSON.stringify(prop);
-    const value = schemaExpression(child, `${context}.${prop}`);
-    return `${key}: ${requiredKeys.has(prop) ? "required" : "optional"}(${value}),`;
-  });
-  return `model({\n${fields.join("\n")}\n})`;
 }
 
 /** Schema names, each after the schemas it refers to (the spec has no cycles; one would be an error). */
@@ -139,13 +164,4 @@ function dependencyOrder(doc: OpenApiDocument): string[] {
   };
   for (const name of Object.keys(doc.components.schemas).sort()) visit(name, []);
   return order;
-}
-
-function refsOf(schema: SchemaObject): string[] {
-  if (schema.$ref) return [refName(schema.$ref)];
-  return [
-    ...Object.values(schema.properties ?? {}).flatMap(refsOf),
-    ...(schema.items ? refsOf(schema.items) : []),
-    ...(typeof schema.additionalProperties === "object" ? refsOf(schema.additionalProperties) : []),
-  ].sort();
 }

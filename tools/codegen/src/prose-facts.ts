@@ -1,10 +1,11 @@
+import returned from "./always-returned.json" with { type: "json" };
 import additions from "./enum-additions.json" with { type: "json" };
 
 // Limits Square states only in prose (field descriptions of the upstream spec, or spec/BEHAVIOUR.md), not as
 // schema keywords. The generator merges them into the constraint table and the operations table, so the
 // clients and the emulator enforce them from one place.
 
-type Limits = {
+export type Limits = {
   maxLength?: number;
   minItems?: number;
   maxItems?: number;
@@ -68,3 +69,47 @@ const enumAdditions: Record<string, string[]> = additions;
 export function enumValues(schemaName: string, values: readonly string[]): string[] {
   return [...values, ...(enumAdditions[schemaName] ?? [])];
 }
+
+/**
+ * Fields that hold an RFC 3339 date and time ("2025-05-01T09:30:00Z"). The spec types them as plain
+ * strings and says so only in prose; the generator also honours `format: date-time` should the spec
+ * gain it. Request fields among them accept a `Date` too (core sends it as its ISO string); the rest are
+ * read-only timestamps Square sets.
+ */
+export const dateTimeFields: Record<string, readonly string[]> = {
+  TimeRange: ["start_at", "end_at"],
+  Customer: ["created_at", "updated_at"],
+  CustomerGroup: ["created_at", "updated_at"],
+  CustomerSegment: ["created_at", "updated_at"],
+  CustomAttribute: ["created_at", "updated_at"],
+  CustomAttributeDefinition: ["created_at", "updated_at"],
+  Card: ["issuer_alert_at"],
+};
+
+/**
+ * Request models that update sparsely (BEHAVIOUR.md): a field left out keeps its value and `null` clears
+ * it. Their field docs say so.
+ */
+export const sparseUpdates: ReadonlySet<string> = new Set([
+  "UpdateCustomerRequest",
+  "BulkUpdateCustomerData",
+]);
+
+/**
+ * What Square always sends back, a project choice kept in always-returned.json (spec-check reads the
+ * same file, so the emulator's contract test proves that it sends them). The spec marks almost nothing
+ * as required, which would force a `!` on every `customer.id`.
+ *
+ * `objects`: fields present, and not null, on every such object in any answer: a customer always has
+ * its id, timestamps, version and creation source. Response models make them required; the request
+ * form of a model Square also receives (`CustomerGroupInput`, …) keeps them optional.
+ *
+ * `answers`: the payload of an operation's successful answer, by response model. BEHAVIOUR.md: "a
+ * response carries either `errors` or the payload", and the clients turn error statuses into errors.
+ * Where the same model is one entry of a bulk answer, an entry that failed holds only its `errors`, so
+ * there the payload stays optional (`Partial<CreateCustomerResponse>`).
+ */
+export const alwaysReturned: {
+  readonly objects: Readonly<Record<string, readonly string[]>>;
+  readonly answers: Readonly<Record<string, readonly string[]>>;
+} = returned;

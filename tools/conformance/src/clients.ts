@@ -69,6 +69,8 @@ export interface ClientUnderTest {
     customers: Record<string, CreateManyItem>,
   ): Promise<Outcome<{ responses?: Record<string, unknown> }>>;
   listIds(): Promise<Outcome<string[]>>;
+  /** Ids of the customers created at or after `since` (a `Date`, serialized by the client). */
+  idsCreatedSince(since: Date): Promise<Outcome<string[]>>;
   createMany(
     items: readonly CreateManyItem[],
     options?: { chunkSize?: number; concurrency?: number },
@@ -139,8 +141,15 @@ export const promiseFlavor: ClientFlavor = {
       create: (input, call) => promiseOutcome(() => square.customers.create(input as never, call ?? {})),
       retrieve: (id) => promiseOutcome(() => square.customers.retrieve(id)),
       bulkCreate: (customers) => promiseOutcome(() => square.customers.bulkCreate({ customers })),
-      listIds: () =>
-        promiseOutcome(async () => (await square.customers.list().toArray()).map((c) => c.id ?? "")),
+      listIds: () => promiseOutcome(async () => (await square.customers.list().toArray()).map((c) => c.id)),
+      idsCreatedSince: (since) =>
+        promiseOutcome(async () =>
+          (
+            await square.customers
+              .search({ query: { filter: { created_at: { start_at: since } } } })
+              .toArray()
+          ).map((c) => c.id),
+        ),
       createMany: (items, manyOptions) =>
         promiseOutcome(async () =>
           (await square.customers.createMany(items, manyOptions)).map((r) => manyResult(r, promiseFacts)),
@@ -195,7 +204,15 @@ export const effectFlavor: ClientFlavor = {
       retrieve: (id) => withClient((s) => s.customers.retrieve(id)),
       bulkCreate: (customers) => withClient((s) => s.customers.bulkCreate({ customers })),
       listIds: () =>
-        withClient((s) => Stream.runCollect(s.customers.listStream().pipe(Stream.map((c) => c.id ?? "")))),
+        withClient((s) => Stream.runCollect(s.customers.listStream().pipe(Stream.map((c) => c.id)))),
+      idsCreatedSince: (since) =>
+        withClient((s) =>
+          Stream.runCollect(
+            s.customers
+              .searchStream({ query: { filter: { created_at: { start_at: since } } } })
+              .pipe(Stream.map((c) => c.id)),
+          ),
+        ),
       createMany: (items, manyOptions) =>
         withClient((s) =>
           Stream.runCollect(s.customers.createMany(items, manyOptions)).pipe(

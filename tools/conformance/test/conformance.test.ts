@@ -109,6 +109,16 @@ describe.each(flavors)("$name client", (flavor) => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(1000);
   });
 
+  it("sends a Date in a request as an RFC 3339 time", async () => {
+    const square = connect(flavor);
+    const before = value(await square.create({ given_name: "Before" })).customer?.id;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const since = new Date();
+    const after = value(await square.create({ given_name: "After" })).customer?.id;
+    expect(value(await square.idsCreatedSince(since))).toEqual([after]);
+    expect(value(await square.idsCreatedSince(new Date(0))).sort()).toEqual([before, after].sort());
+  });
+
   it("a per-call or client-wide Authorization header cannot replace the client's token", async () => {
     const token = newToken();
     const other = newToken();

@@ -1,6 +1,10 @@
 // Test helper: checks HTTP requests and responses against spec/customers.openapi.json with ajv, so the
 // contract tests of the clients and the emulator share one reading of the spec. A failure names the
 // operation and the JSON path.
+//
+// Responses are also held to the fields this project says Square always returns (the codegen's
+// always-returned.json, which makes them required in the response models): every customer has its id,
+// timestamps, version and creation source, every successful create answers with the customer, and so on.
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,6 +16,15 @@ const here = dirname(fileURLToPath(import.meta.url));
 const defaultSpec = resolve(here, "../../../spec/customers.openapi.json");
 /** Enum values the project adds to the spec's (the generator reads the same file). */
 const enumAdditionsFile = resolve(here, "../../codegen/src/enum-additions.json");
+/** Fields Square always returns, by object model and by answer model (the generator reads it too). */
+const alwaysReturnedFile = resolve(here, "../../codegen/src/always-returned.json");
+
+interface AlwaysReturned {
+  /** Present and not null on every such object in any answer. */
+  readonly objects: Record<string, string[]>;
+  /** Present in an operation's successful answer (not where the model is one entry of a bulk answer). */
+  readonly answers: Record<string, string[]>;
+}
 
 interface Operation {
   operationId: string;
@@ -47,15 +60,24 @@ export function createSpecValidator(specFile: string = defaultSpec): SpecValidat
   // The values this project adds to the spec's enums (one list, shared with the generator).
   const additions: Record<string, string[]> = JSON.parse(readFileSync(enumAdditionsFile, "utf8"));
   for (const [name, values] of Object.entries(additions)) spec.components.schemas[name].enum.push(...values);
+  const returned: AlwaysReturned = JSON.parse(readFileSync(alwaysReturnedFile, "utf8"));
   const doc = openApiToJsonSchema(spec) as {
     paths: Record<string, Record<string, any>>;
     components: { schemas: Record<string, unknown> };
   };
+  const answerComponents = (openApiToJsonSchema(requireReturned(spec, returned.objects)) as typeof doc)
+    .components;
   const ajv = new Ajv({ strict: false, allErrors: true });
   addFormats(ajv);
   ajv.addFormat("int64", true).addFormat("int32", true);
   ajv.addSchema({ $id: "spec", components: doc.components });
-  const compile = (schema: unknown) => ajv.compile(rebase(schema) as object);
+  ajv.addSchema({ $id: "answers", components: answerComponents });
+  const compile = (schema: unknown) => ajv.compile(rebase(schema, "spec") as object);
+  /** A response schema, with the fields Square always returns required. */
+  const compileAnswer = (schema: { $ref?: string }) => {
+    const payload = returned.answers[schema.$ref?.split("/").pop() ?? ""] ?? [];
+    return ajv.compile(rebase({ allOf: [schema, { required: payload }] }, "answers") as object);
+  };
 
   const operations: Operation[] = [];
   for (const [path, item] of Object.entries(doc.paths)) {
@@ -71,7 +93,7 @@ export function createSpecValidator(specFile: string = defaultSpec): SpecValidat
             .map((p) => [p.name, { check: compile(p.schema), type: resolveType(doc, p.schema) }]),
         ),
         ...(op.requestBody ? { body: compile(op.requestBody.content["application/json"].schema) } : {}),
-        response: compile(op.responses["200"].content["application/json"].schema),
+        response: compileAnswer(op.responses["200"].content["application/json"].schema),
       });
     }
   }
@@ -128,9 +150,23 @@ function openApiToJsonSchema(node: unknown): unknown {
   return nullable === true ? { anyOf: [converted, { type: "null" }] } : converted;
 }
 
-/** Points local `#/components/...` references at the spec document registered as `spec`. */
-function rebase(schema: unknown): unknown {
-  return JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"spec#/components/'));
+/**
+ * A copy of the (OpenAPI) spec in which each listed object model requires the listed fields and no
+ * longer allows them to be null.
+ */
+function requireReturned(spec: any, objects: Record<string, string[]>): unknown {
+  const copy = structuredClone(spec);
+  for (const [name, fields] of Object.entries(objects)) {
+    const schema = copy.components.schemas[name];
+    schema.required = [...new Set([...(schema.required ?? []), ...fields])];
+    for (const field of fields) delete schema.properties[field].nullable;
+  }
+  return copy;
+}
+
+/** Points local `#/components/...` references at the document registered under `id`. */
+function rebase(schema: unknown, id: "spec" | "answers"): unknown {
+  return JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', `"${id}#/components/`));
 }
 
 /** Query values arrive as text; read them as the parameter's type so that ajv can check them. */

@@ -35,6 +35,9 @@ const record = <S extends Schema.Top>(value: S) => Schema.Record(Schema.String, 
  */
 const openEnum = <Value extends string>(): Schema.Codec<Value> => Schema.String as never;
 
+/** A date-time field of a request: an RFC 3339 string, or a `Date` that core sends as its ISO string. */
+const dateTimeInput = Schema.Union([Schema.String, Schema.Date]);
+
 export const ErrorCategory = openEnum<Core.ErrorCategory>();
 
 export const ErrorCode = openEnum<Core.ErrorCode>();
@@ -98,9 +101,9 @@ export const CustomerPreferences = model({
 });
 
 export const Customer = model({
-  id: optional(Schema.String),
-  created_at: optional(Schema.String),
-  updated_at: optional(Schema.String),
+  id: required(Schema.String),
+  created_at: required(Schema.String),
+  updated_at: required(Schema.String),
   given_name: optional(Schema.NullOr(Schema.String)),
   family_name: optional(Schema.NullOr(Schema.String)),
   nickname: optional(Schema.NullOr(Schema.String)),
@@ -112,20 +115,26 @@ export const Customer = model({
   reference_id: optional(Schema.NullOr(Schema.String)),
   note: optional(Schema.NullOr(Schema.String)),
   preferences: optional(Schema.NullOr(CustomerPreferences)),
-  creation_source: optional(Schema.NullOr(CustomerCreationSource)),
+  creation_source: required(CustomerCreationSource),
   group_ids: optional(Schema.NullOr(array(Schema.String))),
   segment_ids: optional(Schema.NullOr(array(Schema.String))),
-  version: optional(Schema.Int),
+  version: required(Schema.Int),
   tax_ids: optional(Schema.NullOr(CustomerTaxIds)),
 });
 
 export const CreateCustomerResponse = model({
   errors: optional(array(SquareErrorDetail)),
+  customer: required(Customer),
+});
+
+/** `CreateCustomerResponse` as one entry of a bulk answer: an entry that failed holds only its `errors`. */
+const CreateCustomerResponseEntry = model({
+  errors: optional(array(SquareErrorDetail)),
   customer: optional(Customer),
 });
 
 export const BulkCreateCustomersResponse = model({
-  responses: optional(record(CreateCustomerResponse)),
+  responses: required(record(CreateCustomerResponseEntry)),
   errors: optional(array(SquareErrorDetail)),
 });
 
@@ -138,7 +147,7 @@ export const DeleteCustomerResponse = model({
 });
 
 export const BulkDeleteCustomersResponse = model({
-  responses: optional(record(DeleteCustomerResponse)),
+  responses: required(record(DeleteCustomerResponse)),
   errors: optional(array(SquareErrorDetail)),
 });
 
@@ -148,11 +157,17 @@ export const BulkRetrieveCustomersRequest = model({
 
 export const RetrieveCustomerResponse = model({
   errors: optional(array(SquareErrorDetail)),
+  customer: required(Customer),
+});
+
+/** `RetrieveCustomerResponse` as one entry of a bulk answer: an entry that failed holds only its `errors`. */
+const RetrieveCustomerResponseEntry = model({
+  errors: optional(array(SquareErrorDetail)),
   customer: optional(Customer),
 });
 
 export const BulkRetrieveCustomersResponse = model({
-  responses: optional(record(RetrieveCustomerResponse)),
+  responses: required(record(RetrieveCustomerResponseEntry)),
   errors: optional(array(SquareErrorDetail)),
 });
 
@@ -177,17 +192,34 @@ export const BulkUpdateCustomersRequest = model({
 
 export const UpdateCustomerResponse = model({
   errors: optional(array(SquareErrorDetail)),
+  customer: required(Customer),
+});
+
+/** `UpdateCustomerResponse` as one entry of a bulk answer: an entry that failed holds only its `errors`. */
+const UpdateCustomerResponseEntry = model({
+  errors: optional(array(SquareErrorDetail)),
   customer: optional(Customer),
 });
 
 export const BulkUpdateCustomersResponse = model({
-  responses: optional(record(UpdateCustomerResponse)),
+  responses: required(record(UpdateCustomerResponseEntry)),
   errors: optional(array(SquareErrorDetail)),
 });
 
 export const CustomAttributeDefinitionVisibility = openEnum<Core.CustomAttributeDefinitionVisibility>();
 
 export const CustomAttributeDefinition = model({
+  key: required(Schema.String),
+  schema: required(record(Schema.Unknown)),
+  name: optional(Schema.NullOr(Schema.String)),
+  description: optional(Schema.NullOr(Schema.String)),
+  visibility: required(CustomAttributeDefinitionVisibility),
+  version: required(Schema.Int),
+  updated_at: required(Schema.String),
+  created_at: required(Schema.String),
+});
+
+export const CustomAttributeDefinitionInput = model({
   key: optional(Schema.NullOr(Schema.String)),
   schema: optional(Schema.NullOr(record(Schema.Unknown))),
   name: optional(Schema.NullOr(Schema.String)),
@@ -199,18 +231,28 @@ export const CustomAttributeDefinition = model({
 });
 
 export const CustomAttribute = model({
+  key: required(Schema.String),
+  value: optional(Schema.Unknown),
+  version: required(Schema.Int),
+  visibility: optional(CustomAttributeDefinitionVisibility),
+  definition: optional(CustomAttributeDefinition),
+  updated_at: required(Schema.String),
+  created_at: required(Schema.String),
+});
+
+export const CustomAttributeInput = model({
   key: optional(Schema.NullOr(Schema.String)),
   value: optional(Schema.Unknown),
   version: optional(Schema.Int),
   visibility: optional(CustomAttributeDefinitionVisibility),
-  definition: optional(CustomAttributeDefinition),
+  definition: optional(CustomAttributeDefinitionInput),
   updated_at: optional(Schema.String),
   created_at: optional(Schema.String),
 });
 
 export const BulkUpsertCustomerCustomAttributesRequestCustomerCustomAttributeUpsertRequest = model({
   customer_id: required(Schema.String),
-  custom_attribute: required(CustomAttribute),
+  custom_attribute: required(CustomAttributeInput),
   idempotency_key: optional(Schema.NullOr(Schema.String)),
 });
 
@@ -225,7 +267,7 @@ export const BulkUpsertCustomerCustomAttributesResponseCustomerCustomAttributeUp
 });
 
 export const BulkUpsertCustomerCustomAttributesResponse = model({
-  values: optional(record(BulkUpsertCustomerCustomAttributesResponseCustomerCustomAttributeUpsertResponse)),
+  values: required(record(BulkUpsertCustomerCustomAttributesResponseCustomerCustomAttributeUpsertResponse)),
   errors: optional(array(SquareErrorDetail)),
 });
 
@@ -240,22 +282,22 @@ export const CardPrepaidType = openEnum<Core.CardPrepaidType>();
 export const CardType = openEnum<Core.CardType>();
 
 export const Card = model({
-  id: optional(Schema.String),
-  card_brand: optional(CardBrand),
-  last_4: optional(Schema.String),
-  exp_month: optional(Schema.NullOr(Schema.Int)),
-  exp_year: optional(Schema.NullOr(Schema.Int)),
+  id: required(Schema.String),
+  card_brand: required(CardBrand),
+  last_4: required(Schema.String),
+  exp_month: required(Schema.Int),
+  exp_year: required(Schema.Int),
   cardholder_name: optional(Schema.NullOr(Schema.String)),
   billing_address: optional(Schema.NullOr(Address)),
   fingerprint: optional(Schema.String),
   customer_id: optional(Schema.NullOr(Schema.String)),
   merchant_id: optional(Schema.String),
   reference_id: optional(Schema.NullOr(Schema.String)),
-  enabled: optional(Schema.Boolean),
+  enabled: required(Schema.Boolean),
   card_type: optional(CardType),
   prepaid_type: optional(CardPrepaidType),
   bin: optional(Schema.String),
-  version: optional(Schema.Int),
+  version: required(Schema.Int),
   card_co_brand: optional(CardCoBrand),
   issuer_alert: optional(CardIssuerAlert),
   issuer_alert_at: optional(Schema.String),
@@ -271,20 +313,27 @@ export const CreateCustomerCardRequest = model({
 
 export const CreateCustomerCardResponse = model({
   errors: optional(array(SquareErrorDetail)),
-  card: optional(Card),
+  card: required(Card),
 });
 
 export const CreateCustomerCustomAttributeDefinitionRequest = model({
-  custom_attribute_definition: required(CustomAttributeDefinition),
+  custom_attribute_definition: required(CustomAttributeDefinitionInput),
   idempotency_key: optional(Schema.String),
 });
 
 export const CreateCustomerCustomAttributeDefinitionResponse = model({
-  custom_attribute_definition: optional(CustomAttributeDefinition),
+  custom_attribute_definition: required(CustomAttributeDefinition),
   errors: optional(array(SquareErrorDetail)),
 });
 
 export const CustomerGroup = model({
+  id: required(Schema.String),
+  name: required(Schema.String),
+  created_at: required(Schema.String),
+  updated_at: required(Schema.String),
+});
+
+export const CustomerGroupInput = model({
   id: optional(Schema.String),
   name: required(Schema.String),
   created_at: optional(Schema.String),
@@ -293,12 +342,12 @@ export const CustomerGroup = model({
 
 export const CreateCustomerGroupRequest = model({
   idempotency_key: optional(Schema.String),
-  group: required(CustomerGroup),
+  group: required(CustomerGroupInput),
 });
 
 export const CreateCustomerGroupResponse = model({
   errors: optional(array(SquareErrorDetail)),
-  group: optional(CustomerGroup),
+  group: required(CustomerGroup),
 });
 
 export const CreateCustomerRequest = model({
@@ -345,8 +394,8 @@ export const FloatNumberRange = model({
 });
 
 export const TimeRange = model({
-  start_at: optional(Schema.NullOr(Schema.String)),
-  end_at: optional(Schema.NullOr(Schema.String)),
+  start_at: optional(Schema.NullOr(dateTimeInput)),
+  end_at: optional(Schema.NullOr(dateTimeInput)),
 });
 
 export const CustomerCustomAttributeFilterValue = model({
@@ -397,10 +446,10 @@ export const CustomerQuery = model({
 });
 
 export const CustomerSegment = model({
-  id: optional(Schema.String),
+  id: required(Schema.String),
   name: required(Schema.String),
-  created_at: optional(Schema.String),
-  updated_at: optional(Schema.String),
+  created_at: required(Schema.String),
+  updated_at: required(Schema.String),
 });
 
 export const DeleteCustomerCardResponse = model({
@@ -455,23 +504,23 @@ export const RemoveGroupFromCustomerResponse = model({
 });
 
 export const RetrieveCustomerCustomAttributeDefinitionResponse = model({
-  custom_attribute_definition: optional(CustomAttributeDefinition),
+  custom_attribute_definition: required(CustomAttributeDefinition),
   errors: optional(array(SquareErrorDetail)),
 });
 
 export const RetrieveCustomerCustomAttributeResponse = model({
-  custom_attribute: optional(CustomAttribute),
+  custom_attribute: required(CustomAttribute),
   errors: optional(array(SquareErrorDetail)),
 });
 
 export const RetrieveCustomerGroupResponse = model({
   errors: optional(array(SquareErrorDetail)),
-  group: optional(CustomerGroup),
+  group: required(CustomerGroup),
 });
 
 export const RetrieveCustomerSegmentResponse = model({
   errors: optional(array(SquareErrorDetail)),
-  segment: optional(CustomerSegment),
+  segment: required(CustomerSegment),
 });
 
 export const SearchCustomersRequest = model({
@@ -489,22 +538,22 @@ export const SearchCustomersResponse = model({
 });
 
 export const UpdateCustomerCustomAttributeDefinitionRequest = model({
-  custom_attribute_definition: required(CustomAttributeDefinition),
+  custom_attribute_definition: required(CustomAttributeDefinitionInput),
   idempotency_key: optional(Schema.NullOr(Schema.String)),
 });
 
 export const UpdateCustomerCustomAttributeDefinitionResponse = model({
-  custom_attribute_definition: optional(CustomAttributeDefinition),
+  custom_attribute_definition: required(CustomAttributeDefinition),
   errors: optional(array(SquareErrorDetail)),
 });
 
 export const UpdateCustomerGroupRequest = model({
-  group: required(CustomerGroup),
+  group: required(CustomerGroupInput),
 });
 
 export const UpdateCustomerGroupResponse = model({
   errors: optional(array(SquareErrorDetail)),
-  group: optional(CustomerGroup),
+  group: required(CustomerGroup),
 });
 
 export const UpdateCustomerRequest = model({
@@ -523,12 +572,12 @@ export const UpdateCustomerRequest = model({
 });
 
 export const UpsertCustomerCustomAttributeRequest = model({
-  custom_attribute: required(CustomAttribute),
+  custom_attribute: required(CustomAttributeInput),
   idempotency_key: optional(Schema.NullOr(Schema.String)),
 });
 
 export const UpsertCustomerCustomAttributeResponse = model({
-  custom_attribute: optional(CustomAttribute),
+  custom_attribute: required(CustomAttribute),
   errors: optional(array(SquareErrorDetail)),
 });
 

@@ -1,5 +1,9 @@
 // Custom attribute definitions (per merchant) and custom attribute values (per customer and key).
-import type { CustomAttribute, CustomAttributeDefinition } from "@square-customers/core";
+import type {
+  CustomAttribute,
+  CustomAttributeDefinition,
+  CustomAttributeInput,
+} from "@square-customers/core";
 import { checkValue, readSchema, schemaType } from "../attribute-types.js";
 import { checkVersion, requireCustomer } from "../customers.js";
 import { ApiError, badRequest, errorDetail, notFound } from "../errors.js";
@@ -89,12 +93,15 @@ function saveDefinition(store: Store, merchant: string, d: Definition): void {
 
 /** A stored value as Square prints it, with the definition's visibility (and the definition if asked). */
 function present(a: Attribute, d: Definition | undefined, withDefinition: boolean): CustomAttribute {
-  const out: CustomAttribute = { key: a.key, value: a.value, version: a.version };
-  if (d?.visibility != null) out.visibility = d.visibility;
-  if (withDefinition && d !== undefined) out.definition = d;
-  out.created_at = a.created_at;
-  out.updated_at = a.updated_at;
-  return out;
+  return {
+    key: a.key,
+    value: a.value,
+    version: a.version,
+    ...(d?.visibility != null ? { visibility: d.visibility } : {}),
+    ...(withDefinition && d !== undefined ? { definition: d } : {}),
+    created_at: a.created_at,
+    updated_at: a.updated_at,
+  };
 }
 
 // ---- definitions -------------------------------------------------------------------------------------
@@ -217,7 +224,7 @@ function upsert(
   merchant: string,
   customerId: string,
   key: string,
-  body: CustomAttribute,
+  body: CustomAttributeInput,
   field: string,
 ): CustomAttribute {
   requireCustomer(store, merchant, customerId, "customer_id");
