@@ -1,7 +1,7 @@
 // Custom attribute definitions (per merchant) and custom attribute values (per customer and key).
 import type { CustomAttribute, CustomAttributeDefinition } from "@square-customers/core";
 import { checkValue, readSchema, schemaType } from "../attribute-types.js";
-import { checkVersion, requireCustomer } from "../customers.js";
+import { checkVersion, requireCustomer } from "../customer-records.js";
 import { ApiError, badRequest, errorDetail, notFound } from "../errors.js";
 import { DEFAULT_LIMITS, DUPLICATE_DEFINITION } from "../square-choices.js";
 import type { Store } from "../store.js";

@@ -1,6 +1,6 @@
 // Groups (CRUD and membership), segments (read-only) and cards on file (deprecated).
 import type { Card, CustomerGroup, CustomerSegment } from "@square-customers/core";
-import { loadCustomer, requireCustomer, saveCustomer, setMembership } from "../customers.js";
+import { loadCustomer, requireCustomer, saveCustomer, setMembership } from "../customer-records.js";
 import { ApiError, badRequest, errorDetail, notFound } from "../errors.js";
 import { newId, sha256, stableId } from "../ids.js";
 import { DEFAULT_LIMITS, FAILING_CARD_NONCES } from "../square-choices.js";

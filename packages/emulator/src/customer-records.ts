@@ -1,5 +1,5 @@
 // Customer records: building them from requests, applying sparse updates, and keeping the store's
-// sort/filter columns in step with the JSON.
+// sort/filter columns in step with the JSON. (The HTTP handlers for customers are handlers/customers.ts.)
 import type { Address, Customer } from "@square-customers/core";
 import { CUSTOMER_IDENTITY_FIELDS, normalizeBirthday, requestSchemas } from "@square-customers/core/tooling";
 import { ApiError, notFound } from "./errors.js";
