@@ -148,6 +148,8 @@ export function toRow(c: Customer): CustomerRow {
     phone: c.phone_number == null ? null : toE164(c.phone_number),
     reference_id: c.reference_id?.toLowerCase() ?? null,
     creation_source: c.creation_source ?? null,
+    group_ids: c.group_ids ?? [],
+    segment_ids: c.segment_ids ?? [],
   };
 }
 

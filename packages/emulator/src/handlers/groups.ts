@@ -57,7 +57,7 @@ export const updateCustomerGroup: Handler<"updateCustomerGroup"> = ({
 export const deleteCustomerGroup: Handler<"deleteCustomerGroup"> = ({ store, merchant, path: [id] }) => {
   requireGroup(store, merchant, id);
   // A deleted group disappears from its members' group_ids.
-  for (const customerId of store.customersIn(merchant, "group_ids", id)) {
+  for (const customerId of store.customersIn(merchant, "group", id)) {
     const customer = loadCustomer(store, merchant, customerId)!;
     setMembership(customer, id, false, store.nowMs());
     saveCustomer(store, merchant, customer);
