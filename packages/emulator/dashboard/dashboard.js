@@ -331,7 +331,7 @@ function faultRow(kind, rule, operations) {
       {},
       el(
         "select",
-        { name: "operation", "aria-label": `${kind} operation`, onchange: saveFaults },
+        { name: "operation", "aria-label": `${kind} operation`, onchange: saveIfOn },
         el("option", { value: "" }, "all operations"),
         ...operations.map((op) => el("option", { value: op, selected: rule?.operations?.[0] === op }, op)),
       ),
@@ -348,7 +348,7 @@ function faultRow(kind, rule, operations) {
         placeholder: "every",
         value: rule?.rate ?? "",
         "aria-label": `${kind} rate`,
-        onchange: saveFaults,
+        onchange: saveIfOn,
       }),
     ),
     el(
@@ -365,7 +365,7 @@ function faultRow(kind, rule, operations) {
               min: "0",
               value: option.value,
               "aria-label": `${kind} ${option.label}`,
-              onchange: saveFaults,
+              onchange: saveIfOn,
             }),
             ` ${option.label}`,
           ),
@@ -387,6 +387,15 @@ function rowRule(row) {
   return rule;
 }
 
+/** A changed setting of a row takes effect at once when its fault is on (else when switched on). */
+function saveIfOn(event) {
+  if (event.target.closest("tr").querySelector("input[type=checkbox]").checked) void saveFaults();
+}
+
+/**
+ * Sends the rules the switches stand for (plus the other rules, unchanged). The rows stay as the user
+ * left them; only a refused change redraws them from the emulator's rules.
+ */
 async function saveFaults() {
   const rows = [...document.querySelectorAll("#fault-table tbody tr")];
   const rules = [
@@ -404,8 +413,8 @@ async function saveFaults() {
   } catch (e) {
     error.textContent = e.message;
     error.hidden = false;
+    await loadFaults();
   }
-  renderFaults();
 }
 
 // ---- request log -------------------------------------------------------------------------------------
@@ -423,9 +432,9 @@ function logRow(entry) {
     el("td", { class: "mono", title: entry.path }, entry.path),
     el("td", { class: "status" }, String(entry.status)),
     el("td", { class: "ms" }, entry.durationMs.toFixed(1)),
+    el("td", { class: "fault" }, fault),
     el("td", {}, entry.operation ?? ""),
     el("td", { class: "mono" }, entry.merchant ?? ""),
-    el("td", { class: "fault" }, fault),
   );
 }
 
