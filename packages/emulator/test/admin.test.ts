@@ -241,6 +241,8 @@ describe("admin API", () => {
     expect(post.status).toBe(405);
     expect(post.headers.get("allow")).toBe("GET, PUT");
     expect(post.body.errors[0].code).toBe("METHOD_NOT_ALLOWED");
+    const postPage = await admin("/", { method: "POST" });
+    expect([postPage.status, postPage.headers.get("allow")]).toEqual([405, "GET"]);
   });
 });
 

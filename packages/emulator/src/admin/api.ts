@@ -4,8 +4,9 @@
 import { readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type OperationName, operations } from "@square-customers/core";
+import { PAGE_CSS, PAGE_HTML } from "../dashboard/page.js";
 import { errorDetail } from "../errors.js";
-import { FAULT_KINDS, type FaultInjector, type FaultRule } from "../faults.js";
+import { FAULT_KINDS, type FaultInjector, type FaultKind, type FaultRule } from "../faults.js";
 import {
   BodyTooLarge,
   envelope,
@@ -17,7 +18,7 @@ import {
 } from "../http.js";
 import type { LoggedRequest, RequestLog } from "../request-log.js";
 import type { Store } from "../store.js";
-import { adminRefusal } from "./guard.js";
+import { adminRefusal, writeRefusal } from "./guard.js";
 import {
   customerPageView,
   customerView,
@@ -84,6 +85,14 @@ function notFound(detail: string): Reply {
   return envelope(404, [errorDetail("INVALID_REQUEST_ERROR", "NOT_FOUND", detail)]);
 }
 
+function methodNotAllowed(req: IncomingMessage, allow: string[]): Reply {
+  return envelope(
+    405,
+    [errorDetail("INVALID_REQUEST_ERROR", "METHOD_NOT_ALLOWED", `${req.method} is not supported here.`)],
+    { allow: allow.join(", ") },
+  );
+}
+
 function badRequest(detail: string): Reply {
   return envelope(400, [errorDetail("INVALID_REQUEST_ERROR", "BAD_REQUEST", detail)]);
 }
@@ -112,12 +121,20 @@ function objects(kind: "group" | "segment" | "definition"): AdminHandler {
       : notFound(`No merchant ${merchant}.`);
 }
 
+/** `GET /_emulator/faults`: the rules in force, and what rules can name. */
+export interface FaultSettings {
+  readonly rules: FaultRule[];
+  readonly kinds: readonly FaultKind[];
+  readonly operations: OperationName[];
+}
+
 function faultSettings(env: AdminEnv): Reply {
-  return ok({
+  const settings: FaultSettings = {
     rules: env.faults.rules(),
     kinds: FAULT_KINDS,
     operations: Object.keys(operations) as OperationName[],
-  });
+  };
+  return ok(settings);
 }
 
 /** Replaces the fault rules (validated; counters start afresh), like `emulator.faults.set`. */
@@ -176,20 +193,25 @@ const ROUTES: readonly AdminRoute[] = [
   { method: "PUT", segments: ["faults"], handler: setFaults },
 ];
 
-/** The dashboard's files, shipped in the package's `dashboard/` folder and read once. */
-const ASSETS: Record<string, { file: string; type: string }> = {
-  "/": { file: "index.html", type: "text/html; charset=utf-8" },
-  [`${ADMIN_PREFIX}/dashboard.js`]: { file: "dashboard.js", type: "text/javascript; charset=utf-8" },
-  [`${ADMIN_PREFIX}/dashboard.css`]: { file: "dashboard.css", type: "text/css; charset=utf-8" },
-};
-const assetCache = new Map<string, Buffer>();
+/**
+ * The dashboard's script as the package's build compiled it (dashboard/app.ts), read once. The path goes
+ * through the package root so that it is the same from dist/admin/ and from src/admin/ (tests).
+ */
+let dashboardScript: Buffer | undefined;
+function readDashboardScript(): Buffer {
+  dashboardScript ??= readFileSync(new URL("../../dist/dashboard/app.js", import.meta.url));
+  return dashboardScript;
+}
 
-function serveAsset(res: ServerResponse, asset: { file: string; type: string }): void {
-  let bytes = assetCache.get(asset.file);
-  if (bytes === undefined) {
-    bytes = readFileSync(new URL(`../../dashboard/${asset.file}`, import.meta.url));
-    assetCache.set(asset.file, bytes);
-  }
+/** The dashboard's page, style and script. */
+const ASSETS: Record<string, { type: string; body: () => string | Buffer }> = {
+  "/": { type: "text/html; charset=utf-8", body: () => PAGE_HTML },
+  [`${ADMIN_PREFIX}/dashboard.css`]: { type: "text/css; charset=utf-8", body: () => PAGE_CSS },
+  [`${ADMIN_PREFIX}/dashboard.js`]: { type: "text/javascript; charset=utf-8", body: readDashboardScript },
+};
+
+function serveAsset(res: ServerResponse, asset: { type: string; body: () => string | Buffer }): void {
+  const bytes = Buffer.from(asset.body());
   res.writeHead(200, {
     "content-type": asset.type,
     "content-length": String(bytes.length),
@@ -225,9 +247,10 @@ export async function handleAdmin(
     writeReply(res, refusal, headers);
     return;
   }
-  const asset = ASSETS[path];
-  if (asset !== undefined && req.method === "GET") {
-    serveAsset(res, asset);
+  const asset = Object.hasOwn(ASSETS, path) ? ASSETS[path] : undefined;
+  if (asset !== undefined) {
+    if (req.method === "GET") serveAsset(res, asset);
+    else writeReply(res, methodNotAllowed(req, ["GET"]), headers);
     return;
   }
   let segments: string[];
@@ -248,20 +271,16 @@ export async function handleAdmin(
     const reply =
       candidates.length === 0
         ? notFound(`No admin endpoint at ${path}.`)
-        : envelope(
-            405,
-            [
-              errorDetail(
-                "INVALID_REQUEST_ERROR",
-                "METHOD_NOT_ALLOWED",
-                `${req.method} is not supported here.`,
-              ),
-            ],
-            {
-              allow: candidates.map((c) => c.route.method).join(", "),
-            },
+        : methodNotAllowed(
+            req,
+            candidates.map((c) => c.route.method),
           );
     writeReply(res, reply, headers);
+    return;
+  }
+  const refused = req.method === "GET" ? undefined : writeRefusal(req);
+  if (refused !== undefined) {
+    writeReply(res, refused, headers);
     return;
   }
   let reply: Reply | "streaming";

@@ -40,20 +40,23 @@ function forbidden(detail: string): Reply {
   return envelope(403, [errorDetail("INVALID_REQUEST_ERROR", "FORBIDDEN", detail)]);
 }
 
-/** Why an admin request is refused, or undefined when it may go ahead. */
+/** Why an admin request is refused (not from this machine), or undefined when it may go ahead. */
 export function adminRefusal(req: IncomingMessage): Reply | undefined {
   if (!isLoopbackAddress(req.socket.remoteAddress)) {
     return forbidden("The emulator's dashboard and admin API answer only requests made on its own machine.");
   }
-  const host = headerText(req, "host");
-  if (!isLoopbackHost(host)) {
+  if (!isLoopbackHost(headerText(req, "host"))) {
     return forbidden(
       "The emulator's dashboard and admin API must be called as localhost, 127.0.0.1 or [::1].",
     );
   }
-  if (req.method === "GET") return undefined;
+  return undefined;
+}
+
+/** Why a change through the admin API is refused (not JSON, or from another origin), if it is. */
+export function writeRefusal(req: IncomingMessage): Reply | undefined {
   const origin = headerText(req, "origin");
-  if (origin !== undefined && origin !== `http://${host}`) {
+  if (origin !== undefined && origin !== `http://${headerText(req, "host")}`) {
     return forbidden("The admin API accepts changes only from the emulator's own dashboard.");
   }
   if (headerText(req, "content-type")?.split(";")[0]?.trim().toLowerCase() !== JSON_TYPE) {

@@ -1,7 +1,14 @@
 // What the dashboard reads: merchants, a merchant's customers (newest first, with a free-text search),
 // one customer with its custom attribute values and cards, and its groups, segments and custom
 // attribute definitions. Read-only SQL over the store; nothing here is part of Square's API.
-import type { Customer } from "@square-customers/core";
+import type {
+  Card,
+  CustomAttribute,
+  CustomAttributeDefinition,
+  Customer,
+  CustomerGroup,
+  CustomerSegment,
+} from "@square-customers/core";
 import { tokens } from "../matching.js";
 import type { MembershipKind, Store } from "../store.js";
 
@@ -81,7 +88,13 @@ export function customerPageView(
 }
 
 /** One customer with what hangs off it. */
-export function customerView(store: Store, merchant: string, id: string) {
+export interface CustomerView {
+  readonly customer: Customer;
+  readonly custom_attributes: CustomAttribute[];
+  readonly cards: Card[];
+}
+
+export function customerView(store: Store, merchant: string, id: string): CustomerView | undefined {
   const json = store.getCustomerJson(merchant, id);
   if (json === undefined) return undefined;
   const attached = (kind: "attribute" | "card") =>
@@ -91,7 +104,7 @@ export function customerView(store: Store, merchant: string, id: string) {
         kind,
         id,
       ]) as Array<{ data: string }>
-    ).map((r) => JSON.parse(r.data) as unknown);
+    ).map((r) => JSON.parse(r.data));
   return {
     customer: JSON.parse(json) as Customer,
     custom_attributes: attached("attribute"),
@@ -99,8 +112,25 @@ export function customerView(store: Store, merchant: string, id: string) {
   };
 }
 
-/** A merchant's groups, segments or custom attribute definitions (groups and segments with sizes). */
-export function objectViews(store: Store, merchant: string, kind: "group" | "segment" | "definition") {
+/** Some of a merchant's objects: at most MAX_ADMIN_PAGE, `more` when there are others. */
+export interface ObjectsView<T> {
+  readonly items: T[];
+  readonly more: boolean;
+}
+
+/** What each kind of object looks like in the admin API (groups and segments with their sizes). */
+export interface ObjectViews {
+  readonly group: CustomerGroup & { readonly members: number };
+  readonly segment: CustomerSegment & { readonly members: number };
+  readonly definition: CustomAttributeDefinition;
+}
+
+/** A merchant's groups, segments or custom attribute definitions. */
+export function objectViews<K extends keyof ObjectViews>(
+  store: Store,
+  merchant: string,
+  kind: K,
+): ObjectsView<ObjectViews[K]> {
   const membership: MembershipKind | undefined = kind === "definition" ? undefined : kind;
   const members =
     membership === undefined
@@ -113,10 +143,13 @@ export function objectViews(store: Store, merchant: string, kind: "group" | "seg
     [merchant, kind, MAX_ADMIN_PAGE + 1],
   ) as Array<{ data: string; members?: number }>;
   return {
-    items: rows.slice(0, MAX_ADMIN_PAGE).map((r) => ({
-      ...(JSON.parse(r.data) as object),
-      ...(r.members === undefined ? {} : { members: Number(r.members) }),
-    })),
+    items: rows.slice(0, MAX_ADMIN_PAGE).map(
+      (r) =>
+        ({
+          ...(JSON.parse(r.data) as object),
+          ...(r.members === undefined ? {} : { members: Number(r.members) }),
+        }) as ObjectViews[K],
+    ),
     more: rows.length > MAX_ADMIN_PAGE,
   };
 }

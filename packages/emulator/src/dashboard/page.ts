@@ -1,4 +1,8 @@
-<!doctype html>
+// The dashboard's page and style, served by the emulator as they are (its script is app.ts, compiled
+// with the package). Kept as strings so that the package's build (tsc alone) ships everything.
+
+/** The page at `GET /`: sections filled by app.ts from the admin API. */
+export const PAGE_HTML = `<!doctype html>
 <html lang="en">
   <head>
     <meta charset="utf-8" />
@@ -169,3 +173,180 @@
     </main>
   </body>
 </html>
+`;
+
+/** `GET /_emulator/dashboard.css` */
+export const PAGE_CSS = `:root {
+  color-scheme: light dark;
+  --border: #8883;
+  --muted: #888;
+  --accent: #006aff;
+  --error: #d4351c;
+  --warn: #b36b00;
+  font:
+    14px / 1.4 system-ui,
+    sans-serif;
+}
+
+body {
+  margin: 0;
+}
+
+header {
+  display: flex;
+  align-items: baseline;
+  gap: 1.5rem;
+  padding: 0.75rem 1.25rem;
+  border-bottom: 1px solid var(--border);
+}
+
+h1 {
+  font-size: 1.2rem;
+  margin: 0;
+}
+
+h2 {
+  font-size: 1rem;
+  margin: 0 0 0.5rem;
+}
+
+h3,
+h4 {
+  font-size: 0.95rem;
+  margin: 0.75rem 0 0.25rem;
+}
+
+main {
+  display: grid;
+  grid-template-columns: minmax(14rem, 1fr) 3fr;
+  gap: 1rem 1.5rem;
+  padding: 1rem 1.25rem;
+}
+
+section {
+  min-width: 0;
+  overflow-x: auto;
+}
+
+#merchants {
+  grid-row: span 4;
+}
+
+#customers,
+#groups,
+#segments,
+#definitions,
+#faults,
+#requests,
+#webhook-deliveries {
+  grid-column: 2;
+}
+
+table {
+  border-collapse: collapse;
+  width: 100%;
+}
+
+th,
+td {
+  text-align: left;
+  padding: 0.25rem 0.5rem;
+  border-bottom: 1px solid var(--border);
+  white-space: nowrap;
+  overflow: hidden;
+  text-overflow: ellipsis;
+  max-width: 18rem;
+}
+
+th {
+  font-weight: 600;
+  color: var(--muted);
+}
+
+code,
+pre,
+.mono {
+  font-family: ui-monospace, monospace;
+  font-size: 0.85rem;
+}
+
+pre {
+  max-height: 18rem;
+  overflow: auto;
+  padding: 0.5rem;
+  border: 1px solid var(--border);
+}
+
+.muted,
+.hint {
+  color: var(--muted);
+}
+
+.empty {
+  color: var(--muted);
+  font-style: italic;
+}
+
+.error {
+  color: var(--error);
+}
+
+#merchant-list {
+  list-style: none;
+  padding: 0;
+  margin: 0;
+}
+
+#merchant-list button {
+  width: 100%;
+  text-align: left;
+  padding: 0.4rem 0.5rem;
+  margin-bottom: 0.25rem;
+  border: 1px solid var(--border);
+  background: none;
+  color: inherit;
+  cursor: pointer;
+}
+
+#merchant-list button[aria-pressed="true"] {
+  border-color: var(--accent);
+  outline: 1px solid var(--accent);
+}
+
+#customer-search input {
+  width: 100%;
+  box-sizing: border-box;
+  padding: 0.4rem;
+  margin-bottom: 0.5rem;
+}
+
+#customer-table tbody tr {
+  cursor: pointer;
+}
+
+#customer-table tbody tr:hover,
+#customer-table tbody tr[aria-selected="true"] {
+  background: #8881;
+}
+
+.pager {
+  display: flex;
+  gap: 0.75rem;
+  align-items: center;
+  margin-top: 0.5rem;
+}
+
+#fault-table input[type="number"] {
+  width: 5rem;
+}
+
+tr.failed td.status,
+td.fault {
+  color: var(--error);
+  font-weight: 600;
+}
+
+tr.slow td.ms {
+  color: var(--warn);
+}
+`;

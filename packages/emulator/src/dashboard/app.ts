@@ -1,6 +1,18 @@
-// The emulator's dashboard: plain JavaScript, no build step, served by the emulator itself. It reads
-// only the admin API under /_emulator (see the package README) and writes customer data into the page
-// as text only (textContent), never as HTML.
+// The dashboard's script, run in the browser (compiled with the package; it imports nothing at run
+// time: the imports below are types only, the same ones the admin API answers with). It reads only the
+// admin API under /_emulator (see the package README) and writes customer data into the page as text
+// only (textContent), never as HTML.
+import type { Customer } from "@square-customers/core";
+import type { EmulatorInfo, FaultSettings } from "../admin/api.js";
+import type {
+  CustomerPageView,
+  CustomerView,
+  MerchantView,
+  ObjectsView,
+  ObjectViews,
+} from "../admin/views.js";
+import type { FaultKind, FaultRule } from "../faults.js";
+import type { LoggedRequest } from "../request-log.js";
 
 const API = "/_emulator";
 const PAGE_SIZE = 25;
@@ -9,7 +21,7 @@ const LOG_ROWS = 200;
 /** An answer slower than this is marked in the log. */
 const SLOW_MS = 500;
 
-const FAULT_DESCRIPTIONS = {
+const FAULT_DESCRIPTIONS: Record<FaultKind, string> = {
   rate_limit: "429 rate limited (not processed)",
   server_error: "500 server error (not processed)",
   unavailable: "503 unavailable (not processed)",
@@ -19,71 +31,87 @@ const FAULT_DESCRIPTIONS = {
   malformed_body: "body not JSON (processed)",
 };
 
-const state = {
+interface State {
+  info: EmulatorInfo | undefined;
+  merchants: MerchantView[];
+  merchant: string | undefined;
+  query: string;
+  /** Cursor of each customer page seen so far (the first page has none). */
+  pageCursors: Array<string | undefined>;
+  page: number;
+  nextCursor: string | undefined;
+  selectedCustomer: string | undefined;
+  faults: FaultSettings;
+  /** Rules the switches cannot show (nth, several operations): kept as they are. */
+  otherRules: FaultRule[];
+}
+
+const state: State = {
   info: undefined,
   merchants: [],
   merchant: undefined,
   query: "",
-  /** Cursor of each customer page seen so far (the first page has none). */
   pageCursors: [undefined],
   page: 0,
   nextCursor: undefined,
   selectedCustomer: undefined,
   faults: { kinds: [], operations: [], rules: [] },
-  /** Rules the switches cannot show (nth, several operations): kept as they are. */
   otherRules: [],
 };
 
-const $ = (selector) => document.querySelector(selector);
-
-/** An element with properties and children (strings become text nodes). */
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (key === "class") node.className = value;
-    else if (key === "dataset") Object.assign(node.dataset, value);
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else if (value !== undefined && value !== false) node.setAttribute(key, value === true ? "" : value);
-  }
-  node.append(...children.filter((c) => c !== undefined && c !== null));
+/** The page's element for `selector` (the page is ours: a missing one is a bug). */
+function $<T extends Element = HTMLElement>(selector: string): T {
+  const node = document.querySelector<T>(selector);
+  if (node === null) throw new Error(`the page has no ${selector}`);
   return node;
 }
 
-async function api(path, init) {
+type Props = Record<string, string | boolean | undefined | Record<string, string> | ((event: Event) => void)>;
+
+/** An element with attributes, `dataset`, `on…` listeners and children (strings become text). */
+function el(tag: string, props: Props = {}, ...children: Array<Node | string>): HTMLElement {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (typeof value === "function") node.addEventListener(key.slice(2), value);
+    else if (key === "dataset" && typeof value === "object") Object.assign(node.dataset, value);
+    else if (typeof value === "string") node.setAttribute(key, value);
+    else if (value === true) node.setAttribute(key, "");
+  }
+  node.append(...children);
+  return node;
+}
+
+async function api<T>(path: string, init?: RequestInit): Promise<T> {
   const res = await fetch(API + path, init);
   const body = await res.json();
   if (!res.ok) throw new Error(body.errors?.[0]?.detail ?? `HTTP ${res.status}`);
-  return body;
+  return body as T;
 }
 
 const enc = encodeURIComponent;
 
-function shortTime(iso) {
-  return iso === undefined ? "" : new Date(iso).toLocaleTimeString();
-}
-
 // ---- about -------------------------------------------------------------------------------------------
 
-function showAbout() {
-  const { storage, seed, cors, tokensRestricted } = state.info;
-  const corsText =
-    cors === false ? "CORS off" : `CORS: local origins${cors.length ? `, ${cors.join(", ")}` : ""}`;
+function showAbout(info: EmulatorInfo): void {
+  const cors =
+    info.cors === false
+      ? "CORS off"
+      : `CORS: local origins${info.cors.length ? `, ${info.cors.join(", ")}` : ""}`;
   $("#about").textContent = [
     location.origin,
-    storage === "file" ? "SQLite file" : "in memory",
-    `seed ${seed}`,
-    tokensRestricted ? "listed tokens only" : "any token",
-    corsText,
+    info.storage === "file" ? "SQLite file" : "in memory",
+    `seed ${info.seed}`,
+    info.tokensRestricted ? "listed tokens only" : "any token",
+    cors,
   ].join(" · ");
   for (const node of document.querySelectorAll(".base-url")) node.textContent = location.origin;
 }
 
 // ---- merchants ---------------------------------------------------------------------------------------
 
-async function loadMerchants() {
-  state.merchants = (await api("/merchants")).merchants;
-  const list = $("#merchant-list");
-  list.replaceChildren(
+async function loadMerchants(): Promise<void> {
+  state.merchants = (await api<{ merchants: MerchantView[] }>("/merchants")).merchants;
+  $("#merchant-list").replaceChildren(
     ...state.merchants.map((m) =>
       el(
         "li",
@@ -94,7 +122,7 @@ async function loadMerchants() {
             type: "button",
             "aria-pressed": String(m.id === state.merchant),
             dataset: { merchant: m.id },
-            onclick: () => selectMerchant(m.id),
+            onclick: () => void selectMerchant(m.id),
           },
           el("strong", { class: "mono" }, `token ${m.tokenHash}…`),
           el("br"),
@@ -104,12 +132,13 @@ async function loadMerchants() {
     ),
   );
   $("#no-merchants").hidden = state.merchants.length > 0;
-  if (state.merchant === undefined && state.merchants.length > 0) await selectMerchant(state.merchants[0].id);
+  const first = state.merchants[0];
+  if (state.merchant === undefined && first !== undefined) await selectMerchant(first.id);
 }
 
-async function selectMerchant(id) {
+async function selectMerchant(id: string): Promise<void> {
   state.merchant = id;
-  for (const button of document.querySelectorAll("#merchant-list button")) {
+  for (const button of document.querySelectorAll<HTMLElement>("#merchant-list button")) {
     button.setAttribute("aria-pressed", String(button.dataset.merchant === id));
   }
   const m = state.merchants.find((x) => x.id === id);
@@ -122,46 +151,46 @@ async function selectMerchant(id) {
 
 // ---- customers ---------------------------------------------------------------------------------------
 
-function displayName(c) {
+function displayName(c: Customer): string {
   const name = [c.given_name, c.family_name].filter(Boolean).join(" ");
   return name || c.company_name || c.nickname || "(no name)";
 }
 
-async function loadCustomers() {
+async function loadCustomers(): Promise<void> {
   if (state.merchant === undefined) return;
   const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
   if (state.query !== "") params.set("q", state.query);
   const cursor = state.pageCursors[state.page];
   if (cursor !== undefined) params.set("cursor", cursor);
-  const page = await api(`/merchants/${enc(state.merchant)}/customers?${params}`);
+  const page = await api<CustomerPageView>(`/merchants/${enc(state.merchant)}/customers?${params}`);
   state.nextCursor = page.next;
   $("#customer-table tbody").replaceChildren(
     ...page.customers.map((c) =>
       el(
         "tr",
         {
-          dataset: { customer: c.id },
+          dataset: { customer: c.id ?? "" },
           "aria-selected": String(c.id === state.selectedCustomer),
-          onclick: () => showCustomer(c.id),
+          onclick: () => void showCustomer(c.id ?? ""),
         },
         el("td", { title: c.id }, displayName(c)),
         el("td", {}, c.email_address ?? ""),
         el("td", {}, c.phone_number ?? ""),
         el("td", {}, c.reference_id ?? ""),
         el("td", {}, c.creation_source ?? ""),
-        el("td", { title: c.created_at }, new Date(c.created_at).toLocaleString()),
+        el("td", { title: c.created_at }, c.created_at ? new Date(c.created_at).toLocaleString() : ""),
       ),
     ),
   );
   $("#no-customers").hidden = page.customers.length > 0;
   $("#page-number").textContent = `Page ${state.page + 1}`;
-  $("#previous-page").disabled = state.page === 0;
-  $("#next-page").disabled = state.nextCursor === undefined;
+  $<HTMLButtonElement>("#previous-page").disabled = state.page === 0;
+  $<HTMLButtonElement>("#next-page").disabled = state.nextCursor === undefined;
 }
 
-function setupCustomerControls() {
-  let timer;
-  const input = $("#customer-search input");
+function setupCustomerControls(): void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const input = $<HTMLInputElement>("#customer-search input");
   const search = () => {
     state.query = input.value.trim();
     state.pageCursors = [undefined];
@@ -190,10 +219,10 @@ function setupCustomerControls() {
   });
 }
 
-async function showCustomer(id) {
-  const view = await api(`/merchants/${enc(state.merchant)}/customers/${enc(id)}`);
+async function showCustomer(id: string): Promise<void> {
+  const view = await api<CustomerView>(`/merchants/${enc(state.merchant ?? "")}/customers/${enc(id)}`);
   state.selectedCustomer = id;
-  for (const row of document.querySelectorAll("#customer-table tbody tr")) {
+  for (const row of document.querySelectorAll<HTMLElement>("#customer-table tbody tr")) {
     row.setAttribute("aria-selected", String(row.dataset.customer === id));
   }
   $("#detail-id").textContent = id;
@@ -203,7 +232,7 @@ async function showCustomer(id) {
       el(
         "tr",
         {},
-        el("td", { class: "mono" }, a.key),
+        el("td", { class: "mono" }, a.key ?? ""),
         el("td", {}, JSON.stringify(a.value)),
         el("td", {}, String(a.version)),
         el("td", {}, a.updated_at ?? ""),
@@ -217,40 +246,43 @@ async function showCustomer(id) {
   $("#customer-detail").hidden = false;
 }
 
-function hideCustomer() {
+function hideCustomer(): void {
   state.selectedCustomer = undefined;
   $("#customer-detail").hidden = true;
 }
 
 // ---- groups, segments, custom attribute definitions ---------------------------------------------------
 
-function fillTable(section, rows) {
+function fillTable(section: string, rows: HTMLElement[]): void {
   const body = $(`${section} tbody`);
   body.replaceChildren(...rows);
   if (rows.length === 0) body.append(el("tr", {}, el("td", { class: "empty", colspan: "5" }, "None.")));
 }
 
 /** The type name at the end of a definition's schema `$ref` (e.g. "String"). */
-function schemaTypeName(schema) {
-  const ref = schema?.$ref ?? schema?.items?.$ref ?? "";
-  return ref.split(".").pop() || (schema?.type ?? "");
+function schemaTypeName(schema: unknown): string {
+  const s = schema as { $ref?: string; items?: { $ref?: string }; type?: string } | undefined;
+  const ref = s?.$ref ?? s?.items?.$ref ?? "";
+  return ref.split(".").pop() || (s?.type ?? "");
 }
 
-async function loadObjects() {
-  const m = enc(state.merchant);
+function membersRow(o: { name?: string | null; id?: string; members: number }): HTMLElement {
+  return el(
+    "tr",
+    {},
+    el("td", {}, o.name ?? ""),
+    el("td", { class: "mono" }, o.id ?? ""),
+    el("td", {}, String(o.members)),
+  );
+}
+
+async function loadObjects(): Promise<void> {
+  const m = enc(state.merchant ?? "");
   const [groups, segments, definitions] = await Promise.all([
-    api(`/merchants/${m}/groups`),
-    api(`/merchants/${m}/segments`),
-    api(`/merchants/${m}/custom-attribute-definitions`),
+    api<ObjectsView<ObjectViews["group"]>>(`/merchants/${m}/groups`),
+    api<ObjectsView<ObjectViews["segment"]>>(`/merchants/${m}/segments`),
+    api<ObjectsView<ObjectViews["definition"]>>(`/merchants/${m}/custom-attribute-definitions`),
   ]);
-  const membersRow = (o) =>
-    el(
-      "tr",
-      {},
-      el("td", {}, o.name ?? ""),
-      el("td", { class: "mono" }, o.id),
-      el("td", {}, String(o.members)),
-    );
   fillTable("#groups", groups.items.map(membersRow));
   fillTable("#segments", segments.items.map(membersRow));
   fillTable(
@@ -259,7 +291,7 @@ async function loadObjects() {
       el(
         "tr",
         {},
-        el("td", { class: "mono" }, d.key),
+        el("td", { class: "mono" }, d.key ?? ""),
         el("td", {}, d.name ?? ""),
         el("td", {}, schemaTypeName(d.schema)),
         el("td", {}, d.visibility ?? ""),
@@ -272,18 +304,18 @@ async function loadObjects() {
 // ---- faults ------------------------------------------------------------------------------------------
 
 /** A rule one switch row can show: no `nth`, and all operations or exactly one. */
-function isSwitchRule(rule) {
+function isSwitchRule(rule: FaultRule): boolean {
   return rule.nth === undefined && (rule.operations === undefined || rule.operations.length === 1);
 }
 
-async function loadFaults() {
-  state.faults = await api("/faults");
+async function loadFaults(): Promise<void> {
+  state.faults = await api<FaultSettings>("/faults");
   renderFaults();
 }
 
-function renderFaults() {
+function renderFaults(): void {
   const { kinds, operations, rules } = state.faults;
-  const shown = new Map();
+  const shown = new Map<FaultKind, FaultRule>();
   state.otherRules = [];
   for (const rule of rules) {
     if (isSwitchRule(rule) && !shown.has(rule.kind)) shown.set(rule.kind, rule);
@@ -297,14 +329,21 @@ function renderFaults() {
   other.textContent = `Also active (set from the command line or the API, kept as they are): ${JSON.stringify(state.otherRules)}`;
 }
 
-function faultRow(kind, rule, operations) {
-  const on = rule !== undefined;
-  const option =
-    kind === "latency"
-      ? { label: "ms", field: "latencyMs", value: rule?.latencyMs ?? 100 }
-      : kind === "rate_limit" || kind === "unavailable"
-        ? { label: "Retry-After s", field: "retryAfterSeconds", value: rule?.retryAfterSeconds ?? "" }
-        : undefined;
+/** The extra setting a kind of fault has, if any. */
+function optionOf(kind: FaultKind, rule: FaultRule | undefined) {
+  if (kind === "latency") return { label: "ms", field: "latencyMs", value: String(rule?.latencyMs ?? 100) };
+  if (kind === "rate_limit" || kind === "unavailable") {
+    return {
+      label: "Retry-After s",
+      field: "retryAfterSeconds",
+      value: String(rule?.retryAfterSeconds ?? ""),
+    };
+  }
+  return undefined;
+}
+
+function faultRow(kind: FaultKind, rule: FaultRule | undefined, operations: readonly string[]): HTMLElement {
+  const option = optionOf(kind, rule);
   return el(
     "tr",
     { dataset: { kind } },
@@ -313,10 +352,10 @@ function faultRow(kind, rule, operations) {
       {},
       el("input", {
         type: "checkbox",
-        checked: on,
+        checked: rule !== undefined,
         dataset: { fault: kind },
         "aria-label": `${kind} on`,
-        onchange: saveFaults,
+        onchange: () => void saveFaults(),
       }),
     ),
     el(
@@ -324,7 +363,7 @@ function faultRow(kind, rule, operations) {
       {},
       el("span", { class: "mono" }, kind),
       " ",
-      el("span", { class: "muted" }, FAULT_DESCRIPTIONS[kind] ?? ""),
+      el("span", { class: "muted" }, FAULT_DESCRIPTIONS[kind]),
     ),
     el(
       "td",
@@ -346,7 +385,7 @@ function faultRow(kind, rule, operations) {
         max: "1",
         step: "0.05",
         placeholder: "every",
-        value: rule?.rate ?? "",
+        value: rule?.rate === undefined ? "" : String(rule.rate),
         "aria-label": `${kind} rate`,
         onchange: saveIfOn,
       }),
@@ -374,44 +413,48 @@ function faultRow(kind, rule, operations) {
 }
 
 /** The rule a switched-on row stands for. */
-function rowRule(row) {
-  const rule = { kind: row.dataset.kind };
-  const operation = row.querySelector("select[name=operation]").value;
-  if (operation !== "") rule.operations = [operation];
-  const rate = row.querySelector("input[name=rate]").value;
-  if (rate !== "") rule.rate = Number(rate);
-  for (const field of ["latencyMs", "retryAfterSeconds"]) {
-    const input = row.querySelector(`input[name=${field}]`);
-    if (input && input.value !== "") rule[field] = Number(input.value);
-  }
-  return rule;
+function rowRule(row: HTMLElement): FaultRule {
+  const value = (selector: string) =>
+    row.querySelector<HTMLInputElement | HTMLSelectElement>(selector)?.value ?? "";
+  const operation = value("select[name=operation]");
+  const rate = value("input[name=rate]");
+  const latencyMs = value("input[name=latencyMs]");
+  const retryAfterSeconds = value("input[name=retryAfterSeconds]");
+  return {
+    kind: row.dataset.kind as FaultKind,
+    ...(operation === "" ? {} : { operations: [operation as NonNullable<FaultRule["operations"]>[number]] }),
+    ...(rate === "" ? {} : { rate: Number(rate) }),
+    ...(latencyMs === "" ? {} : { latencyMs: Number(latencyMs) }),
+    ...(retryAfterSeconds === "" ? {} : { retryAfterSeconds: Number(retryAfterSeconds) }),
+  };
+}
+
+function isOn(row: Element | null): boolean {
+  return row?.querySelector<HTMLInputElement>("input[type=checkbox]")?.checked === true;
 }
 
 /** A changed setting of a row takes effect at once when its fault is on (else when switched on). */
-function saveIfOn(event) {
-  if (event.target.closest("tr").querySelector("input[type=checkbox]").checked) void saveFaults();
+function saveIfOn(event: Event): void {
+  if (isOn((event.target as Element).closest("tr"))) void saveFaults();
 }
 
 /**
  * Sends the rules the switches stand for (plus the other rules, unchanged). The rows stay as the user
  * left them; only a refused change redraws them from the emulator's rules.
  */
-async function saveFaults() {
-  const rows = [...document.querySelectorAll("#fault-table tbody tr")];
-  const rules = [
-    ...state.otherRules,
-    ...rows.filter((row) => row.querySelector("input[type=checkbox]").checked).map(rowRule),
-  ];
+async function saveFaults(): Promise<void> {
+  const rows = [...document.querySelectorAll<HTMLElement>("#fault-table tbody tr")];
+  const rules = [...state.otherRules, ...rows.filter(isOn).map(rowRule)];
   const error = $("#fault-error");
   try {
-    state.faults = await api("/faults", {
+    state.faults = await api<FaultSettings>("/faults", {
       method: "PUT",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ rules }),
     });
     error.hidden = true;
   } catch (e) {
-    error.textContent = e.message;
+    error.textContent = (e as Error).message;
     error.hidden = false;
     await loadFaults();
   }
@@ -419,7 +462,7 @@ async function saveFaults() {
 
 // ---- request log -------------------------------------------------------------------------------------
 
-function logRow(entry) {
+function logRow(entry: LoggedRequest): HTMLElement {
   const fault = entry.fault ?? (entry.latencyMs ? `latency ${entry.latencyMs} ms` : "");
   return el(
     "tr",
@@ -427,7 +470,7 @@ function logRow(entry) {
       class: [entry.status >= 400 ? "failed" : "", entry.durationMs > SLOW_MS ? "slow" : ""].join(" ").trim(),
       dataset: { seq: String(entry.seq), status: String(entry.status), fault: entry.fault ?? "" },
     },
-    el("td", { title: entry.at }, shortTime(entry.at)),
+    el("td", { title: entry.at }, new Date(entry.at).toLocaleTimeString()),
     el("td", {}, entry.method),
     el("td", { class: "mono", title: entry.path }, entry.path),
     el("td", { class: "status" }, String(entry.status)),
@@ -438,9 +481,10 @@ function logRow(entry) {
   );
 }
 
-let merchantRefresh;
+let merchantRefresh: ReturnType<typeof setTimeout> | undefined;
 
-function followRequests() {
+/** Follows the request log live (EventSource reconnects by itself, resuming after the last entry). */
+function followRequests(): void {
   const body = $("#request-log tbody");
   const source = new EventSource(`${API}/requests/stream`);
   source.addEventListener("open", () => {
@@ -450,10 +494,10 @@ function followRequests() {
     $("#live").textContent = "(reconnecting…)";
   });
   source.addEventListener("request", (event) => {
-    const entry = JSON.parse(event.data);
+    const entry = JSON.parse((event as MessageEvent<string>).data) as LoggedRequest;
     if (body.querySelector(`tr[data-seq="${entry.seq}"]`)) return;
     body.prepend(logRow(entry));
-    while (body.children.length > LOG_ROWS) body.lastElementChild.remove();
+    while (body.children.length > LOG_ROWS) body.lastElementChild?.remove();
     $("#no-requests").hidden = true;
     // New merchants and changed counts show up without a reload (at most once a second).
     clearTimeout(merchantRefresh);
@@ -468,24 +512,25 @@ function followRequests() {
  * shows its empty state. When they are, GET /_emulator/webhooks/deliveries lists them and this is
  * where they are drawn.
  */
-function showWebhookDeliveries() {
-  $("#webhook-deliveries").dataset.available = String(state.info.features.webhookDeliveries);
+function showWebhookDeliveries(info: EmulatorInfo): void {
+  $("#webhook-deliveries").dataset.available = String(info.features.webhookDeliveries);
 }
 
 // ---- start -------------------------------------------------------------------------------------------
 
-async function start() {
-  state.info = await api("/info");
-  showAbout();
+async function start(): Promise<void> {
+  const info = await api<EmulatorInfo>("/info");
+  state.info = info;
+  showAbout(info);
   setupCustomerControls();
-  showWebhookDeliveries();
+  showWebhookDeliveries(info);
   followRequests();
   await Promise.all([loadMerchants(), loadFaults()]);
   document.body.dataset.ready = "true";
 }
 
-start().catch((error) => {
+start().catch((error: unknown) => {
   document.body.prepend(
-    el("p", { class: "error", role: "alert" }, `The dashboard could not load: ${error.message}`),
+    el("p", { class: "error", role: "alert" }, `The dashboard could not load: ${String(error)}`),
   );
 });
