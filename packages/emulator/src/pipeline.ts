@@ -8,7 +8,7 @@ import {
   issueToErrorDetail,
   type OperationDefinition,
   type OperationName,
-  operations,
+  operation,
   SQUARE_VERSION,
   type ValidationIssue,
   validateRequest,
@@ -111,16 +111,16 @@ export async function runPipeline(env: PipelineEnv, request: ApiRequest): Promis
       ),
     };
   }
-  const { name: operation, pathArgs } = matched;
-  env.requests[operation] += 1;
+  const { name, pathArgs } = matched;
+  env.requests[name] += 1;
 
   // Decided once, up front; the outcome carries it to the writer, which applies its after-handler part.
-  const { fault, latencyMs } = env.faults.decide(operation);
-  const fired = { operation, ...(fault ? { fault } : {}), ...(latencyMs > 0 ? { latencyMs } : {}) };
+  const { fault, latencyMs } = env.faults.decide(name);
+  const fired = { operation: name, ...(fault ? { fault } : {}), ...(latencyMs > 0 ? { latencyMs } : {}) };
   if (latencyMs > 0) await sleep(latencyMs, undefined, { signal: env.shutdown });
   const instead = replyInsteadOfHandler(fault);
   if (instead !== undefined) return { reply: instead, ...fired };
-  return { ...answerOperation(env, request, operation, pathArgs), ...fired };
+  return { ...answerOperation(env, request, name, pathArgs), ...fired };
 }
 
 /** Auth, input, validation and the handler: the reply, or a Square error as its envelope. */
@@ -130,7 +130,7 @@ function answerOperation(
   name: OperationName,
   pathArgs: string[],
 ): { reply: Reply; merchant?: string; failure?: unknown } {
-  const op: OperationDefinition = operations[name];
+  const op = operation(name);
   const grant = authorize(env.grants, request.authorization, op);
   if (!("token" in grant)) return { reply: grant };
   let merchant: string | undefined;

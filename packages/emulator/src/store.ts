@@ -13,8 +13,8 @@ import { attributeMatches, type PreparedAttributeFilter } from "./attribute-type
 //   index in order without touching the table until a row matches.
 // - customer_text: a trigram index (FTS5) of the searchable text columns, and customer_memberships: one
 //   row per group or segment a customer belongs to. Both exist so that a selective search can start
-//   from the few customers that may match instead of testing every profile (search.ts); triggers keep
-//   them in step with `customers`, so no write path can forget them.
+//   from the few customers that may match instead of testing every profile (search.ts). The customer
+//   methods below (insert, update, delete, reset) keep them in step: customers are written nowhere else.
 // - objects: every other resource as JSON, by kind ("group", "segment", "card", "definition",
 //   "attribute"), with `parent` holding the customer id for per-customer kinds.
 // - idempotency: the first answer to each idempotency key, per merchant and operation.
