@@ -5,7 +5,8 @@
 //     retrieve, a list page, a mix of searches, and selective searches (each matching a handful of
 //     customers among all of them: exact and fuzzy email, phone and reference id, group and segment
 //     membership, creation source). Target: selective p50 at 100,000 at most 2× the p50 at 10,000,
-//     and under 20 ms, in both stores.
+//     and under 20 ms, in both stores. The two sizes' selective searches run in alternating rounds
+//     (both emulators up at once), so that their ratio compares like with like on a shared machine.
 //  2. The in-memory store's bytes per customer (RSS after seeding minus before, per customer).
 //  3. 1,000,000 customers seeded into a file (--db): the time it takes, RSS (target < 300 MB), and the
 //     selective searches' p50 (target < 50 ms).
@@ -22,6 +23,9 @@ const BIN = fileURLToPath(new URL("../packages/emulator/dist/bin.js", import.met
 const SIZES = [10_000, 100_000];
 const MILLION = 1_000_000;
 const SECONDS_PER_LOAD = 2;
+/** The selective-search comparison: rounds, and seconds per size in each round. */
+const SELECTIVE_ROUNDS = 10;
+const SELECTIVE_ROUND_SECONDS = 0.4;
 const CONCURRENCY = 4;
 const TOKEN = "bench";
 
@@ -54,32 +58,41 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
-/** Runs `call` from CONCURRENCY loops for a fixed time; `call` gets a request number across loops. */
-async function load(
+/** Runs `call` from CONCURRENCY loops for `seconds`; the latency of each call, in ms. */
+async function latencies(
   call: (i: number, loop: number) => Promise<void>,
-  seconds = SECONDS_PER_LOAD,
-): Promise<Load> {
-  const latencies: number[] = [];
+  seconds: number,
+): Promise<number[]> {
+  const out: number[] = [];
   const end = performance.now() + seconds * 1000;
   let n = 0;
-  const started = performance.now();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async (_, loop) => {
       while (performance.now() < end) {
         const t = performance.now();
         await call(n++, loop);
-        latencies.push(performance.now() - t);
+        out.push(performance.now() - t);
       }
     }),
   );
-  const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
+  return out;
+}
+
+function summarize(values: number[], seconds: number): Load {
+  const sorted = [...values].sort((a, b) => a - b);
   return {
-    requests: latencies.length,
-    perSecond: latencies.length / elapsed,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
+    requests: sorted.length,
+    perSecond: sorted.length / seconds,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
   };
+}
+
+async function load(
+  call: (i: number, loop: number) => Promise<void>,
+  seconds = SECONDS_PER_LOAD,
+): Promise<Load> {
+  return summarize(await latencies(call, seconds), seconds);
 }
 
 async function request(url: string, init: RequestInit = {}): Promise<any> {
@@ -230,10 +243,26 @@ async function scenario(store: string, customers: number, db: string | undefined
     { limit: 100, query: { filter: { reference_id: { fuzzy: "seed 4242" } } } },
   ].map((body) => JSON.stringify(body));
   add("search (mix)", await load((i) => search(url, mix[i % mix.length]!)));
-  const selective = await selectiveSearches(url);
-  add("search (selective)", await load((i) => search(url, selective[i % selective.length]![1])));
-  await stop(running);
-  return { rows, bytesPerCustomer: ((after.rss - before.rss) * 1024 * 1024) / customers };
+  const selective = (await selectiveSearches(url)).map(([, body]) => body);
+  return { running, rows, selective, bytesPerCustomer: ((after.rss - before.rss) * 1024 * 1024) / customers };
+}
+
+type Scenario = Awaited<ReturnType<typeof scenario>>;
+
+/**
+ * Selective searches against two emulators (10,000 and 100,000 customers) in alternating short rounds,
+ * so that both see the same machine: a load that comes and goes (other processes) weighs on both
+ * alike, and their ratio stays meaningful.
+ */
+async function compareSelective(scenarios: Scenario[]): Promise<Load[]> {
+  const samples = scenarios.map((): number[] => []);
+  for (let round = 0; round < SELECTIVE_ROUNDS; round++) {
+    for (const [i, { running, selective }] of scenarios.entries()) {
+      const call = (n: number) => search(running.url, selective[n % selective.length]!);
+      samples[i]!.push(...(await latencies(call, SELECTIVE_ROUND_SECONDS)));
+    }
+  }
+  return samples.map((values) => summarize(values, SELECTIVE_ROUNDS * SELECTIVE_ROUND_SECONDS));
 }
 
 /** 1,000,000 customers into a file: seeding time, memory, selective searches. */
@@ -269,11 +298,23 @@ async function main(): Promise<void> {
     process.stdout.write(
       `emulator benchmark: ${CONCURRENCY} concurrent clients, ${SECONDS_PER_LOAD} s per operation\n`,
     );
-    for (const customers of SIZES) {
-      const memoryRun = await scenario("memory", customers, undefined);
-      rows.push(...memoryRun.rows);
-      bytes.set(customers, memoryRun.bytesPerCustomer);
-      rows.push(...(await scenario("sqlite file", customers, join(dir, `bench-${customers}.sqlite`))).rows);
+    for (const store of ["memory", "sqlite file"]) {
+      const runs: Scenario[] = [];
+      for (const customers of SIZES) {
+        const run = await scenario(
+          store,
+          customers,
+          store === "memory" ? undefined : join(dir, `${customers}.sqlite`),
+        );
+        runs.push(run);
+        rows.push(...run.rows);
+        if (store === "memory") bytes.set(customers, run.bytesPerCustomer);
+      }
+      const selective = await compareSelective(runs);
+      for (const [i, customers] of SIZES.entries()) {
+        rows.push({ store, customers, operation: "search (selective)", ...selective[i]! });
+      }
+      for (const run of runs) await stop(run.running);
     }
     process.stdout.write(`  sqlite file ${MILLION.toLocaleString("en")}: seeding…\n`);
     big = await million(join(dir, "bench-million.sqlite"));
@@ -282,6 +323,8 @@ async function main(): Promise<void> {
   }
   if (big === undefined) return;
 
+  // By store, then size; operations in the order they ran (the sort is stable).
+  rows.sort((a, b) => a.store.localeCompare(b.store) || a.customers - b.customers);
   process.stdout.write(
     `\n${table(
       ["store", "customers", "operation", "requests", "req/s", "p50 ms", "p99 ms"],

@@ -85,7 +85,12 @@ function timeBound(value: string | null | undefined): number | undefined {
   return value == null ? undefined : parseRfc3339(value);
 }
 
-function addTimeRange(where: Where, column: "created_ms" | "updated_ms", range: TimeRange | undefined): void {
+function addTimeRange(
+  where: Where,
+  column: "created_ms" | "updated_ms",
+  range: TimeRange | undefined,
+  sortedByCreation: boolean,
+): void {
   if (range == null) return;
   const start = timeBound(range.start_at);
   const end = timeBound(range.end_at);
@@ -93,8 +98,9 @@ function addTimeRange(where: Where, column: "created_ms" | "updated_ms", range: 
   if (start !== undefined) bounds.push([`${column} ${TIME_RANGE_INCLUSIVE ? ">=" : ">"} ?`, start]);
   if (end !== undefined) bounds.push([`${column} ${TIME_RANGE_INCLUSIVE ? "<=" : "<"} ?`, end]);
   for (const [bound, value] of bounds) where.add(`c.${bound}`, value);
-  // Only creation time has an index of its own (the CREATED_AT sort index).
-  if (column === "created_ms" && bounds.length > 0) {
+  // Only creation time has an index (the CREATED_AT sort index). When the page is sorted by creation
+  // time, walking that index already starts at the range, so candidates would only add a sort.
+  if (column === "created_ms" && bounds.length > 0 && !sortedByCreation) {
     where.candidate(
       `SELECT seq FROM customers INDEXED BY customers_by_created WHERE merchant = ? AND listed = 1
        AND ${bounds.map(([bound]) => bound).join(" AND ")}`,
@@ -150,7 +156,8 @@ function trigrams(token: string): string[] {
   return [...out];
 }
 
-function buildWhere(store: Store, merchant: string, filter: CustomerFilter | null | undefined): Where {
+function buildWhere(store: Store, merchant: string, q: CustomerQuery): Where {
+  const filter = q.filter;
   const where = new Where(merchant);
   if (filter == null) return where;
   const base = "query.filter";
@@ -192,8 +199,9 @@ function buildWhere(store: Store, merchant: string, filter: CustomerFilter | nul
   text("phone", filter.phone_number);
   text("reference_id", filter.reference_id);
 
-  addTimeRange(where, "created_ms", filter.created_at);
-  addTimeRange(where, "updated_ms", filter.updated_at);
+  const sortedByCreation = q.sortField === "CREATED_AT";
+  addTimeRange(where, "created_ms", filter.created_at, sortedByCreation);
+  addTimeRange(where, "updated_ms", filter.updated_at, sortedByCreation);
 
   const source = filter.creation_source;
   if (source?.values != null && source.values.length > 0) {
@@ -276,27 +284,35 @@ function buildWhere(store: Store, merchant: string, filter: CustomerFilter | nul
   return where;
 }
 
-/**
- * Candidate sets larger than this do not drive a search: a filter matching that often is met soon when
- * walking the sort index, while reading and sorting that many candidates would cost more.
- */
-const MAX_CANDIDATES = 5_000;
-
 /** A candidate set this small is read at once, without looking for a smaller one. */
 const FEW_CANDIDATES = 100;
 
 /**
- * The filter's smallest candidate set, if it is small enough to drive the search. Sets are sized by
- * counting their rows only up to a cap, so sizing a huge set costs no more than a small one: first up
- * to FEW_CANDIDATES (cheap for every set, and usually enough), then up to MAX_CANDIDATES. (The FTS5
- * index is shared by all merchants, so its sets count other merchants' customers too; the merchant is
- * checked on the rows they lead to.)
+ * The largest candidate set worth reading for a page of `limit`. Walking the sort index finds the
+ * `limit + 1` rows a page needs after about (limit + 1) × total / size rows when the filter matches
+ * `size` of `total` customers; reading the candidates costs about `size` rows (and a sort). The two
+ * meet at size = √((limit + 1) × total): about 1,000 for a page of 100 among 10,000 customers, 10,000
+ * among 1,000,000. `total` is the span of customer numbers in the store, which is cheap to know and
+ * never less than the merchant's count.
+ */
+function candidateCap(store: Store, limit: number): number {
+  return Math.max(FEW_CANDIDATES, Math.ceil(Math.sqrt((limit + 1) * store.customerSpan())));
+}
+
+/**
+ * The filter's smallest candidate set, if it has at most `maxSize` rows. Sets are sized by counting
+ * their rows only up to a cap, so sizing a huge set costs no more than a small one: first up to
+ * FEW_CANDIDATES (cheap for every set, and usually enough), then up to `maxSize`. (The FTS5 index is
+ * shared by all merchants, so its sets count other merchants' customers too; the merchant is checked
+ * on the rows they lead to.)
  */
 function smallestCandidates(
   store: Store,
   where: Where,
+  maxSize: number,
 ): { candidates: Candidates; size: number } | undefined {
-  for (const cap of [FEW_CANDIDATES, MAX_CANDIDATES]) {
+  if (where.candidates.length === 0) return undefined;
+  for (const cap of [FEW_CANDIDATES, maxSize]) {
     let best: { candidates: Candidates; size: number } | undefined;
     for (const candidates of where.candidates) {
       const size = store.countUpTo(candidates.sql, candidates.params, cap + 1);
@@ -305,6 +321,11 @@ function smallestCandidates(
     if (best !== undefined && best.size <= cap) return best;
   }
   return undefined;
+}
+
+/** How a search reads its rows: chosen per search ("auto", the default), or forced (for tests). */
+export interface PlanOption {
+  readonly plan?: "auto" | "walk" | "candidates";
 }
 
 /** One SQL statement and its parameters. */
@@ -324,18 +345,20 @@ export interface CustomerStatements {
  * Builds the statements for a page. Both ways of reading give the same rows in the same order (the
  * same conditions and ORDER BY apply); they differ only in where SQLite starts: from a small candidate
  * set out of an index (then sorted), or by walking the sort index and testing each profile in turn.
- * `useIndexes: false` always walks (tests compare the two).
+ * `plan` forces one way ("walk", or "candidates" whenever the filter has a candidate set): tests compare
+ * them.
  */
 export function customerStatements(
   store: Store,
   merchant: string,
   q: CustomerQuery,
-  options: { useIndexes?: boolean } = {},
+  options: PlanOption = {},
 ): CustomerStatements | "empty" {
   const column = q.sortField === "CREATED_AT" ? "created_ms" : "sort_default";
-  const where = buildWhere(store, merchant, q.filter);
+  const where = buildWhere(store, merchant, q);
   if (where.impossible) return "empty";
-  const driver = options.useIndexes === false ? undefined : smallestCandidates(store, where);
+  const maxSize = options.plan === "candidates" ? Number.MAX_SAFE_INTEGER - 1 : candidateCap(store, q.limit);
+  const driver = options.plan === "walk" ? undefined : smallestCandidates(store, where, maxSize);
   if (driver?.size === 0) return "empty";
   const from =
     driver === undefined
@@ -365,12 +388,12 @@ export function customerStatements(
   };
 }
 
-/** One page of customers for list or search (`useIndexes`: see customerStatements). */
+/** One page of customers for list or search (`plan`: see customerStatements). */
 export function findCustomers(
   store: Store,
   merchant: string,
   query: CustomerRequest,
-  options: { useIndexes?: boolean } = {},
+  options: PlanOption = {},
 ): CustomerPage {
   const scope = `customers:${query.scope}:${query.sortField}:${query.sortOrder}`;
   const after = query.cursor === undefined ? undefined : decodeCursor(store.cursorKey, scope, query.cursor);

@@ -444,6 +444,18 @@ export class Store {
     return this.db.prepare(sql).all(...params) as Array<Record<string, unknown>>;
   }
 
+  /**
+   * The span of customer numbers (`seq`) in the store: at least how many customers it holds (deleted
+   * ones leave gaps), found at once from the ends of the table.
+   */
+  customerSpan(): number {
+    // Two subqueries: SQLite reads a lone MIN or MAX of the key from the end of the table, not a scan.
+    const row = this.stmt(
+      "SELECT COALESCE((SELECT MAX(seq) FROM customers) - (SELECT MIN(seq) FROM customers) + 1, 0) AS n",
+    ).get() as { n: number };
+    return Number(row.n);
+  }
+
   /** How many rows `sql` yields, counting no further than `limit`. */
   countUpTo(sql: string, params: readonly SQLInputValue[], limit: number): number {
     const row = this.db
