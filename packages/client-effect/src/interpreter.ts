@@ -28,9 +28,8 @@ import type * as HttpClientError from "effect/http/HttpClientError";
 import * as HttpClientRequest from "effect/http/HttpClientRequest";
 import type * as HttpClientResponse from "effect/http/HttpClientResponse";
 import * as Redacted from "effect/Redacted";
-import * as Schema from "effect/Schema";
+import { decodeResponse } from "./decode.js";
 import { errorFromFailure, failureFacts, requestInvalid, type SquareClientError } from "./errors.js";
-import { responses } from "./generated/schemas.js";
 import type { CallOptions } from "./methods.js";
 import { defaultRetrySchedule, type RetrySchedule } from "./retry.js";
 
@@ -253,9 +252,7 @@ function judge(
   const outcome = interpretAttempt(call, attempt, redact);
   if (!outcome.ok) return Effect.fail(errorFromFailure(outcome.failure));
   const model = operation(call.operation).response;
-  // Schema compiles (and caches) a parser per schema, so decoding needs no cache of ours.
-  const schema: Schema.Decoder<unknown> = responses[model as keyof typeof responses];
-  return Schema.decodeUnknownEffect(schema)(outcome.body).pipe(
+  return decodeResponse(model, outcome.body).pipe(
     Effect.mapError((error) => {
       const response = attempt as Extract<Attempt, { kind: "response" }>;
       return errorFromFailure(
