@@ -113,11 +113,11 @@ export function printTimes(times: Map<string, number[]>, unit = "µs per call"):
   console.log(
     `  ${"".padEnd(width)}${"min".padStart(8)}${"median".padStart(8)}${"max".padStart(8)}   ${unit}`,
   );
+  const digits = Math.max(...[...times.values()].flat()) < 100 ? 1 : 0;
   for (const [name, values] of times) {
     const s = spread(values);
-    console.log(
-      `  ${name.padEnd(width)}${s.min.toFixed(0).padStart(8)}${s.median.toFixed(0).padStart(8)}${s.max.toFixed(0).padStart(8)}`,
-    );
+    const cells = [s.min, s.median, s.max].map((v) => v.toFixed(digits).padStart(8)).join("");
+    console.log(`  ${name.padEnd(width)}${cells}`);
   }
 }
 

@@ -19,25 +19,40 @@ type Guard = (value: unknown) => boolean;
 
 type Decode = (body: unknown) => Effect.Effect<unknown, Schema.SchemaError>;
 
-/** One decoder per response model, made on first use. */
-const decoders = new Map<string, Decode>();
+interface Decoder {
+  readonly guard: Guard | undefined;
+  readonly decode: Decode;
+}
 
-/** `body` decoded as the response model `model` (a name in core's operations table). */
-export function decodeResponse(model: string, body: unknown): Effect.Effect<unknown, Schema.SchemaError> {
-  let decode = decoders.get(model);
-  if (decode === undefined) {
-    decode = makeDecoder(responses[model as keyof typeof responses] as Schema.Decoder<unknown>);
-    decoders.set(model, decode);
+/** One decoder per response model, made on first use. */
+const decoders = new Map<string, Decoder>();
+
+/**
+ * `body` as the response model `model` (a name in core's operations table), or `onMismatch` of Schema's
+ * error when it is not one.
+ */
+export function decodeResponse<E>(
+  model: string,
+  body: unknown,
+  onMismatch: (error: Schema.SchemaError) => E,
+): Effect.Effect<unknown, E> {
+  let decoder = decoders.get(model);
+  if (decoder === undefined) {
+    decoder = decoderOf(responses[model as keyof typeof responses] as Schema.Decoder<unknown>);
+    decoders.set(model, decoder);
   }
-  return decode(body);
+  if (decoder.guard?.(body)) return Effect.succeed(body);
+  return Effect.mapError(decoder.decode(body), onMismatch);
 }
 
 /** A decoder for `schema`: its guard when one can be compiled, Schema's decoder otherwise and on rejection. */
 export function makeDecoder(schema: Schema.Decoder<unknown>): Decode {
-  const decode = Schema.decodeUnknownEffect(schema);
-  const guard = guardOf(schema.ast);
-  if (guard === undefined) return decode;
-  return (body) => (guard(body) ? Effect.succeed(body) : decode(body));
+  const { guard, decode } = decoderOf(schema);
+  return (body) => (guard?.(body) ? Effect.succeed(body) : decode(body));
+}
+
+function decoderOf(schema: Schema.Decoder<unknown>): Decoder {
+  return { guard: guardOf(schema.ast), decode: Schema.decodeUnknownEffect(schema) };
 }
 
 const PARSE_OPTIONS: SchemaAST.ParseOptions = {};
