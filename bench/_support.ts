@@ -20,19 +20,68 @@ export interface EmulatorHandle {
 
 /** The emulator in its own thread (`seed`: customers each new merchant starts with). */
 export async function startEmulatorWorker(options: { seed?: number } = {}): Promise<EmulatorHandle> {
-  const worker = new Worker(new URL("./_emulator-worker.ts", import.meta.url), { workerData: options });
-  const { url } = await new Promise<{ url: string }>((ready, fail) => {
+  const { worker, url } = await startWorker(options);
+  return { url, close: () => closeWorker(worker) };
+}
+
+/** What the latency proxy saw since its last reset. */
+export interface ProxyStats {
+  readonly requests: number;
+  /** Each request's latency, in arrival order (ms). */
+  readonly latencies: readonly number[];
+  /** From the first arrival to the last answer. */
+  readonly seconds: number;
+  /** Requests in flight on average, from the first arrival to the last answer. */
+  readonly inFlight: number;
+  /** The same, up to the last arrival: while the client still had requests to send. */
+  readonly inFlightUntilLastArrival: number;
+}
+
+export interface ProxiedEmulator extends EmulatorHandle {
+  /** The proxy's URL: each request waits a latency drawn from [minMs, maxMs], then reaches the emulator. */
+  readonly proxyUrl: string;
+  /** Restarts the latency sequence (the same `seed` gives the same latencies in the same order) and the counts. */
+  reset(seed: number): Promise<void>;
+  stats(): Promise<ProxyStats>;
+}
+
+/** The emulator in its own thread behind a latency proxy (same thread), which counts requests in flight. */
+export async function startProxiedEmulatorWorker(options: {
+  seed?: number;
+  latency: { minMs: number; maxMs: number };
+}): Promise<ProxiedEmulator> {
+  const { worker, url, proxyUrl } = await startWorker(options);
+  const ask = <T>(message: unknown) =>
+    new Promise<T>((answer) => {
+      worker.once("message", answer);
+      worker.postMessage(message);
+    });
+  return {
+    url,
+    proxyUrl: proxyUrl!,
+    close: () => closeWorker(worker),
+    reset: async (seed) => {
+      await ask({ type: "reset", seed });
+    },
+    stats: () => ask<ProxyStats>({ type: "stats" }),
+  };
+}
+
+async function startWorker(data: object): Promise<{ worker: Worker; url: string; proxyUrl?: string }> {
+  const worker = new Worker(new URL("./_emulator-worker.ts", import.meta.url), { workerData: data });
+  const started = await new Promise<{ url: string; proxyUrl?: string }>((ready, fail) => {
     worker.once("message", ready);
     worker.once("error", fail);
   });
-  return {
-    url,
-    close: async () => {
-      worker.postMessage("close");
-      await new Promise((closed) => worker.once("message", closed));
-      await worker.terminate();
-    },
-  };
+  return { worker, ...started };
+}
+
+async function closeWorker(worker: Worker): Promise<void> {
+  await new Promise((closed) => {
+    worker.once("message", closed);
+    worker.postMessage("close");
+  });
+  await worker.terminate();
 }
 
 export interface Spread {
@@ -146,8 +195,10 @@ export interface Target {
   readonly label: string;
   /** The measured ratio (or a single value, when there are no rounds). */
   readonly measured: Spread | number;
-  /** Met when the median is at most this. */
-  readonly atMost: number;
+  /** Met when the median is at most this… */
+  readonly atMost?: number;
+  /** …or at least this. */
+  readonly atLeast?: number;
   /** Printed after the verdict: what the number is, the floor, why it is not met. */
   readonly note?: string;
   /** How to print the numbers (default: a ratio, `1.08×`). */
@@ -161,16 +212,25 @@ export function printTargets(title: string, targets: readonly Target[]): boolean
   for (const target of targets) {
     const format = target.format ?? ((v: number) => `${v.toFixed(2)}×`);
     const value = typeof target.measured === "number" ? target.measured : target.measured.median;
-    const met = value <= target.atMost;
+    const met =
+      (target.atMost === undefined || value <= target.atMost) &&
+      (target.atLeast === undefined || value >= target.atLeast);
     all &&= met;
     const range =
       typeof target.measured === "number"
         ? ""
         : ` (min ${format(target.measured.min)}, max ${format(target.measured.max)})`;
     console.log(
-      `  ${met ? "met    " : "NOT MET"}  ${target.label}: ${format(value)}${range}, target ≤ ${format(target.atMost)}`,
+      `  ${met ? "met    " : "NOT MET"}  ${target.label}: ${format(value)}${range}, target ${bound(target, format)}`,
     );
     if (target.note) console.log(`           ${target.note}`);
   }
   return all;
+}
+
+function bound(target: Target, format: (value: number) => string): string {
+  const bounds: string[] = [];
+  if (target.atLeast !== undefined) bounds.push(`≥ ${format(target.atLeast)}`);
+  if (target.atMost !== undefined) bounds.push(`≤ ${format(target.atMost)}`);
+  return bounds.join(" and ");
 }
