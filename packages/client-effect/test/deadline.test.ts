@@ -12,7 +12,10 @@ const hanging = (interrupted: Ref.Ref<boolean>) =>
 describe("withDeadline", () => {
   it.live("on the default clock: the result when in time, else the fallback, the attempt interrupted", () =>
     Effect.gen(function* () {
-      assert.strictEqual(yield* withDeadline(Effect.succeed("answer"), Duration.seconds(5), "late"), "answer");
+      assert.strictEqual(
+        yield* withDeadline(Effect.succeed("answer"), Duration.seconds(5), "late"),
+        "answer",
+      );
       const failed = yield* Effect.flip(withDeadline(Effect.fail("boom"), Duration.seconds(5), "late"));
       assert.strictEqual(failed, "boom");
       const interrupted = yield* Ref.make(false);
@@ -26,9 +29,12 @@ describe("withDeadline", () => {
   it.live("on the default clock: interrupting the caller interrupts the attempt", () =>
     Effect.gen(function* () {
       const interrupted = yield* Ref.make(false);
-      const fiber = yield* Effect.forkChild(withDeadline(hanging(interrupted), Duration.seconds(30), "late"), {
-        startImmediately: true,
-      });
+      const fiber = yield* Effect.forkChild(
+        withDeadline(hanging(interrupted), Duration.seconds(30), "late"),
+        {
+          startImmediately: true,
+        },
+      );
       yield* Fiber.interrupt(fiber);
       assert.isTrue(yield* Ref.get(interrupted));
     }),
@@ -37,9 +43,12 @@ describe("withDeadline", () => {
   it.effect("under a TestClock: the limit passes when the clock is moved, not in real time", () =>
     Effect.gen(function* () {
       const interrupted = yield* Ref.make(false);
-      const fiber = yield* Effect.forkChild(withDeadline(hanging(interrupted), Duration.minutes(10), "late"), {
-        startImmediately: true,
-      });
+      const fiber = yield* Effect.forkChild(
+        withDeadline(hanging(interrupted), Duration.minutes(10), "late"),
+        {
+          startImmediately: true,
+        },
+      );
       yield* TestClock.adjust(Duration.minutes(9));
       assert.isUndefined(fiber.pollUnsafe());
       yield* TestClock.adjust(Duration.minutes(1));

@@ -25,7 +25,10 @@ function pathsOf(value: unknown, prefix: ReadonlyArray<string | number> = []): A
 function replaced(value: unknown, path: ReadonlyArray<string | number>, by: unknown): unknown {
   if (path.length === 0) return by;
   const [key, ...rest] = path;
-  const copy = (Array.isArray(value) ? [...value] : { ...(value as object) }) as Record<string | number, unknown>;
+  const copy = (Array.isArray(value) ? [...value] : { ...(value as object) }) as Record<
+    string | number,
+    unknown
+  >;
   copy[key!] = replaced(copy[key!], rest, by);
   return copy;
 }
@@ -68,7 +71,11 @@ describe("decoding guard", () => {
             const path = paths[Math.floor(next() * paths.length)]!;
             const wrong = replaced(body, path, WRONG[Math.floor(next() * WRONG.length)]);
             const accepted = Exit.isSuccess(decode(wrong));
-            assert.strictEqual(guard(wrong), accepted, `${name} at ${JSON.stringify(path)}: ${JSON.stringify(wrong)}`);
+            assert.strictEqual(
+              guard(wrong),
+              accepted,
+              `${name} at ${JSON.stringify(path)}: ${JSON.stringify(wrong)}`,
+            );
             if (!accepted) rejected++;
           }
           for (const wrong of WRONG) assert.strictEqual(guard(wrong), Exit.isSuccess(decode(wrong)), name);
