@@ -9,6 +9,12 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { gzipSync } from "node:zlib";
+import { SquareClient, type SquareClientShape } from "@square-customers/client-effect";
+import * as Effect from "effect/Effect";
+import * as FetchHttpClient from "effect/http/FetchHttpClient";
+import * as HttpClient from "effect/http/HttpClient";
+import * as Layer from "effect/Layer";
+import * as ManagedRuntime from "effect/ManagedRuntime";
 import { build } from "esbuild";
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -82,6 +88,35 @@ async function closeWorker(worker: Worker): Promise<void> {
     worker.postMessage("close");
   });
   await worker.terminate();
+}
+
+/** The headers a hand-written client sends to the emulator with `token`. */
+export const squareHeaders = (token: string) => ({
+  authorization: `Bearer ${token}`,
+  "square-version": "2025-08-20",
+  accept: "application/json",
+});
+
+/**
+ * A runtime holding the Effect client for `token` on `url` over fetch, with the client and the bare
+ * `HttpClient` it runs on (for contenders that use effect/http alone).
+ */
+export async function effectClientRuntime(url: string, token: string) {
+  const runtime = ManagedRuntime.make(
+    SquareClient.layer({ accessToken: token, environment: url }).pipe(
+      Layer.provideMerge(FetchHttpClient.layer),
+    ),
+  );
+  const services = await runtime.runPromise(
+    Effect.gen(function* () {
+      return { square: yield* SquareClient, http: yield* HttpClient.HttpClient };
+    }),
+  );
+  return { runtime, ...services } as {
+    runtime: typeof runtime;
+    square: SquareClientShape;
+    http: HttpClient.HttpClient;
+  };
 }
 
 export interface Spread {

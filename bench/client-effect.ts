@@ -10,18 +10,15 @@
 //     `retryTransient`, imports by subpath as a size-minded user writes them.
 // Usage (after `turbo run build`): npm run bench -- client-effect
 import { createSquareClient } from "@square-customers/client";
-import { Schemas, SquareClient } from "@square-customers/client-effect";
+import { Schemas } from "@square-customers/client-effect";
 import * as Effect from "effect/Effect";
-import * as FetchHttpClient from "effect/http/FetchHttpClient";
-import * as HttpClient from "effect/http/HttpClient";
-import * as Layer from "effect/Layer";
-import * as ManagedRuntime from "effect/ManagedRuntime";
 import * as Schema from "effect/Schema";
 import { SquareClient as Official } from "square";
 import { guardOf } from "../packages/client-effect/dist/decode.js";
 import {
   bundle,
   type Contender,
+  effectClientRuntime,
   formatRatio,
   interleavedRounds,
   kib,
@@ -29,6 +26,7 @@ import {
   printTimes,
   roundRatios,
   spread,
+  squareHeaders,
   startEmulatorWorker,
   timedPromise,
   WITHOUT_CORE_TABLES,
@@ -43,22 +41,8 @@ const DECODES_PER_ROUND = 40;
 // ── 1. per-call time ───────────────────────────────────────────────────────────────────────────────
 const emulator = await startEmulatorWorker({ seed: 100 });
 const token = "bench-token";
-const headers = {
-  authorization: `Bearer ${token}`,
-  "square-version": "2025-08-20",
-  accept: "application/json",
-};
-
-const runtime = ManagedRuntime.make(
-  SquareClient.layer({ accessToken: token, environment: emulator.url }).pipe(
-    Layer.provideMerge(FetchHttpClient.layer),
-  ),
-);
-const { square, http } = await runtime.runPromise(
-  Effect.gen(function* () {
-    return { square: yield* SquareClient, http: yield* HttpClient.HttpClient };
-  }),
-);
+const headers = squareHeaders(token);
+const { runtime, square, http } = await effectClientRuntime(emulator.url, token);
 const official = new Official({ token, baseUrl: emulator.url });
 const id = (await createSquareClient({ accessToken: token, environment: emulator.url }).customers.list())
   .customers![0]!.id!;

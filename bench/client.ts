@@ -25,6 +25,7 @@ import {
   root,
   roundRatios,
   spread,
+  squareHeaders,
   startEmulatorWorker,
   timedPromise,
   WITHOUT_CORE_TABLES,
@@ -39,11 +40,7 @@ const CUSTOMERS = 250; // three pages for the size programs' run
 const run = promisify(execFile);
 const emulator = await startEmulatorWorker({ seed: CUSTOMERS });
 const token = "bench-token";
-const headers = {
-  authorization: `Bearer ${token}`,
-  "square-version": "2025-08-20",
-  accept: "application/json",
-};
+const headers = squareHeaders(token);
 
 const ours = createSquareClient({ accessToken: token, environment: emulator.url });
 const official = new SquareClient({ token, baseUrl: emulator.url });

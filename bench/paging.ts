@@ -14,21 +14,18 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { createSquareClient } from "@square-customers/client";
-import { SquareClient } from "@square-customers/client-effect";
 import * as Effect from "effect/Effect";
-import * as FetchHttpClient from "effect/http/FetchHttpClient";
-import * as HttpClient from "effect/http/HttpClient";
-import * as Layer from "effect/Layer";
-import * as ManagedRuntime from "effect/ManagedRuntime";
 import * as Option from "effect/Option";
 import * as Stream from "effect/Stream";
 import ky from "ky";
 import {
+  effectClientRuntime,
   formatRatio,
   printTargets,
   printTimes,
   roundRatios,
   spread,
+  squareHeaders,
   startEmulatorWorker,
 } from "./_support.ts";
 
@@ -41,21 +38,8 @@ const gc = runInNewContext("gc") as () => void;
 
 const emulator = await startEmulatorWorker({ seed: CUSTOMERS });
 const token = "bench-paging";
-const headers = {
-  authorization: `Bearer ${token}`,
-  "square-version": "2025-08-20",
-  accept: "application/json",
-};
-const runtime = ManagedRuntime.make(
-  SquareClient.layer({ accessToken: token, environment: emulator.url }).pipe(
-    Layer.provideMerge(FetchHttpClient.layer),
-  ),
-);
-const { square, http } = await runtime.runPromise(
-  Effect.gen(function* () {
-    return { square: yield* SquareClient, http: yield* HttpClient.HttpClient };
-  }),
-);
+const headers = squareHeaders(token);
+const { runtime, square, http } = await effectClientRuntime(emulator.url, token);
 const promiseClient = createSquareClient({ accessToken: token, environment: emulator.url });
 const bareKy = ky.create({ prefix: emulator.url, headers });
 
