@@ -19,7 +19,7 @@ type Guard = (value: unknown) => boolean;
 
 type Decode = (body: unknown) => Effect.Effect<unknown, Schema.SchemaError>;
 
-interface Decoder {
+export interface Decoder {
   readonly guard: Guard | undefined;
   readonly decode: Decode;
 }
@@ -45,13 +45,8 @@ export function decodeResponse<E>(
   return Effect.mapError(decoder.decode(body), onMismatch);
 }
 
-/** A decoder for `schema`: its guard when one can be compiled, Schema's decoder otherwise and on rejection. */
-export function makeDecoder(schema: Schema.Decoder<unknown>): Decode {
-  const { guard, decode } = decoderOf(schema);
-  return (body) => (guard?.(body) ? Effect.succeed(body) : decode(body));
-}
-
-function decoderOf(schema: Schema.Decoder<unknown>): Decoder {
+/** The guard of `schema` (when one can be compiled) and Schema's own decoder for it. */
+export function decoderOf(schema: Schema.Decoder<unknown>): Decoder {
   return { guard: guardOf(schema.ast), decode: Schema.decodeUnknownEffect(schema) };
 }
 
