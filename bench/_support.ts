@@ -213,8 +213,9 @@ export async function bundle(
   code: string,
   platform: "browser" | "node" = "browser",
   stubs: Readonly<Record<string, string>> = {},
-): Promise<{ bytes: Uint8Array; min: number; gz: number }> {
+): Promise<{ bytes: Uint8Array; min: number; gz: number; inputs: string[] }> {
   const out = await build({
+    metafile: true,
     stdin: { contents: code, resolveDir: root, sourcefile: "program.ts", loader: "ts" },
     bundle: true,
     minify: true,
@@ -236,7 +237,8 @@ export async function bundle(
     ],
   });
   const bytes = out.outputFiles[0]!.contents;
-  return { bytes, min: bytes.byteLength, gz: gzipSync(bytes, { level: 9 }).byteLength };
+  const inputs = Object.values(out.metafile.outputs).flatMap((output) => Object.keys(output.inputs));
+  return { bytes, min: bytes.byteLength, gz: gzipSync(bytes, { level: 9 }).byteLength, inputs };
 }
 
 /** Core's generated tables replaced by empty ones: what they cost a bundle is the difference. */

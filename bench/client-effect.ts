@@ -192,6 +192,12 @@ console.log(
   `  with the Effect client     ${kib(mine.min).padStart(10)} min  ${kib(mine.gz).padStart(9)} min+gz`,
 );
 const bundleRatio = mine.gz / theirs.gz;
+// Modules the `effect` barrel used to drag into the client's bundle (issue 14): none may be there.
+const barrelOnly = /\/(PubSub|Cron|NetAddress|KeyFormat|JsonSchema|Optic)\.js$|\/crypto\//;
+const dragged = mine.inputs.filter((input) => barrelOnly.test(input));
+console.log(
+  `  modules only the effect barrel pulls in (PubSub, crypto, Cron, NetAddress, KeyFormat, JsonSchema, Optic): ${dragged.length === 0 ? "none" : dragged.join(", ")}`,
+);
 // Where the client's bytes go: each part is measured by leaving it out of the same program.
 const part = async (stubs: Record<string, string>) =>
   mine.gz - (await bundle(withClient, "browser", stubs)).gz;
