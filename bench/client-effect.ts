@@ -1,132 +1,131 @@
-// Benchmark of @square-customers/client-effect (not a test: prints figures, asserts nothing).
-//  1. Per-call time against the emulator on 127.0.0.1, for a small call (retrieve one customer) and a
-//     decode-heavy one (a page of 100 customers): raw fetch + JSON.parse, the promise client, the Effect
-//     client.
-//  2. Bundle size (esbuild, minified, gzip level 9) of the smallest program that provides the layer and
-//     streams every customer, against a bare effect/http program doing the same GET, paging and decode.
-// Usage (after `turbo run build`): node scripts/toolchain.mjs node bench/client-effect.ts
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { gzipSync } from "node:zlib";
+// Benchmark of @square-customers/client-effect (not a test: prints figures and the targets of issue 14).
+//  1. Per-call time of `customers.retrieve` against the emulator (own thread, 127.0.0.1): bare effect/http
+//     (`HttpClient.get` + `.json`, same transport and headers), the Effect client, Square's official SDK
+//     and a raw fetch, taking turns call by call. Effects are timed inside the fiber.
+//  2. Response decoding on its own, for a page of 100 customers as the emulator sends it: JSON.parse (for
+//     scale), the client's guard compiled from the schema, and Schema's decoder.
+//  3. Bundle size (esbuild, minified, browser ESM, gzip -9) of the smallest program that provides the layer
+//     and streams every customer, against the same job written by hand on effect/http: `Stream.paginate`
+//     over `GET /v2/customers`, a `Schema.Struct` of the fields people read, `filterStatusOk` and
+//     `retryTransient`, imports by subpath as a size-minded user writes them.
+// Usage (after `turbo run build`): npm run bench -- client-effect
 import { createSquareClient } from "@square-customers/client";
-import { SquareClient } from "@square-customers/client-effect";
-import { startEmulator } from "@square-customers/emulator";
-import { Effect, Layer, ManagedRuntime, Stream } from "effect";
-import { FetchHttpClient } from "effect/http";
-import { build } from "esbuild";
+import { Schemas } from "@square-customers/client-effect";
+import * as Effect from "effect/Effect";
+import * as Schema from "effect/Schema";
+import { SquareClient as Official } from "square";
+import { guardOf } from "../packages/client-effect/dist/decode.js";
+import {
+  bundle,
+  type Contender,
+  effectClientRuntime,
+  formatRatio,
+  interleavedRounds,
+  kib,
+  printTargets,
+  printTimes,
+  roundRatios,
+  spread,
+  squareHeaders,
+  startEmulatorWorker,
+  timedPromise,
+  WITHOUT_CORE_TABLES,
+} from "./_support.ts";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const SMALL_CALLS = 300;
-const PAGE_CALLS = 60;
+const ROUNDS = 30;
+const CALLS_PER_ROUND = 60;
 const WARMUP = 300;
+const DECODE_ROUNDS = 15;
+const DECODES_PER_ROUND = 40;
 
-// ── per-call time ──────────────────────────────────────────────────────────────────────────────────
-
-const emulator = await startEmulator({ host: "127.0.0.1", port: 0 });
+// ── 1. per-call time ───────────────────────────────────────────────────────────────────────────────
+const emulator = await startEmulatorWorker({ seed: 100 });
 const token = "bench-token";
-const headers = {
-  authorization: `Bearer ${token}`,
-  "square-version": "2025-08-20",
-  accept: "application/json",
-};
+const headers = squareHeaders(token);
+const { runtime, square, http } = await effectClientRuntime(emulator.url, token);
+const official = new Official({ token, baseUrl: emulator.url });
+const id = (await createSquareClient({ accessToken: token, environment: emulator.url }).customers.list())
+  .customers![0]!.id!;
 
-const promiseClient = createSquareClient({ accessToken: token, environment: emulator.url });
-const effectLayer = SquareClient.layer({ accessToken: token, environment: emulator.url }).pipe(
-  Layer.provide(FetchHttpClient.layer),
-);
-const runtime = ManagedRuntime.make(effectLayer);
-const effectClient = await runtime.runPromise(
-  Effect.gen(function* () {
-    return yield* SquareClient;
-  }),
-);
+/** An Effect contender, timed inside the fiber (running the program is not part of the call). */
+function timedEffect(name: string, effect: Effect.Effect<unknown, unknown>): Contender {
+  const timed = Effect.suspend(() => {
+    const started = performance.now();
+    return Effect.map(effect, () => (performance.now() - started) * 1000);
+  });
+  return { name, call: () => runtime.runPromise(timed) };
+}
 
-// 100 customers, so a first page of `listCustomers` is full.
-const people = Array.from({ length: 100 }, (_, i) => ({
-  given_name: `Bench${i}`,
-  family_name: "Customer",
-  email_address: `b${i}@example.com`,
-}));
-await Effect.runPromise(Stream.runDrain(effectClient.customers.createMany(people)));
-const firstPage = await promiseClient.customers.list({ limit: 1 });
-const id = firstPage.customers![0]!.id!;
-
-type Workload = {
-  name: string;
-  calls: number;
-  fetch: () => Promise<unknown>;
-  promise: () => Promise<unknown>;
-  effect: Effect.Effect<unknown, unknown>;
-};
-const workloads: Workload[] = [
-  {
-    name: "retrieve one customer",
-    calls: SMALL_CALLS,
-    fetch: async () => (await fetch(`${emulator.url}/v2/customers/${id}`, { headers })).json(),
-    promise: () => Promise.resolve(promiseClient.customers.retrieve(id)),
-    effect: effectClient.customers.retrieve(id),
-  },
-  {
-    name: "list a page of 100",
-    calls: PAGE_CALLS,
-    fetch: async () => (await fetch(`${emulator.url}/v2/customers?limit=100`, { headers })).json(),
-    promise: () => Promise.resolve(promiseClient.customers.list({ limit: 100 })),
-    effect: effectClient.customers.list({ limit: 100 }),
-  },
+const url = `${emulator.url}/v2/customers/${id}`;
+// Each call is built when it is made, as code handling a request would build it (the client prepares the
+// call then: validation, request parts).
+const contenders = [
+  timedEffect(
+    "bare effect/http",
+    Effect.suspend(() => Effect.flatMap(http.get(url, { headers }), (response) => response.json)),
+  ),
+  timedEffect(
+    "@square-customers/client-effect",
+    Effect.suspend(() => square.customers.retrieve(id)),
+  ),
+  timedPromise("square (official)", () => official.customers.get({ customerId: id })),
+  timedPromise("raw fetch", async () => (await fetch(url, { headers })).json()),
 ];
+const retrieved = await runtime.runPromise(square.customers.retrieve(id));
+if (retrieved.customer?.id !== id) throw new Error("the Effect client did not retrieve the customer");
 
-/** Milliseconds per call over `calls` sequential calls of a promise-returning function. */
-async function timePromise(calls: number, call: () => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  for (let i = 0; i < calls; i++) await call();
-  return (performance.now() - start) / calls;
-}
-
-/** The same for an Effect, run as one program (how an Effect application calls it). */
-async function timeEffect(calls: number, call: Effect.Effect<unknown, unknown>): Promise<number> {
-  const start = performance.now();
-  await Effect.runPromise(Effect.repeat(call, { times: calls - 1 }));
-  return (performance.now() - start) / calls;
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const fmt = (ms: number) => `${(ms * 1000).toFixed(0).padStart(6)} µs`;
-const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
-
-// The three contenders take turns, round after round, so that warm-up, GC and the in-process emulator
-// weigh on each alike; each figure is the median of the rounds.
-const ROUNDS = 7;
+const times = await interleavedRounds(contenders, { rounds: ROUNDS, calls: CALLS_PER_ROUND, warmup: WARMUP });
 console.log(
-  `Per-call time (median of ${ROUNDS} interleaved rounds, sequential calls, emulator on 127.0.0.1):`,
+  `\ncustomers.retrieve, µs per call (${ROUNDS} rounds of ${CALLS_PER_ROUND} turns; each figure a round's median)`,
 );
-for (const w of workloads) {
-  await timePromise(WARMUP, w.fetch);
-  await timePromise(WARMUP, w.promise);
-  await timeEffect(WARMUP, w.effect);
-  const runs = { raw: [] as number[], promise: [] as number[], effect: [] as number[] };
-  for (let round = 0; round < ROUNDS; round++) {
-    runs.raw.push(await timePromise(w.calls, w.fetch));
-    runs.promise.push(await timePromise(w.calls, w.promise));
-    runs.effect.push(await timeEffect(w.calls, w.effect));
-  }
-  const [raw, promise, effect] = [median(runs.raw), median(runs.promise), median(runs.effect)];
-  console.log(`  ${w.name} (${ROUNDS} × ${w.calls} calls)`);
-  console.log(`    raw fetch + JSON.parse   ${fmt(raw)}`);
-  console.log(`    promise client           ${fmt(promise)}   ${ratio(promise, raw)} raw fetch`);
-  console.log(
-    `    Effect client            ${fmt(effect)}   ${ratio(effect, raw)} raw fetch, ${ratio(effect, promise)} promise client`,
-  );
-}
+printTimes(times);
+const perCall = {
+  vsBare: spread(roundRatios(times, "@square-customers/client-effect", "bare effect/http")),
+  vsOfficial: spread(roundRatios(times, "@square-customers/client-effect", "square (official)")),
+  bareVsFetch: spread(roundRatios(times, "bare effect/http", "raw fetch")),
+};
+console.log(`  bare effect/http / raw fetch: ${formatRatio(perCall.bareVsFetch)} (effect/http's own work)`);
+
+// ── 2. decoding on its own ─────────────────────────────────────────────────────────────────────────
+const pageText = await (await fetch(`${emulator.url}/v2/customers?limit=100`, { headers })).text();
 await runtime.dispose();
 await emulator.close();
 
-// ── bundle size ────────────────────────────────────────────────────────────────────────────────────
+const pageSchema = Schemas.ListCustomersResponse as Schema.Decoder<unknown>;
+const guard = guardOf(pageSchema.ast)!;
+const decodeSync = Schema.decodeUnknownSync(pageSchema);
+const page: unknown = JSON.parse(pageText);
+if (!guard(page)) throw new Error("the guard refused a page the emulator sent");
+const sync = (name: string, work: () => unknown): Contender => ({
+  name,
+  call: async () => {
+    const started = performance.now();
+    work();
+    return (performance.now() - started) * 1000;
+  },
+});
+const decoding = await interleavedRounds(
+  [
+    sync("JSON.parse (for scale)", () => JSON.parse(pageText)),
+    sync("client: guard from the schema", () => guard(page)),
+    sync("Schema's decoder", () => decodeSync(page)),
+  ],
+  { rounds: DECODE_ROUNDS, calls: DECODES_PER_ROUND, warmup: 50 },
+);
+console.log(
+  `\nchecking a page of 100 customers (${(pageText.length / 1024).toFixed(1)} KiB of JSON) against ListCustomersResponse, µs`,
+);
+printTimes(decoding, "µs per page");
+const guardVsDecoder = spread(roundRatios(decoding, "client: guard from the schema", "Schema's decoder"));
+console.log(`  guard / Schema's decoder: ${formatRatio(guardVsDecoder)}`);
 
+// ── 3. bundle size ─────────────────────────────────────────────────────────────────────────────────
 /** The smallest useful program with the Effect client: provide the layer, stream every customer. */
 const withClient = `
 import { SquareClient } from "@square-customers/client-effect";
-import { Effect, Stream } from "effect";
-import { FetchHttpClient } from "effect/http";
+import * as Effect from "effect/Effect";
+import * as FetchHttpClient from "effect/http/FetchHttpClient";
+import * as Stream from "effect/Stream";
 
 Effect.gen(function* () {
   const square = yield* SquareClient;
@@ -138,10 +137,16 @@ Effect.gen(function* () {
 );
 `;
 
-/** The same GET, paging and decode, written directly on effect/http with a hand-written schema. */
-const bare = `
-import { Effect, Option, Schema, Stream } from "effect";
-import { FetchHttpClient, HttpClient, HttpClientRequest, HttpClientResponse } from "effect/http";
+/** The same job written by hand on effect/http, imports by subpath. */
+const handWritten = `
+import * as Effect from "effect/Effect";
+import * as FetchHttpClient from "effect/http/FetchHttpClient";
+import * as HttpClient from "effect/http/HttpClient";
+import * as HttpClientRequest from "effect/http/HttpClientRequest";
+import * as HttpClientResponse from "effect/http/HttpClientResponse";
+import * as Option from "effect/Option";
+import * as Schema from "effect/Schema";
+import * as Stream from "effect/Stream";
 
 const text = Schema.optional(Schema.NullOr(Schema.String));
 const Customer = Schema.Struct({
@@ -164,6 +169,7 @@ Effect.gen(function* () {
       HttpClientRequest.setHeader("square-version", "2025-08-20"),
     )),
     HttpClient.filterStatusOk,
+    HttpClient.retryTransient({ times: 2 }),
   );
   yield* Stream.paginate(undefined as string | undefined, (cursor) =>
     client.get("/v2/customers", { urlParams: cursor ? { cursor } : {} }).pipe(
@@ -174,27 +180,66 @@ Effect.gen(function* () {
 }).pipe(Effect.provide(FetchHttpClient.layer), Effect.runPromise);
 `;
 
-async function bundleSize(contents: string): Promise<{ min: number; gz: number }> {
-  const result = await build({
-    stdin: { contents, resolveDir: root, loader: "ts", sourcefile: "entry.ts" },
-    bundle: true,
-    minify: true,
-    format: "esm",
-    platform: "browser",
-    write: false,
-    logLevel: "error",
-  });
-  const code = result.outputFiles[0]!.contents;
-  return { min: code.byteLength, gz: gzipSync(code, { level: 9 }).byteLength };
-}
-
-const kb = (bytes: number) => `${(bytes / 1024).toFixed(1).padStart(6)} KiB`;
-const mine = await bundleSize(withClient);
-const theirs = await bundleSize(bare);
-console.log("\nBundle size (esbuild --bundle --minify, browser ESM; gzip -9):");
-console.log(`  bare effect/http program   ${kb(theirs.min)} min   ${kb(theirs.gz)} min+gz`);
-console.log(`  with the Effect client     ${kb(mine.min)} min   ${kb(mine.gz)} min+gz`);
+const mine = await bundle(withClient);
+const theirs = await bundle(handWritten);
 console.log(
-  `  ratio                      ${ratio(mine.min, theirs.min).padStart(10)} min   ${ratio(mine.gz, theirs.gz).padStart(10)} min+gz` +
-    `   (+${kb(mine.gz - theirs.gz).trim()} gz)`,
+  "\nbundle of 'provide the layer, stream every customer' (esbuild --bundle --minify, browser ESM; gzip -9)",
 );
+console.log(
+  `  by hand on effect/http     ${kib(theirs.min).padStart(10)} min  ${kib(theirs.gz).padStart(9)} min+gz`,
+);
+console.log(
+  `  with the Effect client     ${kib(mine.min).padStart(10)} min  ${kib(mine.gz).padStart(9)} min+gz`,
+);
+const bundleRatio = mine.gz / theirs.gz;
+// Modules the `effect` barrel used to drag into the client's bundle (issue 14): none may be there.
+const barrelOnly = /\/(PubSub|Cron|NetAddress|KeyFormat|JsonSchema|Optic)\.js$|\/crypto\//;
+const dragged = mine.inputs.filter((input) => barrelOnly.test(input));
+console.log(
+  `  modules only the effect barrel pulls in (PubSub, crypto, Cron, NetAddress, KeyFormat, JsonSchema, Optic): ${dragged.length === 0 ? "none" : dragged.join(", ")}`,
+);
+// Where the client's bytes go: each part is measured by leaving it out of the same program.
+const part = async (stubs: Record<string, string>) =>
+  mine.gz - (await bundle(withClient, "browser", stubs)).gz;
+const parts = {
+  "core's generated tables (operations, request constraints)": await part(WITHOUT_CORE_TABLES),
+  "the generated response schemas": await part({
+    "packages/client-effect/dist/generated/schemas.js": "export const responses = {};",
+  }),
+  "`createMany` (core's planning, Stream concurrency)": await part({
+    "packages/client-effect/dist/create-many.js": "export const createMany = () => () => undefined;",
+  }),
+  "`layerConfig` (effect/Config)": await part({
+    "effect/dist/Config.js":
+      "const c = { pipe: () => c }; export const all = () => c, schema = () => c, withDefault = () => c;",
+  }),
+};
+const rest = mine.gz - theirs.gz - Object.values(parts).reduce((a, b) => a + b, 0);
+console.log(`  what the client adds, +${kib(mine.gz - theirs.gz)} min+gz:`);
+for (const [name, gz] of Object.entries(parts)) console.log(`    ${kib(gz).padStart(9)}  ${name}`);
+console.log(
+  `    ${kib(rest).padStart(9)}  the rest: core's rules for every call (validation, attempts, messages), typed errors, the client`,
+);
+
+const met = printTargets("Targets (issue 14), this run:", [
+  {
+    label: "per call, Effect client / bare effect/http",
+    measured: perCall.vsBare,
+    atMost: 1.15,
+    note: `effect/http itself costs ${formatRatio(perCall.bareVsFetch)} of a raw fetch here`,
+  },
+  {
+    label: "per call, Effect client / official SDK (faster: below 1)",
+    measured: perCall.vsOfficial,
+    atMost: 1,
+  },
+  {
+    label: "bundle, Effect client program / hand-written effect/http program",
+    measured: bundleRatio,
+    atMost: 1.25,
+    note:
+      `1.25× leaves ${kib(0.25 * theirs.gz)} for the client; its tables and schemas alone take` +
+      ` ${kib(parts["core's generated tables (operations, request constraints)"]! + parts["the generated response schemas"]!)}`,
+  },
+]);
+console.log(met ? "\nall targets met" : "\nsome targets not met (see above)");

@@ -14,6 +14,7 @@ import {
   resultsOfAnswer,
   resultsOfFailure,
 } from "@square-customers/core";
+import * as Arr from "effect/Array";
 import * as Effect from "effect/Effect";
 import * as Stream from "effect/Stream";
 import { failureFacts, requestInvalid, type SquareClientError } from "./errors.js";
@@ -73,7 +74,11 @@ export const createMany =
           concurrency: settings.concurrency,
           unordered: true,
         }),
-        Stream.flatMap((results) => Stream.fromIterable(order.add(results))),
+        // Each finished chunk releases the results now next in line: none while an earlier chunk is still
+        // out, or several chunks' worth once it is back.
+        Stream.map((results) => order.add(results)),
+        Stream.filter(Arr.isArrayNonEmpty),
+        Stream.flattenArray,
       );
     });
   };

@@ -22,15 +22,19 @@ import {
 } from "@square-customers/core";
 import * as Duration from "effect/Duration";
 import * as Effect from "effect/Effect";
+import * as Headers from "effect/http/Headers";
 import * as HttpBody from "effect/http/HttpBody";
 import * as HttpClient from "effect/http/HttpClient";
 import type * as HttpClientError from "effect/http/HttpClientError";
 import * as HttpClientRequest from "effect/http/HttpClientRequest";
 import type * as HttpClientResponse from "effect/http/HttpClientResponse";
+import * as UrlParams from "effect/http/UrlParams";
+import * as Option from "effect/Option";
 import * as Redacted from "effect/Redacted";
-import * as Schema from "effect/Schema";
+import type * as Tracer from "effect/Tracer";
+import { withDeadline } from "./deadline.js";
+import { decodeResponse } from "./decode.js";
 import { errorFromFailure, failureFacts, requestInvalid, type SquareClientError } from "./errors.js";
-import { responses } from "./generated/schemas.js";
 import type { CallOptions } from "./methods.js";
 import { defaultRetrySchedule, type RetrySchedule } from "./retry.js";
 
@@ -97,32 +101,20 @@ function timeoutOf(
   return timeout === false ? false : Duration.fromInputUnsafe(timeout);
 }
 
-/** The interpreter of one client: its `HttpClient` with the base URL and the client's own headers. */
+/** The interpreter of one client: sends prepared calls on the `HttpClient` the user provides. */
 export const makeInterpreter = Effect.fnUntraced(function* (options: SquareClientOptions) {
   // A throw inside `sync` is a defect: a bad explicit option is a programming error.
   const settings = yield* Effect.sync(() => resolveSettings(options));
-  // The token stays `Redacted` inside the request, whose headers print as redacted.
-  const http = (yield* HttpClient.HttpClient).pipe(
-    HttpClient.mapRequest((r) => withClientHeaders(r, settings)),
-  );
+  const http = yield* HttpClient.HttpClient;
   const send: Send = (call, callOptions) => sendCall(http, settings, call, callOptions);
   return send;
 });
 
-/** Base URL and the headers only the client sets, added last so that nothing can replace them. */
-function withClientHeaders(
-  request: HttpClientRequest.HttpClientRequest,
-  settings: Settings,
-): HttpClientRequest.HttpClientRequest {
-  return request.pipe(
-    HttpClientRequest.prependUrl(settings.baseUrl),
-    HttpClientRequest.bearerToken(settings.token),
-    HttpClientRequest.setHeader(HEADERS.squareVersion, settings.squareVersion),
-    HttpClientRequest.acceptJson,
-  );
-}
-
-/** One call: refused unsent, or attempted, judged by core and retried on the schedule, in `square.<op>`. */
+/**
+ * One call: refused unsent, or attempted, judged by core and retried on the schedule, in a span
+ * `square.<operation>` whose attributes are set as the attempts go (no extra effect per attribute).
+ * Span stack traces are off: they would point into this interpreter, not at the caller.
+ */
 function sendCall(
   http: HttpClient.HttpClient,
   settings: Settings,
@@ -130,34 +122,56 @@ function sendCall(
   callOptions: CallOptions | undefined,
 ): Effect.Effect<unknown, SquareClientError> {
   const op = operation(call.operation);
-  const span = {
+  const spanName = `square.${call.operation}`;
+  const spanOptions = {
     kind: "client" as const,
     attributes: {
       "square.operation": call.operation,
       "http.request.method": op.method,
       "url.template": op.path,
     },
+    captureStackTrace: false,
   };
   if (call.issues.length > 0) {
-    return Effect.fail(requestInvalid(call.operation, call.issues)).pipe(
-      Effect.withSpan(`square.${call.operation}`, span),
+    return Effect.useSpan(spanName, spanOptions, () =>
+      Effect.fail(requestInvalid(call.operation, call.issues)),
     );
   }
   const request = toHttpRequest(call, settings, callOptions);
   const timeout = timeoutOf(callOptions?.timeout, settings.timeout);
-  return Effect.suspend(() => {
-    const progress = { attempts: 0, status: undefined as number | undefined };
+  const schedule = callOptions?.retrySchedule ?? settings.schedule;
+  return Effect.useSpan(spanName, spanOptions, (span) => {
+    let attempts = 0;
     const attempt = Effect.suspend(() => {
-      progress.attempts++;
-      return attemptOnce(http, request, call, settings, timeout, progress);
+      span.attribute("square.attempts", ++attempts);
+      return attemptOnce(http, request, call, settings, timeout, span);
     });
-    // The schedule says how often and how long to wait; whether this failure may be retried at all is
-    // core's rule alone, so no schedule can make a create repeat.
-    return Effect.retry(attempt, {
-      schedule: callOptions?.retrySchedule ?? settings.schedule,
-      while: (error) => mayRetry(call, error),
-    }).pipe(Effect.ensuring(Effect.suspend(() => annotateAttempts(progress))));
-  }).pipe(Effect.withSpan(`square.${call.operation}`, span));
+    const retried = Effect.catch(attempt, (error) =>
+      mayRetry(call, error) ? retryAfter(attempt, error, call, schedule) : Effect.fail(error),
+    );
+    return Effect.withParentSpan(retried, span, { captureStackTrace: false });
+  });
+}
+
+/**
+ * The retries after a first failure that may be retried, on the schedule. The schedule is fed that
+ * failure first, exactly as if the first attempt had run under `Effect.retry`: the retry machinery is
+ * only set up for calls that need it. The schedule says how often and how long to wait; whether a
+ * failure may be retried at all is core's rule alone, so no schedule can make a create repeat.
+ */
+function retryAfter(
+  attempt: Effect.Effect<unknown, SquareClientError>,
+  first: SquareClientError,
+  call: PreparedCall,
+  schedule: RetrySchedule,
+): Effect.Effect<unknown, SquareClientError> {
+  let replayed = false;
+  const again = Effect.suspend(() => {
+    if (replayed) return attempt;
+    replayed = true;
+    return Effect.fail(first);
+  });
+  return Effect.retry(again, { schedule, while: (error) => mayRetry(call, error) });
 }
 
 function mayRetry(call: PreparedCall, error: SquareClientError): boolean {
@@ -165,24 +179,30 @@ function mayRetry(call: PreparedCall, error: SquareClientError): boolean {
   return facts !== undefined && isRetryableFailure(call, facts);
 }
 
-function annotateAttempts(progress: { attempts: number; status: number | undefined }) {
-  return Effect.annotateCurrentSpan({
-    "square.attempts": progress.attempts,
-    ...(progress.status === undefined ? {} : { "http.response.status_code": progress.status }),
-  });
-}
-
+/**
+ * The request of every attempt, built once: base URL, query, body, the caller's headers and then the
+ * client's own (last, so that nothing can replace them). The token goes in as `Authorization` only.
+ */
 function toHttpRequest(
   call: PreparedCall,
   settings: Settings,
   callOptions: CallOptions | undefined,
 ): HttpClientRequest.HttpClientRequest {
   const { method, path, query, body } = call.request;
-  return HttpClientRequest.make(method)(path, {
-    urlParams: query as Array<[string, string]>,
-    headers: callerHeaders(settings.headers, callOptions?.headers),
-    ...(body === undefined ? {} : { body: HttpBody.jsonUnsafe(body) }),
+  const headers = Headers.fromInput({
+    ...callerHeaders(settings.headers, callOptions?.headers),
+    [HEADERS.authorization]: `Bearer ${Redacted.value(settings.token)}`,
+    [HEADERS.squareVersion]: settings.squareVersion,
+    [HEADERS.accept]: "application/json",
   });
+  return HttpClientRequest.makeWith(
+    method,
+    settings.baseUrl + path,
+    UrlParams.fromInput(query as Array<[string, string]>),
+    Option.none(),
+    headers,
+    body === undefined ? HttpBody.empty : HttpBody.jsonUnsafe(body),
+  );
 }
 
 /** One attempt: what happened on the wire (within the time limit), judged by core, then decoded. */
@@ -192,21 +212,17 @@ function attemptOnce(
   call: PreparedCall,
   settings: Settings,
   timeout: Duration.Duration | false,
-  progress: { status: number | undefined },
+  span: Tracer.Span,
 ): Effect.Effect<unknown, SquareClientError> {
-  const exchange = observe(http, request, progress);
+  const exchange = observe(http, request, span);
   const observed =
     timeout === false
       ? exchange
-      : Effect.timeoutOrElse(exchange, {
-          duration: timeout,
-          orElse: () =>
-            Effect.succeed<Attempt>({
-              kind: "transport",
-              failure: "timeout",
-              timeoutMs: Duration.toMillis(timeout),
-            }),
-        });
+      : withDeadline(exchange, timeout, {
+          kind: "transport",
+          failure: "timeout",
+          timeoutMs: Duration.toMillis(timeout),
+        } satisfies Attempt);
   return Effect.flatMap(observed, (attempt) => judge(call, attempt, settings.redact));
 }
 
@@ -214,11 +230,11 @@ function attemptOnce(
 function observe(
   http: HttpClient.HttpClient,
   request: HttpClientRequest.HttpClientRequest,
-  progress: { status: number | undefined },
+  span: Tracer.Span,
 ): Effect.Effect<Attempt> {
   return http.execute(request).pipe(
     Effect.flatMap((response) => {
-      progress.status = response.status;
+      span.attribute("http.response.status_code", response.status);
       return Effect.match(response.text, {
         onSuccess: (body) => responseAttempt(response, body),
         onFailure: (error) => transportAttempt(error, "body"),
@@ -253,14 +269,10 @@ function judge(
   const outcome = interpretAttempt(call, attempt, redact);
   if (!outcome.ok) return Effect.fail(errorFromFailure(outcome.failure));
   const model = operation(call.operation).response;
-  // Schema compiles (and caches) a parser per schema, so decoding needs no cache of ours.
-  const schema: Schema.Decoder<unknown> = responses[model as keyof typeof responses];
-  return Schema.decodeUnknownEffect(schema)(outcome.body).pipe(
-    Effect.mapError((error) => {
-      const response = attempt as Extract<Attempt, { kind: "response" }>;
-      return errorFromFailure(
-        formatFailure(call, response, `does not match ${model}: ${error.message}`, redact),
-      );
-    }),
-  );
+  return decodeResponse(model, outcome.body, (error) => {
+    const response = attempt as Extract<Attempt, { kind: "response" }>;
+    return errorFromFailure(
+      formatFailure(call, response, `does not match ${model}: ${error.message}`, redact),
+    );
+  });
 }

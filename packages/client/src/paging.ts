@@ -60,7 +60,11 @@ export class Paginated<Page, Item> implements PromiseLike<Page>, AsyncIterable<I
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<Item, void, undefined> {
-    for await (const page of this.pages()) yield* this.#source.items(page);
+    // Item by item rather than `yield*`: delegating to an array from an async generator wraps every item
+    // in an extra async step, which cost paging through 50,000 customers a few percent.
+    for await (const page of this.pages()) {
+      for (const item of this.#source.items(page)) yield item;
+    }
   }
 
   /** Every item of every page, collected into one array (reads all pages). */

@@ -249,5 +249,6 @@ describe("paging under concurrent inserts", () => {
         `${field} ${order}`,
       ).toEqual([]); // nothing that was there is skipped
     }
-  });
+    // A few thousand requests: seconds on an idle machine, much longer on a loaded 2-core one.
+  }, 120_000);
 });

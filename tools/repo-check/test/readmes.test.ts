@@ -93,7 +93,12 @@ const runs: Record<string, readonly Run[]> = {
 };
 
 /** Blocks that are only compiled, by `README#heading`, and why they are not run. */
-const compileOnly: Record<string, string> = {};
+const compileOnly: Record<string, string> = {
+  "packages/client-effect/README.md#Small bundles: import effect by subpath":
+    "import lines only; bench/client-effect.ts measures the bundle they give",
+  "packages/client-effect/README.md#Trace headers and cross-origin requests":
+    "the layer it shows is run by packages/client-effect/test/propagation.test.ts",
+};
 
 const keyOf = (block: CodeBlock) => `${block.readme}#${block.heading}`;
 const tsBlocks = readmeFiles()
