@@ -27,18 +27,20 @@ import * as Schema from "effect/Schema";
 import * as Stream from "effect/Stream";
 import { type CreateMany, createMany } from "./create-many.js";
 import type { SquareClientError } from "./errors.js";
-import type { CustomersMethods } from "./generated/methods.js";
+import type { CustomersMethods, WebhooksMethods } from "./generated/methods.js";
 import { makeInterpreter, type Send, type SquareClientOptions } from "./interpreter.js";
 import type { CallOptions, MethodArgs } from "./methods.js";
 
 export type { SquareClientOptions };
 
-/** The service: the 31 operations under friendly names, plus the interpreter itself. */
+/** The service: every operation under a friendly name, plus the interpreter itself. */
 export interface SquareClientShape {
   readonly customers: CustomersMethods & {
     /** Creates many customers in bulk calls; see `CreateManyOptions`. */
     readonly createMany: CreateMany;
   };
+  /** The Webhook Subscriptions API; deliveries are read with `decodeWebhook` / `webhookHandler`. */
+  readonly webhooks: WebhooksMethods;
   /** Calls any operation by its name in core's table. */
   readonly call: <N extends OperationName>(
     name: N,
@@ -66,6 +68,7 @@ const make = Effect.fnUntraced(function* (options: SquareClientOptions) {
   } as unknown as SquareClientShape["customers"];
   return SquareClient.of({
     customers,
+    webhooks: buildMethods(send, methodNames.webhooks) as unknown as WebhooksMethods,
     call: (name, ...args) => callMethod(send, name, args) as never,
     stream: (name, ...args) => streamItems(send, name, args) as never,
     pages: (name, ...args) => streamPages(send, name, args) as never,

@@ -1,6 +1,13 @@
 // @square-customers/client-effect: Square's Customers API as an Effect service, interpreting core's
 // operations table with typed errors, Schedule retries, Stream paging and schema-checked responses.
 
+export type {
+  CustomerEventType,
+  CustomerWebhookEvent,
+  UnknownWebhookEvent,
+  WebhookEvent,
+  WebhookFailureReason,
+} from "@square-customers/core";
 export { methodNames } from "@square-customers/core";
 export { SquareClient, type SquareClientOptions, type SquareClientShape } from "./client.js";
 export type { CreateMany, CreateManyItem, CreateManyOptions, CreateManyResult } from "./create-many.js";
@@ -31,3 +38,10 @@ export {
   type RetrySchedule,
   type RetryScheduleOptions,
 } from "./retry.js";
+export {
+  decodeWebhook,
+  type WebhookDelivery,
+  WebhookError,
+  type WebhookOptions,
+  webhookHandler,
+} from "./webhooks.js";

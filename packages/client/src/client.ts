@@ -7,6 +7,7 @@ import {
   pageItems,
   prepareCall,
   splitMethodArgs,
+  type WebhookEvent,
   withCursor,
 } from "@square-customers/core";
 import { ApiCall, type WithResponse } from "./call.js";
@@ -16,12 +17,13 @@ import {
   type CreateManyResult,
   createMany,
 } from "./create-many.js";
-import type { CustomersMethods } from "./generated/methods.js";
+import type { CustomersMethods, WebhooksMethods } from "./generated/methods.js";
 import { createInterpreter, type Send } from "./interpreter.js";
 import type { CallOptions, SquareClientOptions } from "./options.js";
 import { Paginated } from "./paging.js";
+import { type UnwrapOptions, unwrapWebhook } from "./webhooks.js";
 
-type Methods = { readonly customers: CustomersMethods };
+type Methods = { readonly customers: CustomersMethods; readonly webhooks: WebhooksMethods };
 
 export interface SquareClient {
   readonly customers: Methods["customers"] & {
@@ -35,6 +37,14 @@ export interface SquareClient {
       options?: CreateManyOptions,
     ): Promise<CreateManyResult[]>;
   };
+  readonly webhooks: Methods["webhooks"] & {
+    /**
+     * Verifies a delivery's signature and reads it into a typed event (`event.type` tells which; an event
+     * type this package does not know is `type: "unknown"`, kept whole). Throws `WebhookVerificationError`
+     * for a delivery that must not be applied.
+     */
+    unwrap(request: Request, options: UnwrapOptions): Promise<WebhookEvent>;
+  };
 }
 
 /** A client for Square's Customers API: every operation of core's table under a friendly name. */
@@ -46,6 +56,7 @@ export function createSquareClient(options: SquareClientOptions): SquareClient {
       ...tree.customers,
       createMany: (items, createOptions) => createMany(send, items, createOptions),
     },
+    webhooks: { ...tree.webhooks, unwrap: unwrapWebhook },
   };
 }
 

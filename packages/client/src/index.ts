@@ -1,4 +1,6 @@
 export type {
+  CustomerEventType,
+  CustomerWebhookEvent,
   ErrorKind,
   FailureKind,
   InputOf,
@@ -6,7 +8,10 @@ export type {
   OperationName,
   ResponseOf,
   TransportFailure,
+  UnknownWebhookEvent,
   ValidationIssue,
+  WebhookEvent,
+  WebhookFailureReason,
   WebhookSignatureInput,
 } from "@square-customers/core";
 export { contentIdempotencyKey, methodNames, verifyWebhookSignature } from "@square-customers/core";
@@ -40,3 +45,10 @@ export type * from "./generated/models.js";
 export type { Method, MethodArgs, MethodResult } from "./methods.js";
 export type { CallOptions, Logger, SquareClientOptions } from "./options.js";
 export { type PageSource, Paginated } from "./paging.js";
+export {
+  type UnwrapOptions,
+  unwrapDelivery,
+  unwrapWebhook,
+  type WebhookDelivery,
+  WebhookVerificationError,
+} from "./webhooks.js";

@@ -48,6 +48,11 @@ export {
   resultsOfFailure,
 } from "./create-many.js";
 export { classifyError, type ErrorKind, issueToErrorDetail, squareErrorsOf } from "./errors.js";
+export {
+  type CustomerEventType,
+  type CustomerWebhookEvent,
+  customerEventTypes,
+} from "./generated/events.js";
 export type * from "./generated/models.js";
 export { operations } from "./generated/operations.js";
 export type * from "./generated/parameters.js";
@@ -83,4 +88,16 @@ export {
 } from "./retry.js";
 export type * from "./types.js";
 export { type ValidationIssue, validateRequest } from "./validation.js";
-export { verifyWebhookSignature, type WebhookSignatureInput } from "./webhooks.js";
+export {
+  parseWebhookEvent,
+  type UnknownWebhookEvent,
+  unwrapWebhook,
+  verifyWebhookSignature,
+  WEBHOOK_REFUSAL_STATUS,
+  WEBHOOK_SIGNATURE_HEADER,
+  type WebhookEvent,
+  type WebhookFailureReason,
+  type WebhookOutcome,
+  type WebhookSignatureInput,
+  webhookSignature,
+} from "./webhooks.js";

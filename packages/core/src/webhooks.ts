@@ -1,3 +1,11 @@
+// Webhooks: signing a delivery, checking that one comes from Square, and reading it into a typed event.
+// One implementation of each for everyone: both clients unwrap deliveries with `unwrapWebhook`, and the
+// emulator signs them with `webhookSignature` (spec/BEHAVIOUR.md, "Webhooks").
+import { type CustomerWebhookEvent, customerEventTypes } from "./generated/events.js";
+
+/** The header carrying a delivery's HMAC-SHA256 signature. */
+export const WEBHOOK_SIGNATURE_HEADER = "x-square-hmacsha256-signature";
+
 export interface WebhookSignatureInput {
   /** The `x-square-hmacsha256-signature` header of the notification. */
   readonly signatureHeader: string | null | undefined;
@@ -10,13 +18,128 @@ export interface WebhookSignatureInput {
 }
 
 /**
- * Checks that a webhook notification comes from Square: base64 HMAC-SHA256, keyed by the signature key,
- * over the notification URL followed by the raw body. Uses WebCrypto, so it runs in every runtime, and
- * compares in constant time.
+ * The signature of a delivery: base64 HMAC-SHA256, keyed by the signature key, over the notification URL
+ * followed by the raw body. WebCrypto, so it runs in every runtime.
  */
+export async function webhookSignature(input: {
+  readonly signatureKey: string;
+  readonly notificationUrl: string;
+  readonly rawBody: string | Uint8Array;
+}): Promise<string> {
+  return encodeBase64(await hmac(input));
+}
+
+/** Whether a delivery's signature header is right for its URL, body and key (constant-time compare). */
 export async function verifyWebhookSignature(input: WebhookSignatureInput): Promise<boolean> {
   const expected = decodeBase64(input.signatureHeader?.trim() ?? "");
   if (!expected || expected.length === 0 || !input.signatureKey) return false;
+  return constantTimeEqual(await hmac(input), expected);
+}
+
+/**
+ * An event whose type this package does not know (Square added it later, or it is not a customer event).
+ * Kept whole, never dropped: `type` is `"unknown"` so that a `switch (event.type)` stays exhaustive, and
+ * `eventType` holds what Square sent.
+ */
+export interface UnknownWebhookEvent {
+  readonly type: "unknown";
+  readonly eventType: string;
+  readonly event_id: string;
+  readonly merchant_id: string | undefined;
+  readonly created_at: string | undefined;
+  /** The parsed body. */
+  readonly body: Readonly<Record<string, unknown>>;
+  /** The body exactly as received. */
+  readonly rawBody: string;
+}
+
+/** What a delivery holds: a customer event, keyed by its `type`, or an unknown one. */
+export type WebhookEvent = CustomerWebhookEvent | UnknownWebhookEvent;
+
+/** Why a delivery was refused. A refused delivery is never applied; handlers answer it with a 4xx. */
+export type WebhookFailureReason = "missing_signature" | "signature_mismatch" | "malformed_body";
+
+export type WebhookOutcome =
+  | { readonly ok: true; readonly event: WebhookEvent }
+  | { readonly ok: false; readonly reason: WebhookFailureReason; readonly message: string };
+
+/** The status a receiver answers a refused delivery with. */
+export const WEBHOOK_REFUSAL_STATUS: Readonly<Record<WebhookFailureReason, number>> = {
+  missing_signature: 401,
+  signature_mismatch: 401,
+  malformed_body: 400,
+};
+
+const REFUSAL_TEXT: Readonly<Record<WebhookFailureReason, string>> = {
+  missing_signature: `the delivery has no ${WEBHOOK_SIGNATURE_HEADER} header`,
+  signature_mismatch:
+    "the signature does not match: another signature key, a notification URL other than the subscription's " +
+    "(scheme, host, path and trailing slash must be the same), or a changed body",
+  malformed_body: "the body is not a webhook event (a JSON object with string type and event_id, and data)",
+};
+
+/**
+ * Checks a delivery and reads it: a missing or wrong signature, or a body that is not an event, is a
+ * refusal with its reason; anything else is an event (an unknown type included).
+ */
+export async function unwrapWebhook(input: WebhookSignatureInput): Promise<WebhookOutcome> {
+  if (!input.signatureHeader?.trim()) return refusal("missing_signature");
+  if (!(await verifyWebhookSignature(input))) return refusal("signature_mismatch");
+  const text = typeof input.rawBody === "string" ? input.rawBody : new TextDecoder().decode(input.rawBody);
+  return parseWebhookEvent(text);
+}
+
+/** Reads a delivery's body (already verified) into an event. */
+export function parseWebhookEvent(rawBody: string): WebhookOutcome {
+  let body: unknown;
+  try {
+    body = JSON.parse(rawBody);
+  } catch {
+    return refusal("malformed_body");
+  }
+  if (!isEvent(body)) return refusal("malformed_body");
+  if (Object.hasOwn(customerEventTypes, body.type)) {
+    return { ok: true, event: body as unknown as CustomerWebhookEvent };
+  }
+  return {
+    ok: true,
+    event: {
+      type: "unknown",
+      eventType: body.type,
+      event_id: body.event_id,
+      merchant_id: typeof body.merchant_id === "string" ? body.merchant_id : undefined,
+      created_at: typeof body.created_at === "string" ? body.created_at : undefined,
+      body,
+      rawBody,
+    },
+  };
+}
+
+/** What every event has, known or not: string `type` and `event_id`, and a `data` object. */
+function isEvent(
+  body: unknown,
+): body is { type: string; event_id: string; data: object } & Record<string, unknown> {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return false;
+  const { type, event_id, data } = body as Record<string, unknown>;
+  return (
+    typeof type === "string" &&
+    type !== "" &&
+    typeof event_id === "string" &&
+    event_id !== "" &&
+    typeof data === "object" &&
+    data !== null
+  );
+}
+
+function refusal(reason: WebhookFailureReason): WebhookOutcome {
+  return { ok: false, reason, message: REFUSAL_TEXT[reason] };
+}
+
+async function hmac(input: {
+  readonly signatureKey: string;
+  readonly notificationUrl: string;
+  readonly rawBody: string | Uint8Array;
+}): Promise<Uint8Array> {
   const encoder = new TextEncoder();
   const body = typeof input.rawBody === "string" ? encoder.encode(input.rawBody) : input.rawBody;
   const url = encoder.encode(input.notificationUrl);
@@ -30,8 +153,7 @@ export async function verifyWebhookSignature(input: WebhookSignatureInput): Prom
     false,
     ["sign"],
   );
-  const actual = new Uint8Array(await globalThis.crypto.subtle.sign("HMAC", key, payload));
-  return constantTimeEqual(actual, expected);
+  return new Uint8Array(await globalThis.crypto.subtle.sign("HMAC", key, payload));
 }
 
 function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
@@ -39,6 +161,12 @@ function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
   let difference = 0;
   for (let i = 0; i < a.length; i++) difference |= a[i]! ^ b[i]!;
   return difference === 0;
+}
+
+function encodeBase64(bytes: Uint8Array): string {
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary);
 }
 
 function decodeBase64(text: string): Uint8Array | undefined {

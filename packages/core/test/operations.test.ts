@@ -16,9 +16,10 @@ describe("operations table", () => {
     })),
   );
 
-  it("covers exactly the 31 operations of spec/, with matching methods and paths", () => {
-    expect(fromSpec).toHaveLength(31);
-    expect(Object.keys(table)).toHaveLength(31);
+  it("covers exactly the 39 operations of spec/ (31 customers, 8 webhooks), with matching methods and paths", () => {
+    expect(fromSpec).toHaveLength(39);
+    expect(Object.keys(table)).toHaveLength(39);
+    expect(Object.values(table).filter((row) => row.path.startsWith("/v2/webhooks/"))).toHaveLength(8);
     const rows = Object.values(table).map(({ operationId, method, path }) => ({ operationId, method, path }));
     expect(new Set(rows.map((r) => JSON.stringify(r)))).toEqual(
       new Set(fromSpec.map((r) => JSON.stringify(r))),
@@ -54,6 +55,7 @@ describe("operations table", () => {
       listCustomerSegments: { cursor: "query", items: "segments" },
       listCustomerCustomAttributeDefinitions: { cursor: "query", items: "custom_attribute_definitions" },
       listCustomerCustomAttributes: { cursor: "query", items: "custom_attributes" },
+      listWebhookSubscriptions: { cursor: "query", items: "subscriptions" },
     });
   });
 
@@ -61,6 +63,7 @@ describe("operations table", () => {
     expect(operations.listCustomers.query.limit).toEqual({ type: "integer", min: 1, max: 100 });
     expect(operations.listCustomerGroups.query.limit).toEqual({ type: "integer", min: 1, max: 50 });
     expect(operations.listCustomerSegments.query.limit).toEqual({ type: "integer", min: 1, max: 50 });
+    expect(operations.listWebhookSubscriptions.query.limit).toEqual({ type: "integer", min: 1, max: 100 });
   });
 
   it("classifies retries: creates need their key, everything else is safe", () => {
@@ -73,6 +76,8 @@ describe("operations table", () => {
       "createCustomer",
       "createCustomerCustomAttributeDefinition",
       "createCustomerGroup",
+      "createWebhookSubscription",
+      "updateWebhookSubscriptionSignatureKey",
       "upsertCustomerCustomAttribute",
     ]);
     expect(byClass("never")).toEqual([]);
@@ -93,6 +98,8 @@ describe("operations table", () => {
     expect(deprecated.sort()).toEqual(["createCustomerCard", "deleteCustomerCard"]);
     expect(operations.searchCustomers.scope).toBe("CUSTOMERS_READ");
     expect(operations.bulkDeleteCustomers.scope).toBe("CUSTOMERS_WRITE");
+    // The Webhook Subscriptions API belongs to the application: it needs no customer scope.
+    expect(operations.createWebhookSubscription.scope).toBeNull();
   });
 });
 

@@ -11,6 +11,7 @@
 // The forms and required keys come from the same plan as core's models (model-plan.ts): a model Square
 // both receives and returns has a `…Input` schema too, and an answer model that is also a bulk entry has
 // an unexported entry schema with every key optional (core's `Partial<…>`).
+import { effectEventSchemas } from "./events.ts";
 import { HEADER, propertyKey } from "./generate-core.ts";
 import { type FieldPlan, type ModelForm, ModelPlan, refsOf, type Side, typeName } from "./model-plan.ts";
 import { eachOperation, type OpenApiDocument, refName, type SchemaObject } from "./openapi.ts";
@@ -48,6 +49,7 @@ export function generateEffectSchemas(doc: OpenApiDocument): string {
       .map((name) => `${name}: ${typeName(name)},`)
       .join("\n")}\n} as const;\n`,
   );
+  out.push(effectEventSchemas(doc));
   return out.join("\n");
 }
 

@@ -1,4 +1,5 @@
-// spec → packages/core/src/generated/{models,parameters,method-names,operations,schemas}.ts
+// spec → packages/core/src/generated/{events,models,parameters,method-names,operations,schemas}.ts
+import { generateEvents } from "./events.ts";
 import { fieldDoc, jsDoc, queryParamDoc } from "./field-docs.ts";
 import { type MethodGroup, methodTree } from "./method-names.ts";
 import { type FieldPlan, type ModelForm, ModelPlan, type Side, typeName } from "./model-plan.ts";
@@ -19,6 +20,7 @@ export const HEADER =
 export function generateCore(doc: OpenApiDocument): Record<string, string> {
   const plan = new ModelPlan(doc);
   return {
+    "events.ts": generateEvents(doc),
     "method-names.ts": generateMethodNames(doc),
     "models.ts": generateModels(doc, plan),
     "operations.ts": generateOperations(doc),

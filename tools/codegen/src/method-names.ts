@@ -68,6 +68,28 @@ export const methodTree: Readonly<Record<string, MethodGroup>> = {
       },
     },
   },
+  webhooks: {
+    interface: "WebhooksMethods",
+    methods: {},
+    groups: {
+      eventTypes: {
+        interface: "WebhookEventTypesMethods",
+        methods: { list: "ListWebhookEventTypes" },
+      },
+      subscriptions: {
+        interface: "WebhookSubscriptionsMethods",
+        methods: {
+          list: "ListWebhookSubscriptions",
+          create: "CreateWebhookSubscription",
+          retrieve: "RetrieveWebhookSubscription",
+          update: "UpdateWebhookSubscription",
+          delete: "DeleteWebhookSubscription",
+          updateSignatureKey: "UpdateWebhookSubscriptionSignatureKey",
+          test: "TestWebhookSubscription",
+        },
+      },
+    },
+  },
 };
 
 /** Every group with its place in the tree (`["customers", "groups"]`), parents before children. */

@@ -1,7 +1,13 @@
 // How each spec schema becomes a type: which side of the API uses it, which of its fields are required
 // on that side, which accept a `Date`, and which schemas need one form per side. Core's models and the
 // Effect schemas are both written from this plan, so they cannot disagree.
-import { eachOperation, type OpenApiDocument, refName, type SchemaObject } from "./openapi.ts";
+import {
+  customerEvents,
+  eachOperation,
+  type OpenApiDocument,
+  refName,
+  type SchemaObject,
+} from "./openapi.ts";
 import { alwaysReturned, dateTimeFields } from "./prose-facts.ts";
 
 /** `request`: what a caller sends. `response`: what Square sends back. */
@@ -60,8 +66,10 @@ export class ModelPlan {
       const response = operation.responses["200"]?.content?.["application/json"].schema.$ref;
       if (response) responseRoots.push(refName(response));
     }
+    // What Square sends besides answers: the bodies of webhook events.
+    const eventRoots = customerEvents(doc).map((event) => event.model);
     this.requestSide = this.#reachable(requestRoots);
-    this.responseSide = this.#reachable(responseRoots);
+    this.responseSide = this.#reachable([...responseRoots, ...eventRoots]);
     this.#checkFacts(new Set(responseRoots));
 
     const split = new Set<string>();

@@ -39,6 +39,11 @@ export interface OperationObject {
   "x-endpoint-errors"?: Array<{ "error-code": string }>;
 }
 
+/** Marks a schema as the body of a webhook event (`event` is the dotted type, e.g. `customer.created`). */
+export interface WebhookExtension {
+  readonly "x-webhook"?: { readonly event?: string };
+}
+
 export interface OpenApiDocument {
   paths: Record<string, Partial<Record<"get" | "post" | "put" | "delete", OperationObject>>>;
   components: { schemas: Record<string, SchemaObject> };
@@ -66,4 +71,12 @@ export function* eachOperation(doc: OpenApiDocument) {
 /** `ListCustomers` → `listCustomers`. */
 export function camelCase(operationId: string): string {
   return operationId[0]!.toLowerCase() + operationId.slice(1);
+}
+
+/** The customer webhook events of the document: each event type and the schema of its body, by type. */
+export function customerEvents(doc: OpenApiDocument): Array<{ type: string; model: string }> {
+  return Object.entries(doc.components.schemas)
+    .map(([model, schema]) => ({ type: (schema as WebhookExtension)["x-webhook"]?.event, model }))
+    .filter((e): e is { type: string; model: string } => e.type?.startsWith("customer.") === true)
+    .sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
 }

@@ -42,6 +42,7 @@ export const queryLimits: Record<string, Record<string, { min: number; max: numb
   ListCustomerSegments: { limit: { min: 1, max: 50 } },
   ListCustomerCustomAttributeDefinitions: { limit: { min: 1, max: 100 } },
   ListCustomerCustomAttributes: { limit: { min: 1, max: 100 } },
+  ListWebhookSubscriptions: { limit: { min: 1, max: 100 } },
 };
 
 /**
@@ -56,6 +57,7 @@ export const safePosts: Record<string, string> = {
   BulkDeleteCustomers: "deleting again changes nothing",
   BulkUpsertCustomerCustomAttributes: "an upsert sets the same values again",
   CreateCustomerCard: "Square answers a repeated card_nonce with the first card",
+  TestWebhookSubscription: "another test event does no harm",
 };
 
 /**

@@ -3,10 +3,15 @@
 // parameters, schemas, enums, limits, required, readOnly, nullable, deprecation, release status,
 // endpoint errors).
 //
-// Usage: node src/strip-spec.ts [upstream.json]   (default: ../shared/square-spec/customers-openapi.json)
+// The webhook part (the Webhook Subscriptions API and the customer event schemas) is taken from the full
+// spec and added first (webhook-subset.ts).
+//
+// Usage: node src/strip-spec.ts [customers-openapi.json api.json]
+//        (default: ../shared/square-spec/customers-openapi.json and ../shared/square-spec/api.json)
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { repoRoot, specPath } from "./paths.ts";
+import { withWebhooks } from "./webhook-subset.ts";
 
 /** Keywords that carry prose or sample data rather than facts. */
 const PROSE_KEYS = new Set([
@@ -47,11 +52,18 @@ function strip(value: unknown, isNameMap: boolean): unknown {
   return out;
 }
 
+/** Where the upstream spec files are by default: the shared folder beside the repository. */
+export const upstreamPaths = {
+  customers: resolve(repoRoot, "../shared/square-spec/customers-openapi.json"),
+  api: resolve(repoRoot, "../shared/square-spec/api.json"),
+};
+
 if (import.meta.main) {
-  const source = resolve(
-    process.argv[2] ?? resolve(repoRoot, "../shared/square-spec/customers-openapi.json"),
+  const customers = resolve(process.argv[2] ?? upstreamPaths.customers);
+  const api = resolve(process.argv[3] ?? upstreamPaths.api);
+  const stripped = stripSpec(
+    withWebhooks(JSON.parse(readFileSync(customers, "utf8")), JSON.parse(readFileSync(api, "utf8"))),
   );
-  const stripped = stripSpec(JSON.parse(readFileSync(source, "utf8")));
   writeFileSync(specPath, `${JSON.stringify(stripped, null, 2)}\n`);
   console.log(`wrote ${specPath}`);
 }

@@ -20,6 +20,8 @@ import type {
   CreateCustomerGroupResponse,
   CreateCustomerRequest,
   CreateCustomerResponse,
+  CreateWebhookSubscriptionRequest,
+  CreateWebhookSubscriptionResponse,
   CustomAttribute,
   CustomAttributeDefinition,
   Customer,
@@ -31,6 +33,7 @@ import type {
   DeleteCustomerGroupResponse,
   DeleteCustomerQuery,
   DeleteCustomerResponse,
+  DeleteWebhookSubscriptionResponse,
   ListCustomerCustomAttributeDefinitionsQuery,
   ListCustomerCustomAttributeDefinitionsResponse,
   ListCustomerCustomAttributesQuery,
@@ -41,6 +44,10 @@ import type {
   ListCustomerSegmentsResponse,
   ListCustomersQuery,
   ListCustomersResponse,
+  ListWebhookEventTypesQuery,
+  ListWebhookEventTypesResponse,
+  ListWebhookSubscriptionsQuery,
+  ListWebhookSubscriptionsResponse,
   RemoveGroupFromCustomerResponse,
   RetrieveCustomerCustomAttributeDefinitionQuery,
   RetrieveCustomerCustomAttributeDefinitionResponse,
@@ -49,16 +56,24 @@ import type {
   RetrieveCustomerGroupResponse,
   RetrieveCustomerResponse,
   RetrieveCustomerSegmentResponse,
+  RetrieveWebhookSubscriptionResponse,
   SearchCustomersRequest,
   SearchCustomersResponse,
+  TestWebhookSubscriptionRequest,
+  TestWebhookSubscriptionResponse,
   UpdateCustomerCustomAttributeDefinitionRequest,
   UpdateCustomerCustomAttributeDefinitionResponse,
   UpdateCustomerGroupRequest,
   UpdateCustomerGroupResponse,
   UpdateCustomerRequest,
   UpdateCustomerResponse,
+  UpdateWebhookSubscriptionRequest,
+  UpdateWebhookSubscriptionResponse,
+  UpdateWebhookSubscriptionSignatureKeyRequest,
+  UpdateWebhookSubscriptionSignatureKeyResponse,
   UpsertCustomerCustomAttributeRequest,
   UpsertCustomerCustomAttributeResponse,
+  WebhookSubscription,
 } from "@square-customers/core";
 import type * as Effect from "effect/Effect";
 import type * as Stream from "effect/Stream";
@@ -663,4 +678,155 @@ export interface CustomerCustomAttributesMethods {
     body: BulkUpsertCustomerCustomAttributesRequest,
     options?: CallOptions,
   ): Effect.Effect<BulkUpsertCustomerCustomAttributesResponse, SquareClientError>;
+}
+
+/** The methods of `square.webhooks`, one per operation of Square's Customers API. */
+export interface WebhooksMethods {
+  /** `webhooks.eventTypes`: list. */
+  readonly eventTypes: WebhookEventTypesMethods;
+
+  /**
+   * `webhooks.subscriptions`: list, create, retrieve, update, delete, updateSignatureKey, test.
+   */
+  readonly subscriptions: WebhookSubscriptionsMethods;
+}
+
+/** The methods of `square.webhooks.eventTypes`, one per operation of Square's Customers API. */
+export interface WebhookEventTypesMethods {
+  /**
+   * List webhook event types: `GET /v2/webhooks/event-types`.
+   *
+   * Safe to repeat (a read), so it is retried after a transient failure: 429, 5xx, a lost
+   * connection or a timeout.
+   *
+   * @param query The query parameters.
+   * @param options Per-call options: `timeout`, `retrySchedule`, `headers`.
+   */
+  list(
+    query?: ListWebhookEventTypesQuery,
+    options?: CallOptions,
+  ): Effect.Effect<ListWebhookEventTypesResponse, SquareClientError>;
+}
+
+/** The methods of `square.webhooks.subscriptions`, one per operation of Square's Customers API. */
+export interface WebhookSubscriptionsMethods {
+  /**
+   * List webhook subscriptions: `GET /v2/webhooks/subscriptions`.
+   *
+   * Answers one page; its `cursor` (in the query) asks for the next. `listStream` yields every
+   * item of `subscriptions` across all pages. Safe to repeat (a read), so it is retried after a
+   * transient failure: 429, 5xx, a lost connection or a timeout.
+   *
+   * @param query The query parameters.
+   * @param options Per-call options: `timeout`, `retrySchedule`, `headers`.
+   */
+  list(
+    query?: ListWebhookSubscriptionsQuery,
+    options?: CallOptions,
+  ): Effect.Effect<ListWebhookSubscriptionsResponse, SquareClientError>;
+
+  /**
+   * Every item of `subscriptions` from `GET /v2/webhooks/subscriptions`, across all pages: a
+   * page is requested only when the stream needs its items.
+   *
+   * Arguments as for `list`; safe to repeat (a read), so it is retried after a transient
+   * failure: 429, 5xx, a lost connection or a timeout.
+   */
+  listStream(
+    query?: ListWebhookSubscriptionsQuery,
+    options?: CallOptions,
+  ): Stream.Stream<WebhookSubscription, SquareClientError>;
+
+  /**
+   * Create webhook subscription: `POST /v2/webhooks/subscriptions`.
+   *
+   * Retried after a transient failure (429, 5xx, a lost connection or a timeout) with the same
+   * `idempotency_key`; the client adds one when the body has none, so a retry never creates a
+   * second one.
+   *
+   * @param body The request body, in Square's field names.
+   * @param options Per-call options: `timeout`, `retrySchedule`, `headers`.
+   */
+  create(
+    body: CreateWebhookSubscriptionRequest,
+    options?: CallOptions,
+  ): Effect.Effect<CreateWebhookSubscriptionResponse, SquareClientError>;
+
+  /**
+   * Retrieve webhook subscription: `GET /v2/webhooks/subscriptions/{subscription_id}`.
+   *
+   * Safe to repeat (a read), so it is retried after a transient failure: 429, 5xx, a lost
+   * connection or a timeout.
+   *
+   * @param subscription_id The `{subscription_id}` part of the path.
+   * @param options Per-call options: `timeout`, `retrySchedule`, `headers`.
+   */
+  retrieve(
+    subscription_id: string,
+    options?: CallOptions,
+  ): Effect.Effect<RetrieveWebhookSubscriptionResponse, SquareClientError>;
+
+  /**
+   * Update webhook subscription: `PUT /v2/webhooks/subscriptions/{subscription_id}`.
+   *
+   * Safe to repeat (it sets the same values again), so it is retried after a transient failure:
+   * 429, 5xx, a lost connection or a timeout.
+   *
+   * @param subscription_id The `{subscription_id}` part of the path.
+   * @param body The request body, in Square's field names.
+   * @param options Per-call options: `timeout`, `retrySchedule`, `headers`.
+   */
+  update(
+    subscription_id: string,
+    body?: UpdateWebhookSubscriptionRequest,
+    options?: CallOptions,
+  ): Effect.Effect<UpdateWebhookSubscriptionResponse, SquareClientError>;
+
+  /**
+   * Delete webhook subscription: `DELETE /v2/webhooks/subscriptions/{subscription_id}`.
+   *
+   * Safe to repeat (deleting again changes nothing), so it is retried after a transient failure:
+   * 429, 5xx, a lost connection or a timeout.
+   *
+   * @param subscription_id The `{subscription_id}` part of the path.
+   * @param options Per-call options: `timeout`, `retrySchedule`, `headers`.
+   */
+  delete(
+    subscription_id: string,
+    options?: CallOptions,
+  ): Effect.Effect<DeleteWebhookSubscriptionResponse, SquareClientError>;
+
+  /**
+   * Update webhook subscription signature key: `POST
+   * /v2/webhooks/subscriptions/{subscription_id}/signature-key`.
+   *
+   * Retried after a transient failure (429, 5xx, a lost connection or a timeout) with the same
+   * `idempotency_key`; the client adds one when the body has none, so a retry never creates a
+   * second one.
+   *
+   * @param subscription_id The `{subscription_id}` part of the path.
+   * @param body The request body, in Square's field names.
+   * @param options Per-call options: `timeout`, `retrySchedule`, `headers`.
+   */
+  updateSignatureKey(
+    subscription_id: string,
+    body?: UpdateWebhookSubscriptionSignatureKeyRequest,
+    options?: CallOptions,
+  ): Effect.Effect<UpdateWebhookSubscriptionSignatureKeyResponse, SquareClientError>;
+
+  /**
+   * Test webhook subscription: `POST /v2/webhooks/subscriptions/{subscription_id}/test`.
+   *
+   * Safe to repeat (another test event does no harm), so it is retried after a transient
+   * failure: 429, 5xx, a lost connection or a timeout.
+   *
+   * @param subscription_id The `{subscription_id}` part of the path.
+   * @param body The request body, in Square's field names.
+   * @param options Per-call options: `timeout`, `retrySchedule`, `headers`.
+   */
+  test(
+    subscription_id: string,
+    body?: TestWebhookSubscriptionRequest,
+    options?: CallOptions,
+  ): Effect.Effect<TestWebhookSubscriptionResponse, SquareClientError>;
 }

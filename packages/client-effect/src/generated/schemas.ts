@@ -365,6 +365,60 @@ export const CreateCustomerRequest = model({
   tax_ids: optional(CustomerTaxIds),
 });
 
+export const WebhookSubscription = model({
+  id: required(Schema.String),
+  name: optional(Schema.NullOr(Schema.String)),
+  enabled: required(Schema.Boolean),
+  event_types: required(array(Schema.String)),
+  notification_url: required(Schema.String),
+  api_version: required(Schema.String),
+  signature_key: optional(Schema.String),
+  created_at: required(Schema.String),
+  updated_at: required(Schema.String),
+});
+
+export const WebhookSubscriptionInput = model({
+  id: optional(Schema.String),
+  name: optional(Schema.NullOr(Schema.String)),
+  enabled: optional(Schema.NullOr(Schema.Boolean)),
+  event_types: optional(Schema.NullOr(array(Schema.String))),
+  notification_url: optional(Schema.NullOr(Schema.String)),
+  api_version: optional(Schema.NullOr(Schema.String)),
+  signature_key: optional(Schema.String),
+  created_at: optional(Schema.String),
+  updated_at: optional(Schema.String),
+});
+
+export const CreateWebhookSubscriptionRequest = model({
+  idempotency_key: optional(Schema.String),
+  subscription: required(WebhookSubscriptionInput),
+});
+
+export const CreateWebhookSubscriptionResponse = model({
+  errors: optional(array(SquareErrorDetail)),
+  subscription: required(WebhookSubscription),
+});
+
+export const CustomAttributeDefinitionEventDataObject = model({
+  custom_attribute_definition: required(CustomAttributeDefinition),
+});
+
+export const CustomAttributeDefinitionEventData = model({
+  type: required(Schema.String),
+  id: required(Schema.String),
+  object: required(CustomAttributeDefinitionEventDataObject),
+});
+
+export const CustomAttributeEventDataObject = model({
+  custom_attribute: required(CustomAttribute),
+});
+
+export const CustomAttributeEventData = model({
+  type: required(Schema.String),
+  id: required(Schema.String),
+  object: required(CustomAttributeEventDataObject),
+});
+
 export const CustomerTextFilter = model({
   exact: optional(Schema.NullOr(Schema.String)),
   fuzzy: optional(Schema.NullOr(Schema.String)),
@@ -375,11 +429,151 @@ export const CustomerAddressFilter = model({
   country: optional(Schema.NullOr(Country)),
 });
 
+export const CustomerCreatedEventEventContextMerge = model({
+  from_customer_ids: optional(Schema.NullOr(array(Schema.String))),
+  to_customer_id: optional(Schema.NullOr(Schema.String)),
+});
+
+export const CustomerCreatedEventEventContext = model({
+  merge: optional(Schema.NullOr(CustomerCreatedEventEventContextMerge)),
+});
+
+export const CustomerCreatedEventObject = model({
+  customer: required(Customer),
+  event_context: optional(Schema.NullOr(CustomerCreatedEventEventContext)),
+});
+
+export const CustomerCreatedEventData = model({
+  type: required(Schema.String),
+  id: required(Schema.String),
+  object: required(CustomerCreatedEventObject),
+});
+
+export const CustomerCreatedEvent = model({
+  merchant_id: required(Schema.String),
+  type: required(Schema.String),
+  event_id: required(Schema.String),
+  created_at: required(Schema.String),
+  data: required(CustomerCreatedEventData),
+});
+
 export const CustomerInclusionExclusion = openEnum<Core.CustomerInclusionExclusion>();
 
 export const CustomerCreationSourceFilter = model({
   values: optional(Schema.NullOr(array(CustomerCreationSource))),
   rule: optional(Schema.NullOr(CustomerInclusionExclusion)),
+});
+
+export const CustomerCustomAttributeDefinitionCreatedEvent = model({
+  merchant_id: required(Schema.String),
+  type: required(Schema.String),
+  event_id: required(Schema.String),
+  created_at: required(Schema.String),
+  data: required(CustomAttributeDefinitionEventData),
+});
+
+export const CustomerCustomAttributeDefinitionCreatedPublicEvent = model({
+  merchant_id: required(Schema.String),
+  type: required(Schema.String),
+  event_id: required(Schema.String),
+  created_at: required(Schema.String),
+  data: required(CustomAttributeDefinitionEventData),
+});
+
+export const CustomerCustomAttributeDefinitionDeletedEvent = model({
+  merchant_id: required(Schema.String),
+  type: required(Schema.String),
+  event_id: required(Schema.String),
+  created_at: required(Schema.String),
+  data: required(CustomAttributeDefinitionEventData),
+});
+
+export const CustomerCustomAttributeDefinitionDeletedPublicEvent = model({
+  merchant_id: required(Schema.String),
+  type: required(Schema.String),
+  event_id: required(Schema.String),
+  created_at: required(Schema.String),
+  data: required(CustomAttributeDefinitionEventData),
+});
+
+export const CustomerCustomAttributeDefinitionOwnedCreatedEvent = model({
+  merchant_id: required(Schema.String),
+  type: required(Schema.String),
+  event_id: required(Schema.String),
+  created_at: required(Schema.String),
+  data: required(CustomAttributeDefinitionEventData),
+});
+
+export const CustomerCustomAttributeDefinitionOwnedDeletedEvent = model({
+  merchant_id: required(Schema.String),
+  type: required(Schema.String),
+  event_id: required(Schema.String),
+  created_at: required(Schema.String),
+  data: required(CustomAttributeDefinitionEventData),
+});
+
+export const CustomerCustomAttributeDefinitionOwnedUpdatedEvent = model({
+  merchant_id: required(Schema.String),
+  type: required(Schema.String),
+  event_id: required(Schema.String),
+  created_at: required(Schema.String),
+  data: required(CustomAttributeDefinitionEventData),
+});
+
+export const CustomerCustomAttributeDefinitionUpdatedEvent = model({
+  merchant_id: required(Schema.String),
+  type: required(Schema.String),
+  event_id: required(Schema.String),
+  created_at: required(Schema.String),
+  data: required(CustomAttributeDefinitionEventData),
+});
+
+export const CustomerCustomAttributeDefinitionUpdatedPublicEvent = model({
+  merchant_id: required(Schema.String),
+  type: required(Schema.String),
+  event_id: required(Schema.String),
+  created_at: required(Schema.String),
+  data: required(CustomAttributeDefinitionEventData),
+});
+
+export const CustomerCustomAttributeDefinitionVisibleCreatedEvent = model({
+  merchant_id: required(Schema.String),
+  type: required(Schema.String),
+  event_id: required(Schema.String),
+  created_at: required(Schema.String),
+  data: required(CustomAttributeDefinitionEventData),
+});
+
+export const CustomerCustomAttributeDefinitionVisibleDeletedEvent = model({
+  merchant_id: required(Schema.String),
+  type: required(Schema.String),
+  event_id: required(Schema.String),
+  created_at: required(Schema.String),
+  data: required(CustomAttributeDefinitionEventData),
+});
+
+export const CustomerCustomAttributeDefinitionVisibleUpdatedEvent = model({
+  merchant_id: required(Schema.String),
+  type: required(Schema.String),
+  event_id: required(Schema.String),
+  created_at: required(Schema.String),
+  data: required(CustomAttributeDefinitionEventData),
+});
+
+export const CustomerCustomAttributeDeletedEvent = model({
+  merchant_id: required(Schema.String),
+  type: required(Schema.String),
+  event_id: required(Schema.String),
+  created_at: required(Schema.String),
+  data: required(CustomAttributeEventData),
+});
+
+export const CustomerCustomAttributeDeletedPublicEvent = model({
+  merchant_id: required(Schema.String),
+  type: required(Schema.String),
+  event_id: required(Schema.String),
+  created_at: required(Schema.String),
+  data: required(CustomAttributeEventData),
 });
 
 export const FilterValue = model({
@@ -419,6 +613,82 @@ export const CustomerCustomAttributeFilters = model({
   filters: optional(Schema.NullOr(array(CustomerCustomAttributeFilter))),
 });
 
+export const CustomerCustomAttributeOwnedDeletedEvent = model({
+  merchant_id: required(Schema.String),
+  type: required(Schema.String),
+  event_id: required(Schema.String),
+  created_at: required(Schema.String),
+  data: required(CustomAttributeEventData),
+});
+
+export const CustomerCustomAttributeOwnedUpdatedEvent = model({
+  merchant_id: required(Schema.String),
+  type: required(Schema.String),
+  event_id: required(Schema.String),
+  created_at: required(Schema.String),
+  data: required(CustomAttributeEventData),
+});
+
+export const CustomerCustomAttributeUpdatedEvent = model({
+  merchant_id: required(Schema.String),
+  type: required(Schema.String),
+  event_id: required(Schema.String),
+  created_at: required(Schema.String),
+  data: required(CustomAttributeEventData),
+});
+
+export const CustomerCustomAttributeUpdatedPublicEvent = model({
+  merchant_id: required(Schema.String),
+  type: required(Schema.String),
+  event_id: required(Schema.String),
+  created_at: required(Schema.String),
+  data: required(CustomAttributeEventData),
+});
+
+export const CustomerCustomAttributeVisibleDeletedEvent = model({
+  merchant_id: required(Schema.String),
+  type: required(Schema.String),
+  event_id: required(Schema.String),
+  created_at: required(Schema.String),
+  data: required(CustomAttributeEventData),
+});
+
+export const CustomerCustomAttributeVisibleUpdatedEvent = model({
+  merchant_id: required(Schema.String),
+  type: required(Schema.String),
+  event_id: required(Schema.String),
+  created_at: required(Schema.String),
+  data: required(CustomAttributeEventData),
+});
+
+export const CustomerDeletedEventEventContextMerge = model({
+  from_customer_ids: optional(Schema.NullOr(array(Schema.String))),
+  to_customer_id: optional(Schema.NullOr(Schema.String)),
+});
+
+export const CustomerDeletedEventEventContext = model({
+  merge: optional(Schema.NullOr(CustomerDeletedEventEventContextMerge)),
+});
+
+export const CustomerDeletedEventObject = model({
+  customer: required(Customer),
+  event_context: optional(Schema.NullOr(CustomerDeletedEventEventContext)),
+});
+
+export const CustomerDeletedEventData = model({
+  type: required(Schema.String),
+  id: required(Schema.String),
+  object: required(CustomerDeletedEventObject),
+});
+
+export const CustomerDeletedEvent = model({
+  merchant_id: required(Schema.String),
+  type: required(Schema.String),
+  event_id: required(Schema.String),
+  created_at: required(Schema.String),
+  data: required(CustomerDeletedEventData),
+});
+
 export const CustomerFilter = model({
   creation_source: optional(Schema.NullOr(CustomerCreationSourceFilter)),
   created_at: optional(TimeRange),
@@ -452,6 +722,24 @@ export const CustomerSegment = model({
   updated_at: required(Schema.String),
 });
 
+export const CustomerUpdatedEventObject = model({
+  customer: required(Customer),
+});
+
+export const CustomerUpdatedEventData = model({
+  type: required(Schema.String),
+  id: required(Schema.String),
+  object: required(CustomerUpdatedEventObject),
+});
+
+export const CustomerUpdatedEvent = model({
+  merchant_id: required(Schema.String),
+  type: required(Schema.String),
+  event_id: required(Schema.String),
+  created_at: required(Schema.String),
+  data: required(CustomerUpdatedEventData),
+});
+
 export const DeleteCustomerCardResponse = model({
   errors: optional(array(SquareErrorDetail)),
 });
@@ -466,6 +754,16 @@ export const DeleteCustomerCustomAttributeResponse = model({
 
 export const DeleteCustomerGroupResponse = model({
   errors: optional(array(SquareErrorDetail)),
+});
+
+export const DeleteWebhookSubscriptionResponse = model({
+  errors: optional(array(SquareErrorDetail)),
+});
+
+export const EventTypeMetadata = model({
+  event_type: optional(Schema.String),
+  api_version_introduced: optional(Schema.String),
+  release_status: optional(Schema.String),
 });
 
 export const ListCustomerCustomAttributeDefinitionsResponse = model({
@@ -499,6 +797,18 @@ export const ListCustomersResponse = model({
   count: optional(Schema.Int),
 });
 
+export const ListWebhookEventTypesResponse = model({
+  errors: optional(array(SquareErrorDetail)),
+  event_types: required(array(Schema.String)),
+  metadata: optional(array(EventTypeMetadata)),
+});
+
+export const ListWebhookSubscriptionsResponse = model({
+  errors: optional(array(SquareErrorDetail)),
+  subscriptions: optional(array(WebhookSubscription)),
+  cursor: optional(Schema.String),
+});
+
 export const RemoveGroupFromCustomerResponse = model({
   errors: optional(array(SquareErrorDetail)),
 });
@@ -523,6 +833,11 @@ export const RetrieveCustomerSegmentResponse = model({
   segment: required(CustomerSegment),
 });
 
+export const RetrieveWebhookSubscriptionResponse = model({
+  errors: optional(array(SquareErrorDetail)),
+  subscription: required(WebhookSubscription),
+});
+
 export const SearchCustomersRequest = model({
   cursor: optional(Schema.String),
   limit: optional(Schema.Int),
@@ -535,6 +850,23 @@ export const SearchCustomersResponse = model({
   customers: optional(array(Customer)),
   cursor: optional(Schema.String),
   count: optional(Schema.Int),
+});
+
+export const SubscriptionTestResult = model({
+  id: required(Schema.String),
+  status_code: required(Schema.Int),
+  payload: optional(Schema.NullOr(Schema.String)),
+  created_at: required(Schema.String),
+  updated_at: optional(Schema.String),
+});
+
+export const TestWebhookSubscriptionRequest = model({
+  event_type: optional(Schema.NullOr(Schema.String)),
+});
+
+export const TestWebhookSubscriptionResponse = model({
+  errors: optional(array(SquareErrorDetail)),
+  subscription_test_result: required(SubscriptionTestResult),
 });
 
 export const UpdateCustomerCustomAttributeDefinitionRequest = model({
@@ -571,6 +903,24 @@ export const UpdateCustomerRequest = model({
   tax_ids: optional(Schema.NullOr(CustomerTaxIds)),
 });
 
+export const UpdateWebhookSubscriptionRequest = model({
+  subscription: optional(Schema.NullOr(WebhookSubscriptionInput)),
+});
+
+export const UpdateWebhookSubscriptionResponse = model({
+  errors: optional(array(SquareErrorDetail)),
+  subscription: required(WebhookSubscription),
+});
+
+export const UpdateWebhookSubscriptionSignatureKeyRequest = model({
+  idempotency_key: optional(Schema.NullOr(Schema.String)),
+});
+
+export const UpdateWebhookSubscriptionSignatureKeyResponse = model({
+  errors: optional(array(SquareErrorDetail)),
+  signature_key: required(Schema.String),
+});
+
 export const UpsertCustomerCustomAttributeRequest = model({
   custom_attribute: required(CustomAttributeInput),
   idempotency_key: optional(Schema.NullOr(Schema.String)),
@@ -593,25 +943,63 @@ export const responses = {
   CreateCustomerCustomAttributeDefinitionResponse: CreateCustomerCustomAttributeDefinitionResponse,
   CreateCustomerGroupResponse: CreateCustomerGroupResponse,
   CreateCustomerResponse: CreateCustomerResponse,
+  CreateWebhookSubscriptionResponse: CreateWebhookSubscriptionResponse,
   DeleteCustomerCardResponse: DeleteCustomerCardResponse,
   DeleteCustomerCustomAttributeDefinitionResponse: DeleteCustomerCustomAttributeDefinitionResponse,
   DeleteCustomerCustomAttributeResponse: DeleteCustomerCustomAttributeResponse,
   DeleteCustomerGroupResponse: DeleteCustomerGroupResponse,
   DeleteCustomerResponse: DeleteCustomerResponse,
+  DeleteWebhookSubscriptionResponse: DeleteWebhookSubscriptionResponse,
   ListCustomerCustomAttributeDefinitionsResponse: ListCustomerCustomAttributeDefinitionsResponse,
   ListCustomerCustomAttributesResponse: ListCustomerCustomAttributesResponse,
   ListCustomerGroupsResponse: ListCustomerGroupsResponse,
   ListCustomerSegmentsResponse: ListCustomerSegmentsResponse,
   ListCustomersResponse: ListCustomersResponse,
+  ListWebhookEventTypesResponse: ListWebhookEventTypesResponse,
+  ListWebhookSubscriptionsResponse: ListWebhookSubscriptionsResponse,
   RemoveGroupFromCustomerResponse: RemoveGroupFromCustomerResponse,
   RetrieveCustomerCustomAttributeDefinitionResponse: RetrieveCustomerCustomAttributeDefinitionResponse,
   RetrieveCustomerCustomAttributeResponse: RetrieveCustomerCustomAttributeResponse,
   RetrieveCustomerGroupResponse: RetrieveCustomerGroupResponse,
   RetrieveCustomerResponse: RetrieveCustomerResponse,
   RetrieveCustomerSegmentResponse: RetrieveCustomerSegmentResponse,
+  RetrieveWebhookSubscriptionResponse: RetrieveWebhookSubscriptionResponse,
   SearchCustomersResponse: SearchCustomersResponse,
+  TestWebhookSubscriptionResponse: TestWebhookSubscriptionResponse,
   UpdateCustomerCustomAttributeDefinitionResponse: UpdateCustomerCustomAttributeDefinitionResponse,
   UpdateCustomerGroupResponse: UpdateCustomerGroupResponse,
   UpdateCustomerResponse: UpdateCustomerResponse,
+  UpdateWebhookSubscriptionResponse: UpdateWebhookSubscriptionResponse,
+  UpdateWebhookSubscriptionSignatureKeyResponse: UpdateWebhookSubscriptionSignatureKeyResponse,
   UpsertCustomerCustomAttributeResponse: UpsertCustomerCustomAttributeResponse,
+} as const;
+
+/** The schema of every customer event, by its type (`customer.created`, …). */
+export const customerEvents = {
+  "customer.created": CustomerCreatedEvent,
+  "customer.custom_attribute.deleted": CustomerCustomAttributeDeletedEvent,
+  "customer.custom_attribute.owned.deleted": CustomerCustomAttributeOwnedDeletedEvent,
+  "customer.custom_attribute.owned.updated": CustomerCustomAttributeOwnedUpdatedEvent,
+  "customer.custom_attribute.public.deleted": CustomerCustomAttributeDeletedPublicEvent,
+  "customer.custom_attribute.public.updated": CustomerCustomAttributeUpdatedPublicEvent,
+  "customer.custom_attribute.updated": CustomerCustomAttributeUpdatedEvent,
+  "customer.custom_attribute.visible.deleted": CustomerCustomAttributeVisibleDeletedEvent,
+  "customer.custom_attribute.visible.updated": CustomerCustomAttributeVisibleUpdatedEvent,
+  "customer.custom_attribute_definition.created": CustomerCustomAttributeDefinitionCreatedEvent,
+  "customer.custom_attribute_definition.deleted": CustomerCustomAttributeDefinitionDeletedEvent,
+  "customer.custom_attribute_definition.owned.created": CustomerCustomAttributeDefinitionOwnedCreatedEvent,
+  "customer.custom_attribute_definition.owned.deleted": CustomerCustomAttributeDefinitionOwnedDeletedEvent,
+  "customer.custom_attribute_definition.owned.updated": CustomerCustomAttributeDefinitionOwnedUpdatedEvent,
+  "customer.custom_attribute_definition.public.created": CustomerCustomAttributeDefinitionCreatedPublicEvent,
+  "customer.custom_attribute_definition.public.deleted": CustomerCustomAttributeDefinitionDeletedPublicEvent,
+  "customer.custom_attribute_definition.public.updated": CustomerCustomAttributeDefinitionUpdatedPublicEvent,
+  "customer.custom_attribute_definition.updated": CustomerCustomAttributeDefinitionUpdatedEvent,
+  "customer.custom_attribute_definition.visible.created":
+    CustomerCustomAttributeDefinitionVisibleCreatedEvent,
+  "customer.custom_attribute_definition.visible.deleted":
+    CustomerCustomAttributeDefinitionVisibleDeletedEvent,
+  "customer.custom_attribute_definition.visible.updated":
+    CustomerCustomAttributeDefinitionVisibleUpdatedEvent,
+  "customer.deleted": CustomerDeletedEvent,
+  "customer.updated": CustomerUpdatedEvent,
 } as const;

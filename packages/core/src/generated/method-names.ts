@@ -48,4 +48,18 @@ export const methodNames = {
       bulkUpsert: "bulkUpsertCustomerCustomAttributes",
     },
   },
+  webhooks: {
+    eventTypes: {
+      list: "listWebhookEventTypes",
+    },
+    subscriptions: {
+      list: "listWebhookSubscriptions",
+      create: "createWebhookSubscription",
+      retrieve: "retrieveWebhookSubscription",
+      update: "updateWebhookSubscription",
+      delete: "deleteWebhookSubscription",
+      updateSignatureKey: "updateWebhookSubscriptionSignatureKey",
+      test: "testWebhookSubscription",
+    },
+  },
 } as const satisfies MethodTree;

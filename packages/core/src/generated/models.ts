@@ -616,6 +616,20 @@ export type CreateCustomerResponse = {
   customer: Customer;
 };
 
+export type CreateWebhookSubscriptionRequest = {
+  /** At most 45 characters. Optional. */
+  idempotency_key?: string;
+  /** Required. */
+  subscription: WebhookSubscriptionInput;
+};
+
+export type CreateWebhookSubscriptionResponse = {
+  /** May be absent. */
+  errors?: Array<SquareErrorDetail>;
+  /** Always present. */
+  subscription: WebhookSubscription;
+};
+
 /** As Square returns it; a request takes `CustomAttributeInput`. */
 export type CustomAttribute = {
   /**
@@ -741,10 +755,38 @@ export type CustomAttributeDefinitionInput = {
   created_at?: string;
 };
 
+export type CustomAttributeDefinitionEventData = {
+  /** At most 50 characters. Always present. */
+  type: string;
+  /** At most 192 characters. Always present. */
+  id: string;
+  /** Always present. */
+  object: CustomAttributeDefinitionEventDataObject;
+};
+
+export type CustomAttributeDefinitionEventDataObject = {
+  /** Always present. */
+  custom_attribute_definition: CustomAttributeDefinition;
+};
+
 export type CustomAttributeDefinitionVisibility =
   | "VISIBILITY_HIDDEN"
   | "VISIBILITY_READ_ONLY"
   | "VISIBILITY_READ_WRITE_VALUES";
+
+export type CustomAttributeEventData = {
+  /** At most 50 characters. Always present. */
+  type: string;
+  /** At most 192 characters. Always present. */
+  id: string;
+  /** Always present. */
+  object: CustomAttributeEventDataObject;
+};
+
+export type CustomAttributeEventDataObject = {
+  /** Always present. */
+  custom_attribute: CustomAttribute;
+};
 
 export type Customer = {
   /** Always present. */
@@ -800,6 +842,47 @@ export type CustomerAddressFilter = {
   country?: Country | null;
 };
 
+export type CustomerCreatedEvent = {
+  /** Always present. */
+  merchant_id: string;
+  /** Always present. */
+  type: string;
+  /** Always present. */
+  event_id: string;
+  /** Always present. Read-only: set by Square, ignored in requests. */
+  created_at: string;
+  /** Always present. */
+  data: CustomerCreatedEventData;
+};
+
+export type CustomerCreatedEventData = {
+  /** At most 50 characters. Always present. */
+  type: string;
+  /** At most 192 characters. Always present. */
+  id: string;
+  /** Always present. */
+  object: CustomerCreatedEventObject;
+};
+
+export type CustomerCreatedEventEventContext = {
+  /** May be absent or `null`. */
+  merge?: CustomerCreatedEventEventContextMerge | null;
+};
+
+export type CustomerCreatedEventEventContextMerge = {
+  /** May be absent or `null`. */
+  from_customer_ids?: Array<string> | null;
+  /** May be absent or `null`. */
+  to_customer_id?: string | null;
+};
+
+export type CustomerCreatedEventObject = {
+  /** Always present. */
+  customer: Customer;
+  /** May be absent or `null`. */
+  event_context?: CustomerCreatedEventEventContext | null;
+};
+
 export type CustomerCreationSource =
   | "OTHER"
   | "APPOINTMENTS"
@@ -826,6 +909,196 @@ export type CustomerCreationSourceFilter = {
   values?: Array<CustomerCreationSource> | null;
   /** One of `INCLUDE`, `EXCLUDE`. Optional; may be `null`. */
   rule?: CustomerInclusionExclusion | null;
+};
+
+/** @deprecated Deprecated by Square. */
+export type CustomerCustomAttributeDefinitionCreatedEvent = {
+  /** Always present. */
+  merchant_id: string;
+  /** Always present. */
+  type: string;
+  /** Always present. */
+  event_id: string;
+  /** Always present. Read-only: set by Square, ignored in requests. */
+  created_at: string;
+  /** Always present. */
+  data: CustomAttributeDefinitionEventData;
+};
+
+/** @deprecated Deprecated by Square. */
+export type CustomerCustomAttributeDefinitionCreatedPublicEvent = {
+  /** Always present. */
+  merchant_id: string;
+  /** Always present. */
+  type: string;
+  /** Always present. */
+  event_id: string;
+  /** Always present. Read-only: set by Square, ignored in requests. */
+  created_at: string;
+  /** Always present. */
+  data: CustomAttributeDefinitionEventData;
+};
+
+/** @deprecated Deprecated by Square. */
+export type CustomerCustomAttributeDefinitionDeletedEvent = {
+  /** Always present. */
+  merchant_id: string;
+  /** Always present. */
+  type: string;
+  /** Always present. */
+  event_id: string;
+  /** Always present. Read-only: set by Square, ignored in requests. */
+  created_at: string;
+  /** Always present. */
+  data: CustomAttributeDefinitionEventData;
+};
+
+/** @deprecated Deprecated by Square. */
+export type CustomerCustomAttributeDefinitionDeletedPublicEvent = {
+  /** Always present. */
+  merchant_id: string;
+  /** Always present. */
+  type: string;
+  /** Always present. */
+  event_id: string;
+  /** Always present. Read-only: set by Square, ignored in requests. */
+  created_at: string;
+  /** Always present. */
+  data: CustomAttributeDefinitionEventData;
+};
+
+export type CustomerCustomAttributeDefinitionOwnedCreatedEvent = {
+  /** Always present. */
+  merchant_id: string;
+  /** Always present. */
+  type: string;
+  /** Always present. */
+  event_id: string;
+  /** Always present. Read-only: set by Square, ignored in requests. */
+  created_at: string;
+  /** Always present. */
+  data: CustomAttributeDefinitionEventData;
+};
+
+export type CustomerCustomAttributeDefinitionOwnedDeletedEvent = {
+  /** Always present. */
+  merchant_id: string;
+  /** Always present. */
+  type: string;
+  /** Always present. */
+  event_id: string;
+  /** Always present. Read-only: set by Square, ignored in requests. */
+  created_at: string;
+  /** Always present. */
+  data: CustomAttributeDefinitionEventData;
+};
+
+export type CustomerCustomAttributeDefinitionOwnedUpdatedEvent = {
+  /** Always present. */
+  merchant_id: string;
+  /** Always present. */
+  type: string;
+  /** Always present. */
+  event_id: string;
+  /** Always present. Read-only: set by Square, ignored in requests. */
+  created_at: string;
+  /** Always present. */
+  data: CustomAttributeDefinitionEventData;
+};
+
+/** @deprecated Deprecated by Square. */
+export type CustomerCustomAttributeDefinitionUpdatedEvent = {
+  /** Always present. */
+  merchant_id: string;
+  /** Always present. */
+  type: string;
+  /** Always present. */
+  event_id: string;
+  /** Always present. Read-only: set by Square, ignored in requests. */
+  created_at: string;
+  /** Always present. */
+  data: CustomAttributeDefinitionEventData;
+};
+
+/** @deprecated Deprecated by Square. */
+export type CustomerCustomAttributeDefinitionUpdatedPublicEvent = {
+  /** Always present. */
+  merchant_id: string;
+  /** Always present. */
+  type: string;
+  /** Always present. */
+  event_id: string;
+  /** Always present. Read-only: set by Square, ignored in requests. */
+  created_at: string;
+  /** Always present. */
+  data: CustomAttributeDefinitionEventData;
+};
+
+export type CustomerCustomAttributeDefinitionVisibleCreatedEvent = {
+  /** Always present. */
+  merchant_id: string;
+  /** Always present. */
+  type: string;
+  /** Always present. */
+  event_id: string;
+  /** Always present. Read-only: set by Square, ignored in requests. */
+  created_at: string;
+  /** Always present. */
+  data: CustomAttributeDefinitionEventData;
+};
+
+export type CustomerCustomAttributeDefinitionVisibleDeletedEvent = {
+  /** Always present. */
+  merchant_id: string;
+  /** Always present. */
+  type: string;
+  /** Always present. */
+  event_id: string;
+  /** Always present. Read-only: set by Square, ignored in requests. */
+  created_at: string;
+  /** Always present. */
+  data: CustomAttributeDefinitionEventData;
+};
+
+export type CustomerCustomAttributeDefinitionVisibleUpdatedEvent = {
+  /** Always present. */
+  merchant_id: string;
+  /** Always present. */
+  type: string;
+  /** Always present. */
+  event_id: string;
+  /** Always present. Read-only: set by Square, ignored in requests. */
+  created_at: string;
+  /** Always present. */
+  data: CustomAttributeDefinitionEventData;
+};
+
+/** @deprecated Deprecated by Square. */
+export type CustomerCustomAttributeDeletedEvent = {
+  /** Always present. */
+  merchant_id: string;
+  /** Always present. */
+  type: string;
+  /** Always present. */
+  event_id: string;
+  /** Always present. Read-only: set by Square, ignored in requests. */
+  created_at: string;
+  /** Always present. */
+  data: CustomAttributeEventData;
+};
+
+/** @deprecated Deprecated by Square. */
+export type CustomerCustomAttributeDeletedPublicEvent = {
+  /** Always present. */
+  merchant_id: string;
+  /** Always present. */
+  type: string;
+  /** Always present. */
+  event_id: string;
+  /** Always present. Read-only: set by Square, ignored in requests. */
+  created_at: string;
+  /** Always present. */
+  data: CustomAttributeEventData;
 };
 
 export type CustomerCustomAttributeFilter = {
@@ -859,6 +1132,127 @@ export type CustomerCustomAttributeFilterValue = {
 export type CustomerCustomAttributeFilters = {
   /** At most 10 items. Optional; may be `null`. */
   filters?: Array<CustomerCustomAttributeFilter> | null;
+};
+
+export type CustomerCustomAttributeOwnedDeletedEvent = {
+  /** Always present. */
+  merchant_id: string;
+  /** Always present. */
+  type: string;
+  /** Always present. */
+  event_id: string;
+  /** Always present. Read-only: set by Square, ignored in requests. */
+  created_at: string;
+  /** Always present. */
+  data: CustomAttributeEventData;
+};
+
+export type CustomerCustomAttributeOwnedUpdatedEvent = {
+  /** Always present. */
+  merchant_id: string;
+  /** Always present. */
+  type: string;
+  /** Always present. */
+  event_id: string;
+  /** Always present. Read-only: set by Square, ignored in requests. */
+  created_at: string;
+  /** Always present. */
+  data: CustomAttributeEventData;
+};
+
+/** @deprecated Deprecated by Square. */
+export type CustomerCustomAttributeUpdatedEvent = {
+  /** Always present. */
+  merchant_id: string;
+  /** Always present. */
+  type: string;
+  /** Always present. */
+  event_id: string;
+  /** Always present. Read-only: set by Square, ignored in requests. */
+  created_at: string;
+  /** Always present. */
+  data: CustomAttributeEventData;
+};
+
+/** @deprecated Deprecated by Square. */
+export type CustomerCustomAttributeUpdatedPublicEvent = {
+  /** Always present. */
+  merchant_id: string;
+  /** Always present. */
+  type: string;
+  /** Always present. */
+  event_id: string;
+  /** Always present. Read-only: set by Square, ignored in requests. */
+  created_at: string;
+  /** Always present. */
+  data: CustomAttributeEventData;
+};
+
+export type CustomerCustomAttributeVisibleDeletedEvent = {
+  /** Always present. */
+  merchant_id: string;
+  /** Always present. */
+  type: string;
+  /** Always present. */
+  event_id: string;
+  /** Always present. Read-only: set by Square, ignored in requests. */
+  created_at: string;
+  /** Always present. */
+  data: CustomAttributeEventData;
+};
+
+export type CustomerCustomAttributeVisibleUpdatedEvent = {
+  /** Always present. */
+  merchant_id: string;
+  /** Always present. */
+  type: string;
+  /** Always present. */
+  event_id: string;
+  /** Always present. Read-only: set by Square, ignored in requests. */
+  created_at: string;
+  /** Always present. */
+  data: CustomAttributeEventData;
+};
+
+export type CustomerDeletedEvent = {
+  /** Always present. */
+  merchant_id: string;
+  /** Always present. */
+  type: string;
+  /** Always present. */
+  event_id: string;
+  /** Always present. Read-only: set by Square, ignored in requests. */
+  created_at: string;
+  /** Always present. */
+  data: CustomerDeletedEventData;
+};
+
+export type CustomerDeletedEventData = {
+  /** At most 50 characters. Always present. */
+  type: string;
+  /** At most 192 characters. Always present. */
+  id: string;
+  /** Always present. */
+  object: CustomerDeletedEventObject;
+};
+
+export type CustomerDeletedEventEventContext = {
+  /** May be absent or `null`. */
+  merge?: CustomerDeletedEventEventContextMerge | null;
+};
+
+export type CustomerDeletedEventEventContextMerge = {
+  /** May be absent or `null`. */
+  from_customer_ids?: Array<string> | null;
+  /** May be absent or `null`. */
+  to_customer_id?: string | null;
+};
+
+export type CustomerDeletedEventObject = {
+  /** Always present. */
+  customer: Customer;
+  /** May be absent or `null`. */
+  event_context?: CustomerDeletedEventEventContext | null;
 };
 
 export type CustomerFilter = {
@@ -970,6 +1364,33 @@ export type CustomerTextFilter = {
   fuzzy?: string | null;
 };
 
+export type CustomerUpdatedEvent = {
+  /** Always present. */
+  merchant_id: string;
+  /** Always present. */
+  type: string;
+  /** Always present. */
+  event_id: string;
+  /** Always present. Read-only: set by Square, ignored in requests. */
+  created_at: string;
+  /** Always present. */
+  data: CustomerUpdatedEventData;
+};
+
+export type CustomerUpdatedEventData = {
+  /** At most 50 characters. Always present. */
+  type: string;
+  /** At most 192 characters. Always present. */
+  id: string;
+  /** Always present. */
+  object: CustomerUpdatedEventObject;
+};
+
+export type CustomerUpdatedEventObject = {
+  /** Always present. */
+  customer: Customer;
+};
+
 /** @deprecated Deprecated by Square. */
 export type DeleteCustomerCardResponse = {
   /** May be absent. */
@@ -992,6 +1413,11 @@ export type DeleteCustomerGroupResponse = {
 };
 
 export type DeleteCustomerResponse = {
+  /** May be absent. */
+  errors?: Array<SquareErrorDetail>;
+};
+
+export type DeleteWebhookSubscriptionResponse = {
   /** May be absent. */
   errors?: Array<SquareErrorDetail>;
 };
@@ -1177,6 +1603,15 @@ export type ErrorCode =
   | "GATEWAY_TIMEOUT"
   | "VERSION_MISMATCH";
 
+export type EventTypeMetadata = {
+  /** May be absent. Read-only: set by Square, ignored in requests. */
+  event_type?: string;
+  /** May be absent. Read-only: set by Square, ignored in requests. */
+  api_version_introduced?: string;
+  /** May be absent. Read-only: set by Square, ignored in requests. */
+  release_status?: string;
+};
+
 /** Beta in the spec: Square may still change it. */
 export type FilterValue = {
   /** Optional; may be `null`. */
@@ -1241,6 +1676,24 @@ export type ListCustomersResponse = {
   count?: number;
 };
 
+export type ListWebhookEventTypesResponse = {
+  /** May be absent. */
+  errors?: Array<SquareErrorDetail>;
+  /** Always present. */
+  event_types: Array<string>;
+  /** May be absent. */
+  metadata?: Array<EventTypeMetadata>;
+};
+
+export type ListWebhookSubscriptionsResponse = {
+  /** May be absent. */
+  errors?: Array<SquareErrorDetail>;
+  /** May be absent. */
+  subscriptions?: Array<WebhookSubscription>;
+  /** May be absent. */
+  cursor?: string;
+};
+
 export type RemoveGroupFromCustomerResponse = {
   /** May be absent. */
   errors?: Array<SquareErrorDetail>;
@@ -1281,6 +1734,13 @@ export type RetrieveCustomerSegmentResponse = {
   segment: CustomerSegment;
 };
 
+export type RetrieveWebhookSubscriptionResponse = {
+  /** May be absent. */
+  errors?: Array<SquareErrorDetail>;
+  /** Always present. */
+  subscription: WebhookSubscription;
+};
+
 export type SearchCustomersRequest = {
   /** Optional. */
   cursor?: string;
@@ -1304,6 +1764,31 @@ export type SearchCustomersResponse = {
 };
 
 export type SortOrder = "DESC" | "ASC";
+
+export type SubscriptionTestResult = {
+  /** At most 64 characters. Always present. Read-only: set by Square, ignored in requests. */
+  id: string;
+  /** Integer. Always present. */
+  status_code: number;
+  /** May be absent or `null`. */
+  payload?: string | null;
+  /** Always present. Read-only: set by Square, ignored in requests. */
+  created_at: string;
+  /** May be absent. Read-only: set by Square, ignored in requests. */
+  updated_at?: string;
+};
+
+export type TestWebhookSubscriptionRequest = {
+  /** Optional; may be `null`. */
+  event_type?: string | null;
+};
+
+export type TestWebhookSubscriptionResponse = {
+  /** May be absent. */
+  errors?: Array<SquareErrorDetail>;
+  /** Always present. */
+  subscription_test_result: SubscriptionTestResult;
+};
 
 export type TimeRange = {
   /**
@@ -1396,6 +1881,30 @@ export type UpdateCustomerResponse = {
   customer: Customer;
 };
 
+export type UpdateWebhookSubscriptionRequest = {
+  /** Optional; may be `null`. */
+  subscription?: WebhookSubscriptionInput | null;
+};
+
+export type UpdateWebhookSubscriptionResponse = {
+  /** May be absent. */
+  errors?: Array<SquareErrorDetail>;
+  /** Always present. */
+  subscription: WebhookSubscription;
+};
+
+export type UpdateWebhookSubscriptionSignatureKeyRequest = {
+  /** At most 45 characters. Optional; may be `null`. */
+  idempotency_key?: string | null;
+};
+
+export type UpdateWebhookSubscriptionSignatureKeyResponse = {
+  /** May be absent. */
+  errors?: Array<SquareErrorDetail>;
+  /** Always present. Read-only: set by Square, ignored in requests. */
+  signature_key: string;
+};
+
 export type UpsertCustomerCustomAttributeRequest = {
   /** Required. */
   custom_attribute: CustomAttributeInput;
@@ -1408,6 +1917,52 @@ export type UpsertCustomerCustomAttributeResponse = {
   custom_attribute: CustomAttribute;
   /** May be absent. */
   errors?: Array<SquareErrorDetail>;
+};
+
+/** As Square returns it; a request takes `WebhookSubscriptionInput`. */
+export type WebhookSubscription = {
+  /** At most 64 characters. Always present. Read-only: set by Square, ignored in requests. */
+  id: string;
+  /** At most 64 characters. May be absent or `null`. */
+  name?: string | null;
+  /** Always present. */
+  enabled: boolean;
+  /** Always present. */
+  event_types: Array<string>;
+  /** Always present. */
+  notification_url: string;
+  /** Always present. */
+  api_version: string;
+  /** May be absent. Read-only: set by Square, ignored in requests. */
+  signature_key?: string;
+  /** Always present. Read-only: set by Square, ignored in requests. */
+  created_at: string;
+  /** Always present. Read-only: set by Square, ignored in requests. */
+  updated_at: string;
+};
+
+/**
+ * `WebhookSubscription` as a request takes it: fields Square always returns are optional here.
+ */
+export type WebhookSubscriptionInput = {
+  /** At most 64 characters. Optional. Read-only: set by Square, ignored in requests. */
+  id?: string;
+  /** At most 64 characters. Optional; may be `null`. */
+  name?: string | null;
+  /** Optional; may be `null`. */
+  enabled?: boolean | null;
+  /** Optional; may be `null`. */
+  event_types?: Array<string> | null;
+  /** Optional; may be `null`. */
+  notification_url?: string | null;
+  /** Optional; may be `null`. */
+  api_version?: string | null;
+  /** Optional. Read-only: set by Square, ignored in requests. */
+  signature_key?: string;
+  /** Optional. Read-only: set by Square, ignored in requests. */
+  created_at?: string;
+  /** Optional. Read-only: set by Square, ignored in requests. */
+  updated_at?: string;
 };
 
 /** Every model by name: spec names, plus `…Input` for the request form of a model Square also returns. */
@@ -1474,6 +2029,10 @@ export interface Models {
 
   CreateCustomerResponse: CreateCustomerResponse;
 
+  CreateWebhookSubscriptionRequest: CreateWebhookSubscriptionRequest;
+
+  CreateWebhookSubscriptionResponse: CreateWebhookSubscriptionResponse;
+
   CustomAttribute: CustomAttribute;
 
   CustomAttributeInput: CustomAttributeInput;
@@ -1482,21 +2041,89 @@ export interface Models {
 
   CustomAttributeDefinitionInput: CustomAttributeDefinitionInput;
 
+  CustomAttributeDefinitionEventData: CustomAttributeDefinitionEventData;
+
+  CustomAttributeDefinitionEventDataObject: CustomAttributeDefinitionEventDataObject;
+
   CustomAttributeDefinitionVisibility: CustomAttributeDefinitionVisibility;
+
+  CustomAttributeEventData: CustomAttributeEventData;
+
+  CustomAttributeEventDataObject: CustomAttributeEventDataObject;
 
   Customer: Customer;
 
   CustomerAddressFilter: CustomerAddressFilter;
 
+  CustomerCreatedEvent: CustomerCreatedEvent;
+
+  CustomerCreatedEventData: CustomerCreatedEventData;
+
+  CustomerCreatedEventEventContext: CustomerCreatedEventEventContext;
+
+  CustomerCreatedEventEventContextMerge: CustomerCreatedEventEventContextMerge;
+
+  CustomerCreatedEventObject: CustomerCreatedEventObject;
+
   CustomerCreationSource: CustomerCreationSource;
 
   CustomerCreationSourceFilter: CustomerCreationSourceFilter;
+
+  CustomerCustomAttributeDefinitionCreatedEvent: CustomerCustomAttributeDefinitionCreatedEvent;
+
+  CustomerCustomAttributeDefinitionCreatedPublicEvent: CustomerCustomAttributeDefinitionCreatedPublicEvent;
+
+  CustomerCustomAttributeDefinitionDeletedEvent: CustomerCustomAttributeDefinitionDeletedEvent;
+
+  CustomerCustomAttributeDefinitionDeletedPublicEvent: CustomerCustomAttributeDefinitionDeletedPublicEvent;
+
+  CustomerCustomAttributeDefinitionOwnedCreatedEvent: CustomerCustomAttributeDefinitionOwnedCreatedEvent;
+
+  CustomerCustomAttributeDefinitionOwnedDeletedEvent: CustomerCustomAttributeDefinitionOwnedDeletedEvent;
+
+  CustomerCustomAttributeDefinitionOwnedUpdatedEvent: CustomerCustomAttributeDefinitionOwnedUpdatedEvent;
+
+  CustomerCustomAttributeDefinitionUpdatedEvent: CustomerCustomAttributeDefinitionUpdatedEvent;
+
+  CustomerCustomAttributeDefinitionUpdatedPublicEvent: CustomerCustomAttributeDefinitionUpdatedPublicEvent;
+
+  CustomerCustomAttributeDefinitionVisibleCreatedEvent: CustomerCustomAttributeDefinitionVisibleCreatedEvent;
+
+  CustomerCustomAttributeDefinitionVisibleDeletedEvent: CustomerCustomAttributeDefinitionVisibleDeletedEvent;
+
+  CustomerCustomAttributeDefinitionVisibleUpdatedEvent: CustomerCustomAttributeDefinitionVisibleUpdatedEvent;
+
+  CustomerCustomAttributeDeletedEvent: CustomerCustomAttributeDeletedEvent;
+
+  CustomerCustomAttributeDeletedPublicEvent: CustomerCustomAttributeDeletedPublicEvent;
 
   CustomerCustomAttributeFilter: CustomerCustomAttributeFilter;
 
   CustomerCustomAttributeFilterValue: CustomerCustomAttributeFilterValue;
 
   CustomerCustomAttributeFilters: CustomerCustomAttributeFilters;
+
+  CustomerCustomAttributeOwnedDeletedEvent: CustomerCustomAttributeOwnedDeletedEvent;
+
+  CustomerCustomAttributeOwnedUpdatedEvent: CustomerCustomAttributeOwnedUpdatedEvent;
+
+  CustomerCustomAttributeUpdatedEvent: CustomerCustomAttributeUpdatedEvent;
+
+  CustomerCustomAttributeUpdatedPublicEvent: CustomerCustomAttributeUpdatedPublicEvent;
+
+  CustomerCustomAttributeVisibleDeletedEvent: CustomerCustomAttributeVisibleDeletedEvent;
+
+  CustomerCustomAttributeVisibleUpdatedEvent: CustomerCustomAttributeVisibleUpdatedEvent;
+
+  CustomerDeletedEvent: CustomerDeletedEvent;
+
+  CustomerDeletedEventData: CustomerDeletedEventData;
+
+  CustomerDeletedEventEventContext: CustomerDeletedEventEventContext;
+
+  CustomerDeletedEventEventContextMerge: CustomerDeletedEventEventContextMerge;
+
+  CustomerDeletedEventObject: CustomerDeletedEventObject;
 
   CustomerFilter: CustomerFilter;
 
@@ -1520,6 +2147,12 @@ export interface Models {
 
   CustomerTextFilter: CustomerTextFilter;
 
+  CustomerUpdatedEvent: CustomerUpdatedEvent;
+
+  CustomerUpdatedEventData: CustomerUpdatedEventData;
+
+  CustomerUpdatedEventObject: CustomerUpdatedEventObject;
+
   DeleteCustomerCardResponse: DeleteCustomerCardResponse;
 
   DeleteCustomerCustomAttributeDefinitionResponse: DeleteCustomerCustomAttributeDefinitionResponse;
@@ -1530,11 +2163,15 @@ export interface Models {
 
   DeleteCustomerResponse: DeleteCustomerResponse;
 
+  DeleteWebhookSubscriptionResponse: DeleteWebhookSubscriptionResponse;
+
   Error: SquareErrorDetail;
 
   ErrorCategory: ErrorCategory;
 
   ErrorCode: ErrorCode;
+
+  EventTypeMetadata: EventTypeMetadata;
 
   FilterValue: FilterValue;
 
@@ -1550,6 +2187,10 @@ export interface Models {
 
   ListCustomersResponse: ListCustomersResponse;
 
+  ListWebhookEventTypesResponse: ListWebhookEventTypesResponse;
+
+  ListWebhookSubscriptionsResponse: ListWebhookSubscriptionsResponse;
+
   RemoveGroupFromCustomerResponse: RemoveGroupFromCustomerResponse;
 
   RetrieveCustomerCustomAttributeDefinitionResponse: RetrieveCustomerCustomAttributeDefinitionResponse;
@@ -1562,11 +2203,19 @@ export interface Models {
 
   RetrieveCustomerSegmentResponse: RetrieveCustomerSegmentResponse;
 
+  RetrieveWebhookSubscriptionResponse: RetrieveWebhookSubscriptionResponse;
+
   SearchCustomersRequest: SearchCustomersRequest;
 
   SearchCustomersResponse: SearchCustomersResponse;
 
   SortOrder: SortOrder;
+
+  SubscriptionTestResult: SubscriptionTestResult;
+
+  TestWebhookSubscriptionRequest: TestWebhookSubscriptionRequest;
+
+  TestWebhookSubscriptionResponse: TestWebhookSubscriptionResponse;
 
   TimeRange: TimeRange;
 
@@ -1582,7 +2231,19 @@ export interface Models {
 
   UpdateCustomerResponse: UpdateCustomerResponse;
 
+  UpdateWebhookSubscriptionRequest: UpdateWebhookSubscriptionRequest;
+
+  UpdateWebhookSubscriptionResponse: UpdateWebhookSubscriptionResponse;
+
+  UpdateWebhookSubscriptionSignatureKeyRequest: UpdateWebhookSubscriptionSignatureKeyRequest;
+
+  UpdateWebhookSubscriptionSignatureKeyResponse: UpdateWebhookSubscriptionSignatureKeyResponse;
+
   UpsertCustomerCustomAttributeRequest: UpsertCustomerCustomAttributeRequest;
 
   UpsertCustomerCustomAttributeResponse: UpsertCustomerCustomAttributeResponse;
+
+  WebhookSubscription: WebhookSubscription;
+
+  WebhookSubscriptionInput: WebhookSubscriptionInput;
 }

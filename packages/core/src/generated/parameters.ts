@@ -70,6 +70,24 @@ export interface RetrieveCustomerCustomAttributeQuery {
   version?: number;
 }
 
+/** The query parameters of `GET /v2/webhooks/event-types`. */
+export interface ListWebhookEventTypesQuery {
+  /** Optional. */
+  api_version?: string;
+}
+
+/** The query parameters of `GET /v2/webhooks/subscriptions`. */
+export interface ListWebhookSubscriptionsQuery {
+  /** Optional. */
+  cursor?: string;
+  /** Default: `false`. Optional. */
+  include_disabled?: boolean;
+  /** One of `DESC`, `ASC`. Optional. */
+  sort_order?: SortOrder;
+  /** Integer. From 1 to 100. Optional. */
+  limit?: number;
+}
+
 /** Per operation, its path parameters in path order. */
 export interface PathParameters {
   listCustomers: [];
@@ -103,6 +121,14 @@ export interface PathParameters {
   deleteCustomerCustomAttribute: [customer_id: string, key: string];
   addGroupToCustomer: [customer_id: string, group_id: string];
   removeGroupFromCustomer: [customer_id: string, group_id: string];
+  listWebhookEventTypes: [];
+  listWebhookSubscriptions: [];
+  createWebhookSubscription: [];
+  retrieveWebhookSubscription: [subscription_id: string];
+  updateWebhookSubscription: [subscription_id: string];
+  deleteWebhookSubscription: [subscription_id: string];
+  updateWebhookSubscriptionSignatureKey: [subscription_id: string];
+  testWebhookSubscription: [subscription_id: string];
 }
 
 /** Per operation, its query parameters (`{}` when it takes none). */
@@ -138,4 +164,12 @@ export interface QueryParameters {
   deleteCustomerCustomAttribute: {};
   addGroupToCustomer: {};
   removeGroupFromCustomer: {};
+  listWebhookEventTypes: ListWebhookEventTypesQuery;
+  listWebhookSubscriptions: ListWebhookSubscriptionsQuery;
+  createWebhookSubscription: {};
+  retrieveWebhookSubscription: {};
+  updateWebhookSubscription: {};
+  deleteWebhookSubscription: {};
+  updateWebhookSubscriptionSignatureKey: {};
+  testWebhookSubscription: {};
 }

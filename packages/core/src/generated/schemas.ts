@@ -408,6 +408,14 @@ export const requestSchemas = {
       tax_ids: { ref: "CustomerTaxIds" },
     },
   },
+  CreateWebhookSubscriptionRequest: {
+    type: "object",
+    properties: {
+      idempotency_key: { type: "string", maxLength: 45 },
+      subscription: { ref: "WebhookSubscription" },
+    },
+    required: ["subscription"],
+  },
   CustomAttribute: {
     type: "object",
     properties: {
@@ -588,6 +596,10 @@ export const requestSchemas = {
     },
   },
   SortOrder: { type: "string", enum: ["DESC", "ASC"] },
+  TestWebhookSubscriptionRequest: {
+    type: "object",
+    properties: { event_type: { type: "string", nullable: true } },
+  },
   TimeRange: {
     type: "object",
     properties: { start_at: { type: "string", nullable: true }, end_at: { type: "string", nullable: true } },
@@ -622,6 +634,14 @@ export const requestSchemas = {
       tax_ids: { ref: "CustomerTaxIds", nullable: true },
     },
   },
+  UpdateWebhookSubscriptionRequest: {
+    type: "object",
+    properties: { subscription: { ref: "WebhookSubscription", nullable: true } },
+  },
+  UpdateWebhookSubscriptionSignatureKeyRequest: {
+    type: "object",
+    properties: { idempotency_key: { type: "string", maxLength: 45, nullable: true } },
+  },
   UpsertCustomerCustomAttributeRequest: {
     type: "object",
     properties: {
@@ -629,5 +649,19 @@ export const requestSchemas = {
       idempotency_key: { type: "string", maxLength: 45, nullable: true },
     },
     required: ["custom_attribute"],
+  },
+  WebhookSubscription: {
+    type: "object",
+    properties: {
+      id: { type: "string", maxLength: 64, readOnly: true },
+      name: { type: "string", maxLength: 64, nullable: true },
+      enabled: { type: "boolean", nullable: true },
+      event_types: { type: "array", nullable: true, items: { type: "string" } },
+      notification_url: { type: "string", nullable: true },
+      api_version: { type: "string", nullable: true },
+      signature_key: { type: "string", readOnly: true },
+      created_at: { type: "string", readOnly: true },
+      updated_at: { type: "string", readOnly: true },
+    },
   },
 } as const satisfies Record<string, SchemaNode>;
