@@ -2,7 +2,7 @@
 // `seed: N`) N customers whose ids, names and timestamps depend only on the merchant and N, so tests and
 // demos see the same data on every run.
 import type { Customer, CustomerSegment } from "@square-customers/core";
-import { insertCustomer, newCustomer } from "./customers.js";
+import { insertCustomer, newCustomer } from "./customer-records.js";
 import { stableId } from "./ids.js";
 import { SEEDED_CREATION_SOURCES, SEGMENTS } from "./square-choices.js";
 import type { Store } from "./store.js";

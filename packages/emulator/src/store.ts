@@ -9,8 +9,12 @@ import { attributeMatches, type PreparedAttributeFilter } from "./attribute-type
 // - merchants: one row per bearer token (stored as a SHA-256 hash, never the token itself).
 // - customers: the customer JSON plus the columns that sorting and searching need, kept in step on
 //   every write. `seq` is an ever-increasing insertion number used as the keyset tie-breaker. The two
-//   sort indexes also carry every filterable column, so a search that must test each profile (a fuzzy
-//   email, say) walks one index in order without touching the table until a row matches.
+//   sort indexes also carry every filterable column, so a search that must test many profiles walks one
+//   index in order without touching the table until a row matches.
+// - customer_text: a trigram index (FTS5) of the searchable text columns, and customer_memberships: one
+//   row per group or segment a customer belongs to. Both exist so that a selective search can start
+//   from the few customers that may match instead of testing every profile (search.ts). The customer
+//   methods below (insert, update, delete, reset) keep them in step: customers are written nowhere else.
 // - objects: every other resource as JSON, by kind ("group", "segment", "card", "definition",
 //   "attribute"), with `parent` holding the customer id for per-customer kinds.
 // - idempotency: the first answer to each idempotency key, per merchant and operation.
@@ -47,6 +51,7 @@ CREATE INDEX IF NOT EXISTS customers_by_created ON customers
 CREATE INDEX IF NOT EXISTS customers_by_email ON customers (merchant, email);
 CREATE INDEX IF NOT EXISTS customers_by_phone ON customers (merchant, phone);
 CREATE INDEX IF NOT EXISTS customers_by_reference ON customers (merchant, reference_id);
+CREATE INDEX IF NOT EXISTS customers_by_source ON customers (merchant, creation_source);
 CREATE TABLE IF NOT EXISTS objects (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   merchant TEXT NOT NULL,
@@ -67,6 +72,46 @@ CREATE TABLE IF NOT EXISTS idempotency (
 );
 `;
 
+/**
+ * The search side tables, kept in step with `customers` by the store's customer methods below (not by
+ * triggers: an FTS5 write inside a trigger runs several times slower, which a million-customer seed
+ * feels).
+ *
+ * customer_text holds trigrams of the lower-cased email, the E.164 phone and the lower-cased reference
+ * id: any substring of three or more characters is found through the index. It is an external-content
+ * table (the text itself stays in `customers` only; removing a row must name its indexed values) with
+ * `detail=column` (no positions: search.ts asks for each trigram of a token separately, which finds a
+ * superset of the real matches, and then tests the real rule on those few rows). `case_sensitive 1`:
+ * the columns are lower-cased already, and comparing code points as they are keeps "a substring has all
+ * of its trigrams" exactly true.
+ *
+ * customer_memberships has one row per group or segment a customer belongs to (`group_ids` and
+ * `segment_ids` of its JSON).
+ */
+const SEARCH_INDEX_SCHEMA = `
+CREATE VIRTUAL TABLE IF NOT EXISTS customer_text USING fts5 (
+  email, phone, reference_id,
+  content = 'customers', content_rowid = 'seq', detail = column, tokenize = 'trigram case_sensitive 1'
+);
+CREATE TABLE IF NOT EXISTS customer_memberships (
+  merchant TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  member_of TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (merchant, kind, member_of, seq)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS customer_memberships_by_customer ON customer_memberships (seq);
+`;
+
+/** Fills the search tables from the customers of a database file written before they existed. */
+const BACKFILL_SEARCH_INDEX = `
+INSERT INTO customer_text (customer_text) VALUES ('rebuild');
+INSERT OR IGNORE INTO customer_memberships (merchant, kind, member_of, seq)
+  SELECT c.merchant, 'group', m.value, c.seq FROM customers c, json_each(c.data, '$.group_ids') m
+  UNION ALL
+  SELECT c.merchant, 'segment', m.value, c.seq FROM customers c, json_each(c.data, '$.segment_ids') m;
+`;
+
 /** The columns derived from a customer for sorting and filtering. */
 export interface CustomerRow {
   id: string;
@@ -79,6 +124,17 @@ export interface CustomerRow {
   phone: string | null;
   reference_id: string | null;
   creation_source: string | null;
+  /** Not columns: the customer's rows in customer_memberships. */
+  group_ids: readonly string[];
+  segment_ids: readonly string[];
+}
+
+/** The indexed text of a stored customer (what customer_text must be told when it goes). */
+interface IndexedText {
+  seq: number;
+  email: string | null;
+  phone: string | null;
+  reference_id: string | null;
 }
 
 /** Every column of a customer row besides its keys, in one order for both INSERT and UPDATE. */
@@ -103,7 +159,13 @@ function derivedValues(row: CustomerRow): SQLInputValue[] {
   return DERIVED_COLUMNS.map((column) => row[column]);
 }
 
+/** What a customer_memberships row records membership of. */
+export type MembershipKind = "group" | "segment";
+
 export type ObjectKind = "group" | "segment" | "card" | "definition" | "attribute";
+
+/** Page cache of a database file, in KiB (SQLite's default is 2,000). */
+const FILE_CACHE_KIB = 64 * 1024;
 
 export class Store {
   private readonly db: DatabaseSync;
@@ -118,8 +180,14 @@ export class Store {
     if (location !== ":memory:") {
       // WAL with FULL sync: a write is on disk before its transaction returns, so before the 200 is sent.
       this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
+      // A page cache of FILE_CACHE_KIB: big enough that seeding a million customers does not re-read
+      // index pages for every insert, small enough that memory stays bounded whatever the file's size.
+      this.db.exec(`PRAGMA cache_size = -${FILE_CACHE_KIB};`);
     }
     this.db.exec(SCHEMA);
+    const hadSearchIndex = this.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'customer_text'").get();
+    this.db.exec(SEARCH_INDEX_SCHEMA);
+    if (hadSearchIndex === undefined) this.transaction(() => this.db.exec(BACKFILL_SEARCH_INDEX));
     this.installFunctions();
     this.cursorKey = this.secret("cursor-key");
   }
@@ -182,9 +250,10 @@ export class Store {
   reset(): void {
     this.transaction(() => {
       // `meta` stays: cursors handed out before a reset simply find nothing after their position.
-      for (const table of ["merchants", "customers", "objects", "idempotency"]) {
+      for (const table of ["merchants", "customers", "customer_memberships", "objects", "idempotency"]) {
         this.db.exec(`DELETE FROM ${table}`);
       }
+      this.db.exec("INSERT INTO customer_text (customer_text) VALUES ('delete-all')");
     });
   }
 
@@ -219,30 +288,77 @@ export class Store {
   }
 
   insertCustomer(merchant: string, row: CustomerRow): void {
-    this.stmt(INSERT_CUSTOMER).run(merchant, row.id, ...derivedValues(row));
+    const { lastInsertRowid } = this.stmt(INSERT_CUSTOMER).run(merchant, row.id, ...derivedValues(row));
+    const seq = Number(lastInsertRowid);
+    this.indexText({ seq, ...row });
+    this.addMemberships(merchant, seq, row);
   }
 
   /** Rewrites a customer in place, keeping its `seq` (its place in creation order). */
   updateCustomer(merchant: string, row: CustomerRow): void {
+    const old = this.indexedText(merchant, row.id);
+    if (old === undefined) return;
     this.stmt(UPDATE_CUSTOMER).run(...derivedValues(row), merchant, row.id);
+    if (old.email !== row.email || old.phone !== row.phone || old.reference_id !== row.reference_id) {
+      this.unindexText(old);
+      this.indexText({ seq: old.seq, ...row });
+    }
+    this.stmt("DELETE FROM customer_memberships WHERE seq = ?").run(old.seq);
+    this.addMemberships(merchant, old.seq, row);
   }
 
   deleteCustomer(merchant: string, id: string): boolean {
-    const result = this.stmt("DELETE FROM customers WHERE merchant = ? AND id = ?").run(merchant, id);
+    const old = this.indexedText(merchant, id);
+    if (old !== undefined) {
+      this.stmt("DELETE FROM customers WHERE seq = ?").run(old.seq);
+      this.unindexText(old);
+      this.stmt("DELETE FROM customer_memberships WHERE seq = ?").run(old.seq);
+    }
     // The customer's cards and custom attribute values go with it.
     this.stmt("DELETE FROM objects WHERE merchant = ? AND parent = ? AND kind IN ('card', 'attribute')").run(
       merchant,
       id,
     );
-    return Number(result.changes) > 0;
+    return old !== undefined;
   }
 
-  /** Ids of the customers whose `group_ids` / `segment_ids` contain `memberOf`. */
-  customersIn(merchant: string, field: "group_ids" | "segment_ids", memberOf: string): string[] {
+  private indexedText(merchant: string, id: string): IndexedText | undefined {
+    return this.stmt(
+      "SELECT seq, email, phone, reference_id FROM customers WHERE merchant = ? AND id = ?",
+    ).get(merchant, id) as IndexedText | undefined;
+  }
+
+  private indexText(text: IndexedText): void {
+    this.stmt("INSERT INTO customer_text (rowid, email, phone, reference_id) VALUES (?, ?, ?, ?)").run(
+      text.seq,
+      text.email,
+      text.phone,
+      text.reference_id,
+    );
+  }
+
+  /** Removes a customer's trigrams; an external-content index must be given exactly what it indexed. */
+  private unindexText(text: IndexedText): void {
+    this.stmt(
+      `INSERT INTO customer_text (customer_text, rowid, email, phone, reference_id)
+       VALUES ('delete', ?, ?, ?, ?)`,
+    ).run(text.seq, text.email, text.phone, text.reference_id);
+  }
+
+  private addMemberships(merchant: string, seq: number, row: CustomerRow): void {
+    const insert = this.stmt(
+      "INSERT OR IGNORE INTO customer_memberships (merchant, kind, member_of, seq) VALUES (?, ?, ?, ?)",
+    );
+    for (const id of row.group_ids) insert.run(merchant, "group", id, seq);
+    for (const id of row.segment_ids) insert.run(merchant, "segment", id, seq);
+  }
+
+  /** Ids of the customers in a group or segment (in creation order). */
+  customersIn(merchant: string, kind: MembershipKind, memberOf: string): string[] {
     const rows = this.stmt(
-      `SELECT id FROM customers c WHERE merchant = ?
-         AND EXISTS (SELECT 1 FROM json_each(c.data, '$.' || ?) WHERE value = ?)`,
-    ).all(merchant, field, memberOf) as Array<{ id: string }>;
+      `SELECT c.id FROM customer_memberships m JOIN customers c ON c.seq = m.seq
+       WHERE m.merchant = ? AND m.kind = ? AND m.member_of = ? ORDER BY m.seq`,
+    ).all(merchant, kind, memberOf) as Array<{ id: string }>;
     return rows.map((r) => r.id);
   }
 
@@ -324,7 +440,27 @@ export class Store {
   }
 
   /** Runs an arbitrary read (used by search, whose WHERE clause is built per request). */
-  all(sql: string, params: SQLInputValue[]): Array<Record<string, unknown>> {
+  all(sql: string, params: readonly SQLInputValue[]): Array<Record<string, unknown>> {
     return this.db.prepare(sql).all(...params) as Array<Record<string, unknown>>;
+  }
+
+  /**
+   * The span of customer numbers (`seq`) in the store: at least how many customers it holds (deleted
+   * ones leave gaps), found at once from the ends of the table.
+   */
+  customerSpan(): number {
+    // Two subqueries: SQLite reads a lone MIN or MAX of the key from the end of the table, not a scan.
+    const row = this.stmt(
+      "SELECT COALESCE((SELECT MAX(seq) FROM customers) - (SELECT MIN(seq) FROM customers) + 1, 0) AS n",
+    ).get() as { n: number };
+    return Number(row.n);
+  }
+
+  /** How many rows `sql` yields, counting no further than `limit`. */
+  countUpTo(sql: string, params: readonly SQLInputValue[], limit: number): number {
+    const row = this.db
+      .prepare(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM (${sql}) LIMIT ?)`)
+      .get(...params, limit);
+    return Number((row as { n: number }).n);
   }
 }

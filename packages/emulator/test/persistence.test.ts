@@ -111,11 +111,40 @@ describe("the square-customers-emulator command", () => {
     expect(await done).toBe(0);
   });
 
+  it("allows named CORS origins with --cors, and none with --no-cors", async () => {
+    const preflight = (url: string, origin: string) =>
+      fetch(`${url}/v2/customers`, {
+        method: "OPTIONS",
+        headers: { origin, "access-control-request-method": "GET" },
+      }).then((res) => [res.status, res.headers.get("access-control-allow-origin")]);
+    const named = await start(["--cors", "https://app.example.com", "--cors", "https://other.example.com"]);
+    expect(await preflight(named.url, "https://other.example.com")).toEqual([
+      204,
+      "https://other.example.com",
+    ]);
+    expect(await preflight(named.url, "http://localhost:5173")).toEqual([204, "http://localhost:5173"]);
+    expect(await preflight(named.url, "https://third.example.com")).toEqual([403, null]);
+    const off = await start(["--no-cors"]);
+    expect(await preflight(off.url, "http://localhost:5173")).toEqual([405, null]);
+    for (const { child } of [named, off]) {
+      const done = exited(child);
+      child.kill("SIGTERM");
+      expect(await done).toBe(0);
+    }
+  });
+
   it("explains itself and rejects bad options", () => {
     const help = spawnSync(process.execPath, [bin, "--help"], { encoding: "utf8" });
     expect(help.status).toBe(0);
     expect(help.stdout).toContain("--faults");
-    for (const args of [["--port", "abc"], ["--bogus"], ["--faults", "explode"], ["--seed", "-1"]]) {
+    for (const args of [
+      ["--port", "abc"],
+      ["--bogus"],
+      ["--faults", "explode"],
+      ["--seed", "-1"],
+      ["--cors", "not-an-origin"],
+      ["--cors", "https://app.example.com", "--no-cors"],
+    ]) {
       const bad = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8" });
       expect(bad.status).toBe(2);
       expect(bad.stderr).toContain("square-customers-emulator:");

@@ -5,7 +5,7 @@ import type {
   CustomAttributeInput,
 } from "@square-customers/core";
 import { checkValue, readSchema, schemaType } from "../attribute-types.js";
-import { checkVersion, requireCustomer } from "../customers.js";
+import { checkVersion, requireCustomer } from "../customer-records.js";
 import { ApiError, badRequest, errorDetail, notFound } from "../errors.js";
 import { DEFAULT_LIMITS, DUPLICATE_DEFINITION } from "../square-choices.js";
 import type { Store } from "../store.js";

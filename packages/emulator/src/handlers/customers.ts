@@ -6,7 +6,7 @@ import {
   requireCustomer,
   saveCustomer,
   updatedCustomer,
-} from "../customers.js";
+} from "../customer-records.js";
 import { notFoundDetail } from "../errors.js";
 import { findCustomers } from "../search.js";
 import { DEFAULT_LIMITS } from "../square-choices.js";

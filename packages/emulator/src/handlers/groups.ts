@@ -1,6 +1,6 @@
 // Groups (CRUD and membership), segments (read-only) and cards on file (deprecated).
 import type { Card, CustomerGroup, CustomerSegment } from "@square-customers/core";
-import { loadCustomer, requireCustomer, saveCustomer, setMembership } from "../customers.js";
+import { loadCustomer, requireCustomer, saveCustomer, setMembership } from "../customer-records.js";
 import { ApiError, badRequest, errorDetail, notFound } from "../errors.js";
 import { newId, sha256, stableId } from "../ids.js";
 import { DEFAULT_LIMITS, FAILING_CARD_NONCES } from "../square-choices.js";
@@ -57,7 +57,7 @@ export const updateCustomerGroup: Handler<"updateCustomerGroup"> = ({
 export const deleteCustomerGroup: Handler<"deleteCustomerGroup"> = ({ store, merchant, path: [id] }) => {
   requireGroup(store, merchant, id);
   // A deleted group disappears from its members' group_ids.
-  for (const customerId of store.customersIn(merchant, "group_ids", id)) {
+  for (const customerId of store.customersIn(merchant, "group", id)) {
     const customer = loadCustomer(store, merchant, customerId)!;
     setMembership(customer, id, false, store.nowMs());
     saveCustomer(store, merchant, customer);

@@ -1,5 +1,5 @@
 // Customer records: building them from requests, applying sparse updates, and keeping the store's
-// sort/filter columns in step with the JSON.
+// sort/filter columns in step with the JSON. (The HTTP handlers for customers are handlers/customers.ts.)
 import type { Address, Customer } from "@square-customers/core";
 import { CUSTOMER_IDENTITY_FIELDS, normalizeBirthday, requestSchemas } from "@square-customers/core/tooling";
 import { ApiError, notFound } from "./errors.js";
@@ -148,6 +148,8 @@ export function toRow(c: Customer): CustomerRow {
     phone: c.phone_number == null ? null : toE164(c.phone_number),
     reference_id: c.reference_id?.toLowerCase() ?? null,
     creation_source: c.creation_source ?? null,
+    group_ids: c.group_ids ?? [],
+    segment_ids: c.segment_ids ?? [],
   };
 }
 

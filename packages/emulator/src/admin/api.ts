@@ -1,0 +1,299 @@
+// The dashboard (GET /) and the admin API it reads, all under ADMIN_PREFIX. They answer only on
+// loopback (guard.ts), never carry CORS headers, and stay out of the request log. See the README's
+// "Dashboard and admin API" for the endpoints.
+import { readFileSync } from "node:fs";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { type OperationName, operations } from "@square-customers/core";
+import { PAGE_CSS, PAGE_HTML } from "../dashboard/page.js";
+import { errorDetail } from "../errors.js";
+import { FAULT_KINDS, type FaultInjector, type FaultKind, type FaultRule } from "../faults.js";
+import {
+  BodyTooLarge,
+  envelope,
+  parseJsonObject,
+  type Reply,
+  readBody,
+  tooLargeReply,
+  writeReply,
+} from "../http.js";
+import type { LoggedRequest, RequestLog } from "../request-log.js";
+import type { Store } from "../store.js";
+import { adminRefusal, writeRefusal } from "./guard.js";
+import {
+  customerPageView,
+  customerView,
+  MAX_ADMIN_PAGE,
+  merchantExists,
+  merchantViews,
+  objectViews,
+} from "./views.js";
+
+/** Every admin endpoint lives under this path (the dashboard page itself is `GET /`). */
+export const ADMIN_PREFIX = "/_emulator";
+
+/** The dashboard page and the admin API, as opposed to Square's API. */
+export function isAdminPath(path: string): boolean {
+  return path === "/" || path === ADMIN_PREFIX || path.startsWith(`${ADMIN_PREFIX}/`);
+}
+
+/** What the emulator tells the dashboard about itself (`GET /_emulator/info`). */
+export interface EmulatorInfo {
+  readonly storage: "memory" | "file";
+  readonly seed: number;
+  /** Whether only listed tokens are accepted. */
+  readonly tokensRestricted: boolean;
+  /** Allowed origins besides the local ones (`*`: any), or false when CORS is off. */
+  readonly cors: false | readonly string[];
+  /**
+   * Features the dashboard can show. Webhook deliveries are not emulated yet: when they are, the flag
+   * turns true and `GET /_emulator/webhooks/deliveries` lists them (the dashboard has the section).
+   */
+  readonly features: { readonly webhookDeliveries: boolean };
+}
+
+/** What the admin API reads and changes. */
+export interface AdminEnv {
+  readonly store: Store;
+  readonly faults: FaultInjector;
+  readonly log: RequestLog;
+  readonly info: EmulatorInfo;
+  /** Open live-log streams, ended when the emulator closes. */
+  readonly streams: Set<ServerResponse>;
+}
+
+interface AdminRequest {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  /** Path parameters, in order. */
+  readonly args: string[];
+  readonly query: URLSearchParams;
+}
+
+/** An admin endpoint: a JSON reply, or "streaming" when it took over the response itself. */
+type AdminHandler = (env: AdminEnv, request: AdminRequest) => Reply | "streaming" | Promise<Reply>;
+
+interface AdminRoute {
+  readonly method: "GET" | "PUT";
+  /** Path segments after the prefix; `*` matches one segment, passed to the handler in order. */
+  readonly segments: readonly string[];
+  readonly handler: AdminHandler;
+}
+
+const ok = (body: unknown): Reply => ({ status: 200, body });
+
+function notFound(detail: string): Reply {
+  return envelope(404, [errorDetail("INVALID_REQUEST_ERROR", "NOT_FOUND", detail)]);
+}
+
+function methodNotAllowed(req: IncomingMessage, allow: string[]): Reply {
+  return envelope(
+    405,
+    [errorDetail("INVALID_REQUEST_ERROR", "METHOD_NOT_ALLOWED", `${req.method} is not supported here.`)],
+    { allow: allow.join(", ") },
+  );
+}
+
+function badRequest(detail: string): Reply {
+  return envelope(400, [errorDetail("INVALID_REQUEST_ERROR", "BAD_REQUEST", detail)]);
+}
+
+function customers(env: AdminEnv, { args: [merchant], query }: AdminRequest): Reply {
+  if (!merchantExists(env.store, merchant!)) return notFound(`No merchant ${merchant}.`);
+  const limit = Number(query.get("limit") ?? "25");
+  const cursor = query.get("cursor");
+  const before = cursor === null ? undefined : Number(cursor);
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_ADMIN_PAGE) {
+    return badRequest(`limit must be from 1 to ${MAX_ADMIN_PAGE}.`);
+  }
+  if (before !== undefined && !Number.isSafeInteger(before)) return badRequest("cursor is not valid.");
+  return ok(customerPageView(env.store, merchant!, query.get("q") ?? "", before, limit));
+}
+
+function customer(env: AdminEnv, { args: [merchant, id] }: AdminRequest): Reply {
+  const view = customerView(env.store, merchant!, id!);
+  return view === undefined ? notFound(`No customer ${id} for merchant ${merchant}.`) : ok(view);
+}
+
+function objects(kind: "group" | "segment" | "definition"): AdminHandler {
+  return (env, { args: [merchant] }) =>
+    merchantExists(env.store, merchant!)
+      ? ok(objectViews(env.store, merchant!, kind))
+      : notFound(`No merchant ${merchant}.`);
+}
+
+/** `GET /_emulator/faults`: the rules in force, and what rules can name. */
+export interface FaultSettings {
+  readonly rules: FaultRule[];
+  readonly kinds: readonly FaultKind[];
+  readonly operations: OperationName[];
+}
+
+function faultSettings(env: AdminEnv): Reply {
+  const settings: FaultSettings = {
+    rules: env.faults.rules(),
+    kinds: FAULT_KINDS,
+    operations: Object.keys(operations) as OperationName[],
+  };
+  return ok(settings);
+}
+
+/** Replaces the fault rules (validated; counters start afresh), like `emulator.faults.set`. */
+async function setFaults(env: AdminEnv, { req }: AdminRequest): Promise<Reply> {
+  const parsed = parseJsonObject((await readBody(req)).toString("utf8"));
+  if ("reply" in parsed) return parsed.reply;
+  const rules = (parsed.value as { rules?: unknown }).rules;
+  if (!Array.isArray(rules)) return badRequest('Send { "rules": [...] }.');
+  try {
+    env.faults.set(rules as FaultRule[]);
+  } catch (error) {
+    return badRequest((error as Error).message);
+  }
+  return faultSettings(env);
+}
+
+function requests(env: AdminEnv, { query }: AdminRequest): Reply {
+  const after = Number(query.get("after") ?? "0");
+  return ok({ requests: env.log.since(Number.isFinite(after) ? after : 0) });
+}
+
+/**
+ * The request log as Server-Sent Events: the kept entries after `Last-Event-ID` (or `?after=`), then
+ * each new one as it is logged. EventSource reconnects with Last-Event-ID, so nothing is missed.
+ */
+function requestStream(env: AdminEnv, { req, res, query }: AdminRequest): "streaming" {
+  const after = Number(req.headers["last-event-id"] ?? query.get("after") ?? "0");
+  res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store" });
+  const send = (entry: LoggedRequest) =>
+    res.write(`id: ${entry.seq}\nevent: request\ndata: ${JSON.stringify(entry)}\n\n`);
+  for (const entry of env.log.since(Number.isFinite(after) ? after : 0)) send(entry);
+  const stop = env.log.subscribe(send);
+  env.streams.add(res);
+  res.on("close", () => {
+    stop();
+    env.streams.delete(res);
+  });
+  return "streaming";
+}
+
+const ROUTES: readonly AdminRoute[] = [
+  { method: "GET", segments: ["info"], handler: (env) => ok(env.info) },
+  { method: "GET", segments: ["merchants"], handler: (env) => ok({ merchants: merchantViews(env.store) }) },
+  { method: "GET", segments: ["merchants", "*", "customers"], handler: customers },
+  { method: "GET", segments: ["merchants", "*", "customers", "*"], handler: customer },
+  { method: "GET", segments: ["merchants", "*", "groups"], handler: objects("group") },
+  { method: "GET", segments: ["merchants", "*", "segments"], handler: objects("segment") },
+  {
+    method: "GET",
+    segments: ["merchants", "*", "custom-attribute-definitions"],
+    handler: objects("definition"),
+  },
+  { method: "GET", segments: ["requests"], handler: requests },
+  { method: "GET", segments: ["requests", "stream"], handler: requestStream },
+  { method: "GET", segments: ["faults"], handler: faultSettings },
+  { method: "PUT", segments: ["faults"], handler: setFaults },
+];
+
+/**
+ * The dashboard's script as the package's build compiled it (dashboard/app.ts), read once. The path goes
+ * through the package root so that it is the same from dist/admin/ and from src/admin/ (tests).
+ */
+let dashboardScript: Buffer | undefined;
+function readDashboardScript(): Buffer {
+  dashboardScript ??= readFileSync(new URL("../../dist/dashboard/app.js", import.meta.url));
+  return dashboardScript;
+}
+
+/** The dashboard's page, style and script. */
+const ASSETS: Record<string, { type: string; body: () => string | Buffer }> = {
+  "/": { type: "text/html; charset=utf-8", body: () => PAGE_HTML },
+  [`${ADMIN_PREFIX}/dashboard.css`]: { type: "text/css; charset=utf-8", body: () => PAGE_CSS },
+  [`${ADMIN_PREFIX}/dashboard.js`]: { type: "text/javascript; charset=utf-8", body: readDashboardScript },
+};
+
+function serveAsset(res: ServerResponse, asset: { type: string; body: () => string | Buffer }): void {
+  const bytes = Buffer.from(asset.body());
+  res.writeHead(200, {
+    "content-type": asset.type,
+    "content-length": String(bytes.length),
+    "cache-control": "no-cache",
+    // The page loads only its own script and style and talks only to its own origin.
+    "content-security-policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
+    "x-content-type-options": "nosniff",
+  });
+  res.end(bytes);
+}
+
+function match(route: AdminRoute, segments: string[]): string[] | undefined {
+  if (route.segments.length !== segments.length) return undefined;
+  const args: string[] = [];
+  for (let i = 0; i < segments.length; i++) {
+    if (route.segments[i] === "*") args.push(segments[i]!);
+    else if (route.segments[i] !== segments[i]) return undefined;
+  }
+  return args;
+}
+
+/** Answers one dashboard or admin request (path from isAdminPath). */
+export async function handleAdmin(
+  env: AdminEnv,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  query: string,
+) {
+  const headers = { "cache-control": "no-store" };
+  const refusal = adminRefusal(req);
+  if (refusal !== undefined) {
+    writeReply(res, refusal, headers);
+    return;
+  }
+  const asset = Object.hasOwn(ASSETS, path) ? ASSETS[path] : undefined;
+  if (asset !== undefined) {
+    if (req.method === "GET") serveAsset(res, asset);
+    else writeReply(res, methodNotAllowed(req, ["GET"]), headers);
+    return;
+  }
+  let segments: string[];
+  try {
+    segments = path
+      .slice(ADMIN_PREFIX.length + 1)
+      .split("/")
+      .map(decodeURIComponent);
+  } catch {
+    writeReply(res, notFound(`No admin endpoint at ${path}.`), headers);
+    return;
+  }
+  const candidates = ROUTES.map((route) => ({ route, args: match(route, segments) })).filter(
+    (c) => c.args !== undefined,
+  );
+  const found = candidates.find((c) => c.route.method === req.method);
+  if (found === undefined) {
+    const reply =
+      candidates.length === 0
+        ? notFound(`No admin endpoint at ${path}.`)
+        : methodNotAllowed(
+            req,
+            candidates.map((c) => c.route.method),
+          );
+    writeReply(res, reply, headers);
+    return;
+  }
+  const refused = req.method === "GET" ? undefined : writeRefusal(req);
+  if (refused !== undefined) {
+    writeReply(res, refused, headers);
+    return;
+  }
+  let reply: Reply | "streaming";
+  try {
+    reply = await found.route.handler(env, {
+      req,
+      res,
+      args: found.args!,
+      query: new URLSearchParams(query),
+    });
+  } catch (error) {
+    if (!(error instanceof BodyTooLarge)) throw error;
+    reply = tooLargeReply(error, req, res);
+  }
+  if (reply !== "streaming") writeReply(res, reply, headers);
+}

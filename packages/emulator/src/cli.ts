@@ -1,0 +1,115 @@
+// square-customers-emulator: runs the emulator until SIGINT / SIGTERM. Loaded by bin.ts once the Node
+// version is known to be new enough (this module's imports reach node:sqlite).
+import { parseArgs } from "node:util";
+import { type FaultRule, parseFaults } from "./faults.js";
+import { startEmulator } from "./server.js";
+
+const HELP = `Usage: square-customers-emulator [options]
+
+A local emulator of Square's Customers API (/v2/customers). Every bearer token is its own merchant.
+
+Options:
+  --port <n>        TCP port (default 0: any free port)
+  --host <addr>     interface to listen on (default 127.0.0.1)
+  --db <file>       keep data in this SQLite file across restarts (default: in memory)
+  --seed <n>        sample customers each new merchant starts with (default 0); also seeds fault rates
+  --faults <spec>   inject faults, e.g. "rate_limit:nth=1,2;op=createCustomer latency:ms=50"
+                    (kinds: rate_limit server_error unavailable latency drop_connection truncated_body
+                    malformed_body; options: nth=, rate=, op=, retry_after=, ms=); may be repeated
+  --token <token>   accept only the given token(s); may be repeated (default: accept any token)
+  --cors <origin>   also allow this browser origin (local origins are allowed already; "*": any
+                    origin); may be repeated
+  --no-cors         no CORS headers at all (browser pages on other origins cannot call the API)
+  --verbose         log each request to stderr
+  --help            show this help
+
+Prints "listening on http://HOST:PORT" once it accepts connections. The dashboard is at that URL
+(open it in a browser on the same machine).`;
+
+function fail(message: string): never {
+  process.stderr.write(`square-customers-emulator: ${message}\n`);
+  process.exit(2);
+}
+
+function integer(name: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) fail(`--${name} must be a non-negative integer`);
+  return n;
+}
+
+let values: ReturnType<typeof parse>["values"];
+function parse() {
+  return parseArgs({
+    options: {
+      port: { type: "string" },
+      host: { type: "string" },
+      db: { type: "string" },
+      seed: { type: "string" },
+      faults: { type: "string", multiple: true },
+      token: { type: "string", multiple: true },
+      cors: { type: "string", multiple: true },
+      "no-cors": { type: "boolean" },
+      verbose: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+}
+try {
+  values = parse().values;
+} catch (error) {
+  fail(`${(error as Error).message}\n\n${HELP}`);
+}
+
+if (values.help) {
+  process.stdout.write(`${HELP}\n`);
+  process.exit(0);
+}
+
+const port = integer("port", values.port, 0);
+if (port > 65535) fail("--port must be at most 65535");
+let faults: FaultRule[] = [];
+try {
+  faults = (values.faults ?? []).flatMap(parseFaults);
+} catch (error) {
+  fail((error as Error).message);
+}
+
+if (values["no-cors"] && values.cors !== undefined) fail("--cors and --no-cors cannot be used together");
+
+const emulator = await startEmulator({
+  port,
+  host: values.host ?? "127.0.0.1",
+  ...(values.db !== undefined ? { db: values.db } : {}),
+  seed: integer("seed", values.seed, 0),
+  faults,
+  ...(values.token !== undefined ? { tokens: values.token } : {}),
+  cors: values["no-cors"] ? false : (values.cors ?? true),
+  ...(values.verbose
+    ? {
+        logger: (e) =>
+          process.stderr.write(
+            `${e.status} ${e.method} ${e.path} ${e.operation ?? "-"} ${e.durationMs.toFixed(1)}ms` +
+              `${e.latencyMs ? ` latency=${e.latencyMs}ms` : ""}${e.fault ? ` fault=${e.fault}` : ""}` +
+              `${e.error ? ` error=${String(e.error)}` : ""}\n`,
+          ),
+      }
+    : {}),
+}).catch((error: unknown) => fail(`cannot start: ${(error as Error).message}`));
+
+process.stdout.write(`listening on ${emulator.url}\n`);
+
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    if (stopping) process.exit(1); // a second signal: give up waiting
+    stopping = true;
+    // Requests in progress finish and the store is closed, so every answered write is on disk.
+    emulator.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  });
+}
