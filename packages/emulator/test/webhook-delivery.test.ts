@@ -14,7 +14,7 @@ import {
   WebhookDispatcher,
   webhookSettings,
 } from "../src/webhooks/dispatcher.js";
-import { retryDelayMs } from "../src/webhooks/schedule.js";
+import { answerTimeoutMs, checkRetryScale, retryDelayMs } from "../src/webhooks/schedule.js";
 import { client, createCustomer, emulator } from "./helpers.js";
 import { pause, receiver, verified } from "./receiver.js";
 
@@ -22,6 +22,27 @@ const KEY = "delivery-test-key";
 const SCALE = 0.001;
 /** Node may fire a timer up to a millisecond early (it rounds to whole milliseconds). */
 const TIMER_SLACK_MS = 2;
+
+describe("Square's schedule", () => {
+  const MINUTE = 60_000;
+  it("waits 1, 2, 4, 8, 16, 32 minutes, then an hour, until 72 hours after the first attempt", () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 8].map((n) => retryDelayMs(n, 1)! / MINUTE)).toEqual([
+      1, 2, 4, 8, 16, 32, 60, 60,
+    ]);
+    // 63 minutes + 70 hours is within 72 hours; one more hour is not.
+    expect(retryDelayMs(76, 1)).toBe(60 * MINUTE);
+    expect(retryDelayMs(77, 1)).toBeUndefined();
+    expect(retryDelayMs(1, SCALE)).toBe(60);
+  });
+
+  it("scales the 10 s answer timeout, never below 1 s, and takes only a scale in (0, 1]", () => {
+    expect([1, 0.5, 0.001].map(answerTimeoutMs)).toEqual([10_000, 5_000, 1_000]);
+    expect(checkRetryScale(undefined)).toBe(1);
+    for (const bad of [0, -1, 2, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => checkRetryScale(bad)).toThrow(/webhookRetryScale/);
+    }
+  });
+});
 
 describe("retries", () => {
   it("follow the scaled schedule, with the retry headers and the same event each time", async () => {
