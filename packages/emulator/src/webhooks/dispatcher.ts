@@ -24,7 +24,7 @@ import {
   WebhookFaults,
 } from "./faults.js";
 import { answerTimeoutMs, checkRetryScale, retryDelayMs } from "./schedule.js";
-import { type AttemptResult, sendAttempt } from "./send.js";
+import { type AttemptResult, Connections, sendAttempt } from "./send.js";
 import {
   EVENT_TYPES,
   enabledSubscriptions,
@@ -143,6 +143,7 @@ export class WebhookDispatcher {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly shutdown = new AbortController();
+  private readonly connections = new Connections();
   private idleWaiters: Array<() => void> = [];
   private generation = 0;
   private pending = 0;
@@ -215,13 +216,16 @@ export class WebhookDispatcher {
       state: "sending",
     });
     const started = new Date().toISOString();
-    const result = await sendAttempt({
-      url: s.notification_url,
-      body,
-      signatureKey: s.signature_key,
-      timeoutMs: this.timeoutMs,
-      shutdown: this.shutdown.signal,
-    });
+    const result = await sendAttempt(
+      {
+        url: s.notification_url,
+        body,
+        signatureKey: s.signature_key,
+        timeoutMs: this.timeoutMs,
+        shutdown: this.shutdown.signal,
+      },
+      this.connections,
+    );
     const state = result.abandoned ? "cancelled" : result.failure === undefined ? "delivered" : "failed";
     this.log.attempted(record, attemptOf(0, started, result), state);
     return {
@@ -262,6 +266,7 @@ export class WebhookDispatcher {
     this.clearTimers();
     this.lanes.clear();
     await Promise.allSettled([...this.inFlight]);
+    this.connections.close();
     this.pending = 0;
     this.notifyIdle();
   }
@@ -439,16 +444,19 @@ export class WebhookDispatcher {
             failure: INJECTED_FAILURE_REASON,
             error: "injected failure (fail_first): nothing was sent",
           }
-        : await sendAttempt({
-            url: endpoint.url,
-            body: d.body,
-            signatureKey: endpoint.signatureKey,
-            ...(retry > 0
-              ? { retry: { number: retry, reason: d.lastFailure!, initialAt: d.initialAt } }
-              : {}),
-            timeoutMs: this.timeoutMs,
-            shutdown: this.shutdown.signal,
-          });
+        : await sendAttempt(
+            {
+              url: endpoint.url,
+              body: d.body,
+              signatureKey: endpoint.signatureKey,
+              ...(retry > 0
+                ? { retry: { number: retry, reason: d.lastFailure!, initialAt: d.initialAt } }
+                : {}),
+              timeoutMs: this.timeoutMs,
+              shutdown: this.shutdown.signal,
+            },
+            this.connections,
+          );
     if (result.abandoned || d.generation !== this.generation) return;
     d.attempts += 1;
     const attempt: DeliveryAttempt = {

@@ -1,7 +1,10 @@
-// One delivery attempt over HTTP: the body signed with core's `webhookSignature`, the headers Square
-// sends, and the receiver's answer judged as Square judges it: any 2xx within the timeout is delivered;
-// anything else (a redirect included, which is never followed) is a failure with its retry reason.
+// One delivery attempt over HTTP (node:http / node:https, kept-alive connections): the body signed with
+// core's `webhookSignature`, the headers Square sends, and the receiver's answer judged as Square judges
+// it: any 2xx within the timeout is delivered; anything else (a redirect included, which is never
+// followed) is a failure with its retry reason.
 import { createHmac } from "node:crypto";
+import { Agent as HttpAgent, request as httpRequest } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { WEBHOOK_SIGNATURE_HEADER, webhookSignature } from "@square-customers/core";
 import type { RetryReason } from "../square-choices.js";
 
@@ -50,36 +53,76 @@ export async function deliveryHeaders(request: AttemptRequest): Promise<Record<s
   return headers;
 }
 
-/** Sends one attempt and judges the answer. Never throws. */
-export async function sendAttempt(request: AttemptRequest): Promise<AttemptResult> {
-  const started = performance.now();
-  const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
-  const timeout = AbortSignal.timeout(request.timeoutMs);
-  try {
-    const res = await fetch(request.url, {
-      method: "POST",
-      headers: await deliveryHeaders(request),
-      body: request.body,
-      redirect: "manual",
-      signal: AbortSignal.any([timeout, request.shutdown]),
-    });
-    const latencyMs = elapsed();
-    // The answer's body means nothing to Square; it is not read (and not waited for).
-    res.body?.cancel().catch(() => {});
-    if (res.status >= 200 && res.status <= 299) return { status: res.status, latencyMs };
-    return { status: res.status, latencyMs, failure: "http_error", error: `answered ${res.status}` };
-  } catch (error) {
-    const latencyMs = elapsed();
-    if (request.shutdown.aborted) return { latencyMs, abandoned: true };
-    if (timeout.aborted) {
-      return { latencyMs, failure: "http_timeout", error: `no answer within ${request.timeoutMs} ms` };
-    }
-    return { latencyMs, failure: "http_error", error: connectionProblem(error) };
+/** Keep-alive connections for deliveries, one pool per scheme, closed with the emulator. */
+export class Connections {
+  readonly http = new HttpAgent({ keepAlive: true });
+  readonly https = new HttpsAgent({ keepAlive: true });
+
+  close(): void {
+    this.http.destroy();
+    this.https.destroy();
   }
 }
 
-/** A failed connection in words: fetch's "fetch failed" hides the reason in `cause`. */
-function connectionProblem(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error as Error).message ?? String(error);
+/**
+ * Sends one attempt and judges the answer. Never throws. The answer counts once its status line has
+ * come; its body is read and thrown away, and a body that is still coming at the deadline is cut off.
+ */
+export async function sendAttempt(request: AttemptRequest, connections: Connections): Promise<AttemptResult> {
+  const headers = await deliveryHeaders(request);
+  const url = new URL(request.url);
+  const secure = url.protocol === "https:";
+  const started = performance.now();
+  const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (result: AttemptResult) => {
+      if (settled) return;
+      settled = true;
+      request.shutdown.removeEventListener("abort", abandon);
+      resolve(result);
+    };
+    const send = secure ? httpsRequest : httpRequest;
+    const req = send(
+      url,
+      {
+        method: "POST",
+        headers: { ...headers, "content-length": String(Buffer.byteLength(request.body)) },
+        agent: secure ? connections.https : connections.http,
+      },
+      (res) => {
+        const status = res.statusCode ?? 0;
+        res.on("end", () => clearTimeout(deadline));
+        res.resume();
+        const latencyMs = elapsed();
+        settle(
+          status >= 200 && status <= 299
+            ? { status, latencyMs }
+            : { status, latencyMs, failure: "http_error", error: `answered ${status}` },
+        );
+      },
+    );
+    const deadline = setTimeout(() => {
+      settle({
+        latencyMs: elapsed(),
+        failure: "http_timeout",
+        error: `no answer within ${request.timeoutMs} ms`,
+      });
+      req.destroy();
+    }, request.timeoutMs);
+    // The socket keeps the process alive while an attempt is in flight; the deadline alone must not.
+    deadline.unref();
+    const abandon = () => {
+      clearTimeout(deadline);
+      settle({ latencyMs: elapsed(), abandoned: true });
+      req.destroy();
+    };
+    if (request.shutdown.aborted) abandon();
+    else request.shutdown.addEventListener("abort", abandon, { once: true });
+    req.on("error", (error: NodeJS.ErrnoException) => {
+      clearTimeout(deadline);
+      settle({ latencyMs: elapsed(), failure: "http_error", error: error.code ?? error.message });
+    });
+    req.end(request.body);
+  });
 }
