@@ -7,12 +7,7 @@
 // dropped (and logged as `dropped`) rather than making the API wait or memory grow without bound.
 import { randomUUID } from "node:crypto";
 import type { CustomerEventType, SubscriptionTestResult } from "@square-customers/core";
-import {
-  INJECTED_FAILURE_REASON,
-  NO_ANSWER_STATUS_CODE,
-  NOTIFICATION_URL_PROTOCOLS,
-  type RetryReason,
-} from "../square-choices.js";
+import { INJECTED_FAILURE_REASON, NO_ANSWER_STATUS_CODE, type RetryReason } from "../square-choices.js";
 import type { Store } from "../store.js";
 import type { Change } from "./changes.js";
 import { type DeliveryAttempt, DeliveryLog, type DeliveryRecord } from "./delivery-log.js";
@@ -28,6 +23,7 @@ import { type AttemptResult, Connections, sendAttempt } from "./send.js";
 import {
   EVENT_TYPES,
   enabledSubscriptions,
+  isNotificationUrl,
   loadSubscription,
   type StoredSubscription,
 } from "./subscriptions.js";
@@ -398,13 +394,15 @@ export class WebhookDispatcher {
         const d = lane.ready.shift()!;
         lane.active += 1;
         this.active += 1;
-        const attempt = this.attempt(d).finally(() => {
-          lane.active -= 1;
-          this.active -= 1;
-          this.inFlight.delete(attempt);
-          this.releaseHeldBefore(lane, d);
-          this.pump();
-        });
+        const attempt = this.attempt(d)
+          .catch((error: unknown) => this.broke(d, error))
+          .finally(() => {
+            lane.active -= 1;
+            this.active -= 1;
+            this.inFlight.delete(attempt);
+            this.releaseHeldBefore(lane, d);
+            this.pump();
+          });
         this.inFlight.add(attempt);
         started = true;
       }
@@ -480,6 +478,13 @@ export class WebhookDispatcher {
     this.later(delay, () => this.ready(d));
   }
 
+  /** An attempt that threw (a bug of the emulator's): the delivery ends as failed, the emulator goes on. */
+  private broke(d: Delivery, error: unknown): void {
+    const attempt = { retry: d.attempts, at: new Date().toISOString(), latencyMs: 0, error: String(error) };
+    this.log.attempted(d.record, attempt, "failed");
+    this.finish(d);
+  }
+
   private finish(d: Delivery): void {
     if (d.done || d.generation !== this.generation) return;
     d.done = true;
@@ -529,13 +534,7 @@ function attemptOf(retry: number, at: string, result: AttemptResult): DeliveryAt
 
 /** Checks the startup subscription (a usable URL, a key, known event types). */
 function checkStartup(startup: StartupSubscription): StartupSubscription {
-  let protocol: string | undefined;
-  try {
-    protocol = new URL(startup.url).protocol;
-  } catch {
-    protocol = undefined;
-  }
-  if (protocol === undefined || !NOTIFICATION_URL_PROTOCOLS.includes(protocol)) {
+  if (typeof startup.url !== "string" || !isNotificationUrl(startup.url)) {
     throw new TypeError("webhooks.url must be an absolute http or https URL");
   }
   if (typeof startup.signatureKey !== "string" || startup.signatureKey === "") {

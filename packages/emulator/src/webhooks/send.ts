@@ -35,7 +35,7 @@ export interface AttemptResult {
 }
 
 /** The headers of one attempt, both signatures included. */
-export async function deliveryHeaders(request: AttemptRequest): Promise<Record<string, string>> {
+async function deliveryHeaders(request: AttemptRequest): Promise<Record<string, string>> {
   const signed = { signatureKey: request.signatureKey, notificationUrl: request.url, rawBody: request.body };
   const headers: Record<string, string> = {
     "content-type": "application/json",

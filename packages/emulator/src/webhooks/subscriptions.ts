@@ -130,22 +130,14 @@ export function checkSubscriptionInput(
   Pick<StoredSubscription, "name" | "enabled" | "event_types" | "notification_url" | "api_version">
 > {
   const out: ReturnType<typeof checkSubscriptionInput> = {};
+  // Required on create; an update may leave them out but not clear them.
+  for (const field of ["notification_url", "event_types"] as const) {
+    if (input[field] === null || (creating && input[field] === undefined)) {
+      throw badRequest("MISSING_REQUIRED_PARAMETER", `A subscription needs ${field}.`, `${FIELD}.${field}`);
+    }
+  }
   if (input.notification_url != null) out.notification_url = checkNotificationUrl(input.notification_url);
-  else if (creating || input.notification_url === null) {
-    throw badRequest(
-      "MISSING_REQUIRED_PARAMETER",
-      "A subscription needs a notification_url.",
-      `${FIELD}.notification_url`,
-    );
-  }
   if (input.event_types != null) out.event_types = checkEventTypes(input.event_types);
-  else if (creating || input.event_types === null) {
-    throw badRequest(
-      "MISSING_REQUIRED_PARAMETER",
-      "A subscription needs event_types.",
-      `${FIELD}.event_types`,
-    );
-  }
   if (input.api_version != null) {
     if (!SQUARE_VERSION_PATTERN.test(input.api_version)) {
       throw badRequest("INVALID_VALUE", "api_version must look like YYYY-MM-DD.", `${FIELD}.api_version`);
@@ -158,15 +150,18 @@ export function checkSubscriptionInput(
   return out;
 }
 
-/** An absolute http(s) URL, kept exactly as given (signatures cover it byte for byte). */
-function checkNotificationUrl(url: string): string {
-  let parsed: URL | undefined;
+/** Whether a URL can be a notification URL: absolute, http or https. */
+export function isNotificationUrl(url: string): boolean {
   try {
-    parsed = new URL(url);
+    return NOTIFICATION_URL_PROTOCOLS.includes(new URL(url).protocol);
   } catch {
-    parsed = undefined;
+    return false;
   }
-  if (parsed === undefined || !NOTIFICATION_URL_PROTOCOLS.includes(parsed.protocol)) {
+}
+
+/** A notification URL, kept exactly as given (signatures cover it byte for byte). */
+function checkNotificationUrl(url: string): string {
+  if (!isNotificationUrl(url)) {
     throw badRequest(
       "INVALID_VALUE",
       "notification_url must be an absolute http or https URL.",
