@@ -146,6 +146,7 @@ describe("a receiver that hangs or crashes", () => {
     for (let i = 0; i < 30; i++) await createCustomer(api, { given_name: `H${i}` });
     const bulk = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, { given_name: `B${i}` }]));
     expect((await api("POST", "/v2/customers/bulk-create", { body: { customers: bulk } })).status).toBe(200);
+    await hook.waitFor(MAX_ACTIVE_PER_SUBSCRIPTION);
     // All 31 calls answered while the receiver held its first deliveries without answering (10 s
     // timeout: none has timed out yet); only a subscription's share of slots is taken.
     expect(hook.deliveries).toHaveLength(MAX_ACTIVE_PER_SUBSCRIPTION);
