@@ -1,8 +1,7 @@
 // Webhook delivery faults, each seen from the receiver: duplicates, reordering, delays and failed first
 // attempts; rules by count or seeded rate, set at startup, live, or as text (the command line's).
 import { describe, expect, it } from "vitest";
-import type { Emulator } from "../src/index.js";
-import { parseWebhookFaults, type WebhookFaultRule } from "../src/webhooks/faults.js";
+import { type Emulator, parseWebhookFaults, type WebhookFaultRule } from "../src/index.js";
 import { retryDelayMs } from "../src/webhooks/schedule.js";
 import { client, createCustomer, emulator } from "./helpers.js";
 import { type Receiver, receiver } from "./receiver.js";
