@@ -62,6 +62,14 @@ layer(Emulator.layer(), { excludeTestServices: true })("typed errors", (it) => {
           square.customers.customAttributes.upsert(missing, missing, { custom_attribute: { value: "x" } }),
         ],
         ["deleteCustomerCustomAttribute", square.customers.customAttributes.delete(missing, missing)],
+        ["retrieveWebhookSubscription", square.webhooks.subscriptions.retrieve(missing)],
+        [
+          "updateWebhookSubscription",
+          square.webhooks.subscriptions.update(missing, { subscription: { name: "x" } }),
+        ],
+        ["deleteWebhookSubscription", square.webhooks.subscriptions.delete(missing)],
+        ["updateWebhookSubscriptionSignatureKey", square.webhooks.subscriptions.updateSignatureKey(missing)],
+        ["testWebhookSubscription", square.webhooks.subscriptions.test(missing)],
       ];
       const withPathParams = Object.entries(operations).filter(([, op]) => op.pathParams.length > 0);
       assert.strictEqual(calls.length, withPathParams.length);

@@ -1,4 +1,4 @@
-// Every one of the 31 operations against the emulator over HTTP: a success and a typed-error path each.
+// Every one of the 39 operations against the emulator over HTTP: a success and a typed-error path each.
 import type { Customer, OperationName } from "@square-customers/core";
 import { describe, expect, it } from "vitest";
 import {
@@ -286,6 +286,54 @@ describe("customers", () => {
     );
   });
 
+  it("webhooks: event types and a subscription's whole life; a missing one is a NotFoundError", async () => {
+    const hooks = h.square.webhooks.subscriptions;
+    expect((await h.square.webhooks.eventTypes.list()).event_types).toContain("customer.created");
+    // Loopback's discard port: nothing listens, so nothing is delivered anywhere.
+    const notification_url = "http://127.0.0.1:9/hooks";
+    const { subscription } = await hooks.create({
+      subscription: { name: "Ops", event_types: ["customer.created"], notification_url },
+    });
+    expect(subscription.signature_key).toEqual(expect.any(String));
+    expect(h.sent.at(-1)!.body).toMatchObject({ idempotency_key: expect.any(String) });
+    expect((await hooks.list().toArray()).map((s) => s.id)).toEqual([subscription.id]);
+    expect((await hooks.retrieve(subscription.id)).subscription).not.toHaveProperty("signature_key");
+    const { subscription: disabled } = await hooks.update(subscription.id, {
+      subscription: { enabled: false },
+    });
+    expect(disabled.enabled).toBe(false);
+    const { signature_key } = await hooks.updateSignatureKey(subscription.id);
+    expect(signature_key).not.toBe(subscription.signature_key);
+    // Nothing answers the test event: status_code 0.
+    expect((await hooks.test(subscription.id)).subscription_test_result.status_code).toBe(0);
+    expect(await hooks.delete(subscription.id)).toEqual({});
+
+    for (const missing of [
+      () => hooks.retrieve(subscription.id),
+      () => hooks.update(subscription.id, { subscription: { name: "x" } }),
+      () => hooks.delete(subscription.id),
+      () => hooks.updateSignatureKey(subscription.id),
+      () => hooks.test(subscription.id),
+    ]) {
+      expect(await failure(missing())).toBeInstanceOf(NotFoundError);
+    }
+    const bad = await failure(
+      hooks.create({ subscription: { event_types: ["customer.created"], notification_url: "not a url" } }),
+    );
+    expect(bad).toBeInstanceOf(BadRequestError);
+    expect((bad as BadRequestError).errors[0]?.field).toBe("subscription.notification_url");
+    cover(
+      "listWebhookEventTypes",
+      "listWebhookSubscriptions",
+      "createWebhookSubscription",
+      "retrieveWebhookSubscription",
+      "updateWebhookSubscription",
+      "deleteWebhookSubscription",
+      "updateWebhookSubscriptionSignatureKey",
+      "testWebhookSubscription",
+    );
+  });
+
   it("delete removes the customer; deleting it again is a NotFoundError", async () => {
     expect(await h.square.customers.delete(amelia.id!)).toEqual({});
     expect(await failure(h.square.customers.delete(amelia.id!))).toBeInstanceOf(NotFoundError);
@@ -296,7 +344,7 @@ describe("customers", () => {
     const mapped = JSON.stringify(methodNames)
       .match(/"[a-zA-Z]+"(?=[,}])/g)!
       .map((s) => JSON.parse(s));
-    expect(new Set(mapped).size).toBe(31);
+    expect(new Set(mapped).size).toBe(39);
     expect([...covered].sort()).toEqual([...mapped].sort());
   });
 });

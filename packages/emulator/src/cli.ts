@@ -3,10 +3,12 @@
 import { parseArgs } from "node:util";
 import { type FaultRule, parseFaults } from "./faults.js";
 import { startEmulator } from "./server.js";
+import { parseWebhookFaults, type WebhookFaultRule } from "./webhooks/faults.js";
 
 const HELP = `Usage: square-customers-emulator [options]
 
-A local emulator of Square's Customers API (/v2/customers). Every bearer token is its own merchant.
+A local emulator of Square's Customers API (/v2/customers) and its webhooks. Every bearer token is its
+own merchant.
 
 Options:
   --port <n>        TCP port (default 0: any free port)
@@ -20,6 +22,18 @@ Options:
   --cors <origin>   also allow this browser origin (local origins are allowed already; "*": any
                     origin); may be repeated
   --no-cors         no CORS headers at all (browser pages on other origins cannot call the API)
+  --webhook-url <url>
+                    deliver every merchant's webhook events to this URL (as if each merchant had
+                    subscribed it to every event type); needs --webhook-signature-key
+  --webhook-signature-key <key>
+                    the signature key deliveries to --webhook-url are signed with
+  --webhook-retry-scale <x>
+                    multiply webhook retry delays (1 min … 72 h) and the 10 s answer timeout (never
+                    below 1 s) by x, 0 < x <= 1, e.g. 0.001 for tests (default 1)
+  --webhook-faults <spec>
+                    webhook delivery faults, e.g. "duplicate:rate=0.1 reorder:rate=0.1 delay:ms=500"
+                    (kinds: duplicate reorder delay fail_first; options: nth=, rate=, ms=); may be
+                    repeated
   --verbose         log each request to stderr
   --help            show this help
 
@@ -50,6 +64,10 @@ function parse() {
       token: { type: "string", multiple: true },
       cors: { type: "string", multiple: true },
       "no-cors": { type: "boolean" },
+      "webhook-url": { type: "string" },
+      "webhook-signature-key": { type: "string" },
+      "webhook-retry-scale": { type: "string" },
+      "webhook-faults": { type: "string", multiple: true },
       verbose: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -79,6 +97,19 @@ try {
 
 if (values["no-cors"] && values.cors !== undefined) fail("--cors and --no-cors cannot be used together");
 
+let webhookFaults: WebhookFaultRule[] = [];
+try {
+  webhookFaults = (values["webhook-faults"] ?? []).flatMap(parseWebhookFaults);
+} catch (error) {
+  fail((error as Error).message);
+}
+const webhookUrl = values["webhook-url"];
+const signatureKey = values["webhook-signature-key"];
+if ((webhookUrl === undefined) !== (signatureKey === undefined)) {
+  fail("--webhook-url and --webhook-signature-key go together");
+}
+const retryScale = values["webhook-retry-scale"];
+
 const emulator = await startEmulator({
   port,
   host: values.host ?? "127.0.0.1",
@@ -87,6 +118,11 @@ const emulator = await startEmulator({
   faults,
   ...(values.token !== undefined ? { tokens: values.token } : {}),
   cors: values["no-cors"] ? false : (values.cors ?? true),
+  ...(webhookUrl !== undefined && signatureKey !== undefined
+    ? { webhooks: { url: webhookUrl, signatureKey } }
+    : {}),
+  ...(retryScale !== undefined ? { webhookRetryScale: Number(retryScale) } : {}),
+  webhookFaults,
   ...(values.verbose
     ? {
         logger: (e) =>

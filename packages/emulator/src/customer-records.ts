@@ -169,8 +169,11 @@ export function insertCustomer(store: Store, merchant: string, c: Customer): voi
   store.insertCustomer(merchant, toRow(c));
 }
 
-export function saveCustomer(store: Store, merchant: string, c: Customer): void {
-  store.updateCustomer(merchant, toRow(shape(c)));
+/** Rewrites a customer; returns it as stored (and as the API and its events show it). */
+export function saveCustomer(store: Store, merchant: string, c: Customer): Customer {
+  const shaped = shape(c);
+  store.updateCustomer(merchant, toRow(shaped));
+  return shaped;
 }
 
 /** Adds or removes one id in a customer's `group_ids`; returns false when nothing changed. */

@@ -53,15 +53,46 @@ export interface FaultDecision {
   readonly fault: FaultRule | undefined;
 }
 
-interface ArmedRule {
-  readonly rule: FaultRule;
+/** When a rule fires: on its `nth` matching occurrences, at random with probability `rate`, or always. */
+export interface Trigger {
+  readonly rate?: number;
+  readonly nth?: readonly number[];
+}
+
+/** A rule with its own occurrence counter and its own random stream. */
+export interface ArmedRule<R extends Trigger> {
+  readonly rule: R;
   readonly random: () => number;
   count: number;
 }
 
+/**
+ * Arms rules for counting. Each rule gets its own random stream so adding a rule does not change when
+ * another one fires; `stream` keeps one family of rules (API faults, webhook faults) apart from another.
+ */
+export function armRules<R extends Trigger>(rules: readonly R[], seed: number, stream = 0): ArmedRule<R>[] {
+  return rules.map((rule, index) => ({
+    rule,
+    random: seededRandom(seed * 7919 + stream + index + 1),
+    count: 0,
+  }));
+}
+
+/**
+ * Counts one more occurrence against a rule and says whether the rule fires for it. It draws from the
+ * rule's stream on every occurrence, fired or not, so the sequence depends only on the count.
+ */
+export function countAndFire(armed: ArmedRule<Trigger>): boolean {
+  const { rule } = armed;
+  armed.count += 1;
+  const byCount = rule.nth?.includes(armed.count) ?? false;
+  const byRate = rule.rate !== undefined && armed.random() < rule.rate;
+  return rule.nth === undefined && rule.rate === undefined ? true : byCount || byRate;
+}
+
 /** Holds the active rules and their per-rule request counters. */
 export class FaultInjector {
-  private armed: ArmedRule[] = [];
+  private armed: ArmedRule<FaultRule>[] = [];
   private readonly seed: number;
 
   constructor(rules: readonly FaultRule[], seed: number) {
@@ -71,13 +102,7 @@ export class FaultInjector {
 
   /** Replaces the rules (validating them first); counters and random streams start afresh. */
   set(rules: readonly FaultRule[]): void {
-    const checked = validateFaultRules(rules);
-    this.armed = checked.map((rule, index) => ({
-      rule,
-      // Each rule gets its own stream so adding a rule does not change when another one fires.
-      random: seededRandom(this.seed * 7919 + index + 1),
-      count: 0,
-    }));
+    this.armed = armRules(validateFaultRules(rules), this.seed);
   }
 
   rules(): FaultRule[] {
@@ -96,12 +121,7 @@ export class FaultInjector {
     for (const armed of this.armed) {
       const { rule } = armed;
       if (rule.operations !== undefined && !rule.operations.includes(operation)) continue;
-      armed.count += 1;
-      const byCount = rule.nth?.includes(armed.count) ?? false;
-      // Draw on every matching request, fired or not, so the sequence depends only on the request count.
-      const byRate = rule.rate !== undefined && armed.random() < rule.rate;
-      const fires = rule.nth === undefined && rule.rate === undefined ? true : byCount || byRate;
-      if (!fires) continue;
+      if (!countAndFire(armed)) continue;
       if (rule.kind === "latency") latencyMs += rule.latencyMs ?? 100;
       else fault ??= rule;
     }
@@ -109,21 +129,53 @@ export class FaultInjector {
   }
 }
 
+/**
+ * Checks one rule given through the API or CLI: an object with only `allowed` keys, a `kind` from
+ * `kinds`, and well-formed `rate`, `nth` and `numbers` options. The message names the first problem.
+ */
+export function checkRule(
+  raw: unknown,
+  where: string,
+  kinds: readonly string[],
+  allowed: readonly string[],
+  numbers: readonly string[],
+): Record<string, unknown> {
+  if (raw === null || typeof raw !== "object") throw new TypeError(`${where} must be an object`);
+  const r = raw as Record<string, unknown>;
+  for (const key of Object.keys(r)) {
+    if (key !== "kind" && !allowed.includes(key)) throw new TypeError(`${where}: unknown option "${key}"`);
+  }
+  if (!kinds.includes(r.kind as string))
+    throw new TypeError(`${where}.kind must be one of ${kinds.join(", ")}`);
+  if (r.rate !== undefined && !(typeof r.rate === "number" && r.rate >= 0 && r.rate <= 1)) {
+    throw new TypeError(`${where}.rate must be a number from 0 to 1`);
+  }
+  if (r.nth !== undefined) {
+    if (!Array.isArray(r.nth) || !r.nth.every((n) => Number.isSafeInteger(n) && n >= 1)) {
+      throw new TypeError(`${where}.nth must be an array of positive integers`);
+    }
+  }
+  for (const key of numbers) {
+    const v = r[key];
+    if (v !== undefined && !(typeof v === "number" && Number.isFinite(v) && v >= 0 && v <= 3_600_000)) {
+      throw new TypeError(`${where}.${key} must be a non-negative number`);
+    }
+  }
+  return r;
+}
+
 /** Checks rules given through the API or CLI, with a readable message for the first problem. */
 export function validateFaultRules(rules: readonly unknown[]): FaultRule[] {
   if (!Array.isArray(rules)) throw new TypeError("faults must be an array of rules");
   return rules.map((raw, i) => {
     const where = `faults[${i}]`;
-    if (raw === null || typeof raw !== "object") throw new TypeError(`${where} must be an object`);
-    const r = raw as Record<string, unknown>;
-    for (const key of Object.keys(r)) {
-      if (!["kind", "operations", "rate", "nth", "retryAfterSeconds", "latencyMs"].includes(key)) {
-        throw new TypeError(`${where}: unknown option "${key}"`);
-      }
-    }
-    if (!FAULT_KINDS.includes(r.kind as FaultKind)) {
-      throw new TypeError(`${where}.kind must be one of ${FAULT_KINDS.join(", ")}`);
-    }
+    const r = checkRule(
+      raw,
+      where,
+      FAULT_KINDS,
+      ["operations", "rate", "nth", "retryAfterSeconds", "latencyMs"],
+      ["retryAfterSeconds", "latencyMs"],
+    );
     if (r.operations !== undefined) {
       if (!Array.isArray(r.operations)) throw new TypeError(`${where}.operations must be an array`);
       for (const op of r.operations) {
@@ -132,35 +184,27 @@ export function validateFaultRules(rules: readonly unknown[]): FaultRule[] {
         }
       }
     }
-    if (r.rate !== undefined && !(typeof r.rate === "number" && r.rate >= 0 && r.rate <= 1)) {
-      throw new TypeError(`${where}.rate must be a number from 0 to 1`);
-    }
-    if (r.nth !== undefined) {
-      if (!Array.isArray(r.nth) || !r.nth.every((n) => Number.isSafeInteger(n) && n >= 1)) {
-        throw new TypeError(`${where}.nth must be an array of positive integers`);
-      }
-    }
-    for (const key of ["retryAfterSeconds", "latencyMs"] as const) {
-      const v = r[key];
-      if (v !== undefined && !(typeof v === "number" && Number.isFinite(v) && v >= 0 && v <= 3_600_000)) {
-        throw new TypeError(`${where}.${key} must be a non-negative number`);
-      }
-    }
     return r as unknown as FaultRule;
   });
 }
 
-const OPTION_NAMES: Record<string, keyof FaultRule> = {
-  op: "operations",
-  ops: "operations",
-  operations: "operations",
-  nth: "nth",
-  rate: "rate",
-  retry_after: "retryAfterSeconds",
-  retryAfterSeconds: "retryAfterSeconds",
-  ms: "latencyMs",
-  latency: "latencyMs",
-  latencyMs: "latencyMs",
+/** How rule text names an option: the rule's key, and how its value reads. */
+export interface RuleOption {
+  readonly key: string;
+  readonly read: "names" | "integers" | "number";
+}
+
+const FAULT_OPTIONS: Record<string, RuleOption> = {
+  op: { key: "operations", read: "names" },
+  ops: { key: "operations", read: "names" },
+  operations: { key: "operations", read: "names" },
+  nth: { key: "nth", read: "integers" },
+  rate: { key: "rate", read: "number" },
+  retry_after: { key: "retryAfterSeconds", read: "number" },
+  retryAfterSeconds: { key: "retryAfterSeconds", read: "number" },
+  ms: { key: "latencyMs", read: "number" },
+  latency: { key: "latencyMs", read: "number" },
+  latencyMs: { key: "latencyMs", read: "number" },
 };
 
 /**
@@ -170,6 +214,19 @@ const OPTION_NAMES: Record<string, keyof FaultRule> = {
  * A JSON array of rules (text starting with `[`) is accepted as well.
  */
 export function parseFaults(text: string): FaultRule[] {
+  return parseRuleText(text, "--faults", FAULT_OPTIONS, validateFaultRules);
+}
+
+/**
+ * Reads rule text (`KIND` or `KIND:OPTION;OPTION…`, rules separated by spaces, options named by
+ * `options`; or a JSON array) and checks the rules with `validate`. `flag` names the text in messages.
+ */
+export function parseRuleText<R>(
+  text: string,
+  flag: string,
+  options: Record<string, RuleOption>,
+  validate: (rules: unknown[]) => R[],
+): R[] {
   const trimmed = text.trim();
   if (trimmed === "") return [];
   if (trimmed.startsWith("[")) {
@@ -177,30 +234,27 @@ export function parseFaults(text: string): FaultRule[] {
     try {
       parsed = JSON.parse(trimmed);
     } catch {
-      throw new TypeError("--faults: invalid JSON");
+      throw new TypeError(`${flag}: invalid JSON`);
     }
-    return validateFaultRules(parsed as unknown[]);
+    return validate(parsed as unknown[]);
   }
   const rules = trimmed.split(/\s+/).map((spec) => {
     const colon = spec.indexOf(":");
-    const kind = colon === -1 ? spec : spec.slice(0, colon);
-    const rule: Record<string, unknown> = { kind };
-    const options = colon === -1 ? [] : spec.slice(colon + 1).split(";");
-    for (const option of options) {
+    const rule: Record<string, unknown> = { kind: colon === -1 ? spec : spec.slice(0, colon) };
+    for (const option of colon === -1 ? [] : spec.slice(colon + 1).split(";")) {
       if (option === "") continue;
       const eq = option.indexOf("=");
-      const optionName = eq === -1 ? option : option.slice(0, eq);
-      const name = Object.hasOwn(OPTION_NAMES, optionName) ? OPTION_NAMES[optionName] : undefined;
+      const name = eq === -1 ? option : option.slice(0, eq);
+      const known = Object.hasOwn(options, name) ? options[name] : undefined;
       const value = option.slice(eq + 1);
       // An empty value would otherwise read as 0 (`rate=`) or as "never" (`nth=`).
-      if (eq === -1 || name === undefined || value === "")
-        throw new TypeError(`--faults: cannot read option "${option}" in "${spec}"`);
+      if (eq === -1 || known === undefined || value === "")
+        throw new TypeError(`${flag}: cannot read option "${option}" in "${spec}"`);
       const list = value.split(",").filter((v) => v !== "");
-      if (name === "operations") rule.operations = list;
-      else if (name === "nth") rule.nth = list.map(Number);
-      else rule[name] = Number(value);
+      rule[known.key] =
+        known.read === "names" ? list : known.read === "integers" ? list.map(Number) : Number(value);
     }
     return rule;
   });
-  return validateFaultRules(rules);
+  return validate(rules);
 }

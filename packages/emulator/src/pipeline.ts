@@ -1,7 +1,8 @@
 // The request pipeline of the API: Square-Version → route → fault decision (latency, answers instead of
 // the handler) → auth → merchant → input (JSON body or query) → core's validation → the operation's
-// handler, in a transaction for writes. It returns an Outcome (the reply and what happened on the way:
-// operation, fault, merchant) for the server to write and log; nothing here touches the socket.
+// handler, in a transaction for writes, whose changes are then published as webhook events. It returns
+// an Outcome (the reply and what happened on the way: operation, fault, merchant) for the server to write
+// and log; nothing here touches the socket.
 
 import { setTimeout as sleep } from "node:timers/promises";
 import {
@@ -24,6 +25,8 @@ import { envelope, internalError, invalid, parseJsonObject, type Reply } from ".
 import { route } from "./router.js";
 import { EMPTY_BODY_IS_EMPTY_OBJECT, SQUARE_VERSION_PATTERN } from "./square-choices.js";
 import type { Store } from "./store.js";
+import { Changes } from "./webhooks/changes.js";
+import type { WebhookDispatcher } from "./webhooks/dispatcher.js";
 
 /** What the pipeline works with: one per emulator. */
 export interface PipelineEnv {
@@ -37,6 +40,8 @@ export interface PipelineEnv {
   readonly requests: Record<OperationName, number>;
   /** Aborted when the emulator closes: a request waiting out injected latency gives up (and throws). */
   readonly shutdown: AbortSignal;
+  /** Where committed changes go as webhook events. */
+  readonly webhooks: WebhookDispatcher;
 }
 
 /** An API request as read from the socket. */
@@ -120,16 +125,16 @@ export async function runPipeline(env: PipelineEnv, request: ApiRequest): Promis
   if (latencyMs > 0) await sleep(latencyMs, undefined, { signal: env.shutdown });
   const instead = replyInsteadOfHandler(fault);
   if (instead !== undefined) return { reply: instead, ...fired };
-  return { ...answerOperation(env, request, name, pathArgs), ...fired };
+  return { ...(await answerOperation(env, request, name, pathArgs)), ...fired };
 }
 
 /** Auth, input, validation and the handler: the reply, or a Square error as its envelope. */
-function answerOperation(
+async function answerOperation(
   env: PipelineEnv,
   request: ApiRequest,
   name: OperationName,
   pathArgs: string[],
-): { reply: Reply; merchant?: string; failure?: unknown } {
+): Promise<{ reply: Reply; merchant?: string; failure?: unknown }> {
   const op = operation(name);
   const grant = authorize(env.grants, request.authorization, op);
   if (!("token" in grant)) return { reply: grant };
@@ -141,17 +146,47 @@ function answerOperation(
     const { whole, perEntry } = splitEntryIssues(name, input.value, input.issues);
     if (whole.length > 0) return { reply: envelope(400, whole.map(issueToErrorDetail)), merchant };
 
-    const ctx = { store: env.store, merchant, path: pathArgs, input: input.value, itemIssues: perEntry };
+    const changes = new Changes();
+    const ctx = {
+      store: env.store,
+      merchant,
+      path: pathArgs,
+      input: input.value,
+      itemIssues: perEntry,
+      changes,
+      webhooks: env.webhooks,
+    };
     const handler = handlers[name] as (c: Context<typeof name>) => unknown;
     const run = () => handler(ctx as unknown as Context<typeof name>);
-    // Writes run in one transaction, committed (and, with a file, synced) before the answer is sent.
-    const result = op.scope === "CUSTOMERS_READ" ? run() : env.store.transaction(run);
+    const result = await runHandler(env, merchant, isWrite(op), changes, run);
     return { reply: { status: 200, body: result }, merchant };
   } catch (error) {
     const known = merchant === undefined ? {} : { merchant };
     if (error instanceof ApiError) return { reply: envelope(error.status, error.errors), ...known };
     return { reply: internalError(), failure: error, ...known };
   }
+}
+
+/** Whether an operation may change data (and so runs in a transaction). */
+function isWrite(op: OperationDefinition): boolean {
+  return op.method !== "GET" && op.scope !== "CUSTOMERS_READ";
+}
+
+/**
+ * Runs a handler: a write in one transaction, committed (and, with a file, synced) before the answer is
+ * sent. The changes it wrote down are published as webhook events right after the commit, so in commit
+ * order; a handler that throws rolls its transaction back and publishes nothing.
+ */
+export function runHandler<T>(
+  env: Pick<PipelineEnv, "store" | "webhooks">,
+  merchant: string,
+  write: boolean,
+  changes: Changes,
+  run: () => T,
+): T {
+  const result = write ? env.store.transaction(run) : run();
+  env.webhooks.publish(merchant, changes.list);
+  return result;
 }
 
 /** The operation's input (JSON body, or query parameters) and core's validation issues for it. */

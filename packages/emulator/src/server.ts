@@ -2,7 +2,8 @@
 // Each request goes one of three ways: the dashboard and admin API (admin/api.ts), a CORS preflight
 // (cors.ts), or Square's API (pipeline.ts: route → validate → handler, with faults on both sides),
 // whose Outcome is written here (http.ts) and logged. Handlers and SQLite are synchronous, so each
-// request's store work runs to completion without interleaving with another's.
+// request's store work runs to completion without interleaving with another's. Webhook deliveries
+// (webhooks/dispatcher.ts) go out in the background, fed by the pipeline after each commit.
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -25,6 +26,9 @@ import {
 import { answeredSquareVersion, type Outcome, type PipelineEnv, runPipeline } from "./pipeline.js";
 import { RequestLog, type RequestLogEntry } from "./request-log.js";
 import { Store } from "./store.js";
+import type { DeliveryView } from "./webhooks/delivery-log.js";
+import { type StartupSubscription, WebhookDispatcher, webhookSettings } from "./webhooks/dispatcher.js";
+import type { WebhookFaultRule } from "./webhooks/faults.js";
 
 export type { CorsOption } from "./cors.js";
 export type { RequestLogEntry } from "./request-log.js";
@@ -50,6 +54,30 @@ export interface EmulatorOptions {
   readonly cors?: CorsOption;
   /** Called once per answered API request (not for the dashboard or the admin API). */
   readonly logger?: (entry: RequestLogEntry) => void;
+  /**
+   * A URL that receives every merchant's webhook events, signed with `signatureKey`, as if each merchant
+   * had subscribed it (to `eventTypes`, default all): no subscription per merchant needed.
+   */
+  readonly webhooks?: StartupSubscription;
+  /**
+   * Shrinks webhook timing for tests: the retry schedule (1 minute … 72 hours) and the 10 s answer
+   * timeout (never below 1 s) are multiplied by it. 0 < scale ≤ 1; default 1.
+   */
+  readonly webhookRetryScale?: number;
+  /** Webhook delivery faults (off by default); see `emulator.webhooks.faults`. */
+  readonly webhookFaults?: readonly WebhookFaultRule[];
+}
+
+/** Webhook delivery at run time. */
+export interface EmulatorWebhooks {
+  /** Webhook delivery faults: duplicate, reorder, delay, fail_first. */
+  readonly faults: { set(rules: readonly WebhookFaultRule[]): void; rules(): WebhookFaultRule[] };
+  /** The last 500 deliveries (oldest first), as `GET /_emulator/webhooks/deliveries` lists them. */
+  deliveries(): DeliveryView[];
+  /** Deliveries not finished yet (queued, held, delayed, in flight or waiting for a retry). */
+  pending(): number;
+  /** Resolves once no delivery is pending. */
+  whenIdle(): Promise<void>;
 }
 
 export interface Emulator {
@@ -69,6 +97,8 @@ export interface Emulator {
   readonly faults: { set(rules: readonly FaultRule[]): void; rules(): FaultRule[] };
   /** Requests received per operation (faulted ones included), e.g. `requests.createCustomer`. */
   readonly requests: Readonly<Record<OperationName, number>>;
+  /** Webhook delivery: faults, the delivery log, and waiting for deliveries to finish. */
+  readonly webhooks: EmulatorWebhooks;
 }
 
 const CLOSE_GRACE_MS = 2_000;
@@ -90,7 +120,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   // Options first: a bad rule or origin must fail before the store (maybe a file) is opened.
   const faults = new FaultInjector(options.faults ?? [], seed);
   const cors = corsPolicy(options.cors);
+  const delivery = webhookSettings({
+    startup: options.webhooks,
+    retryScale: options.webhookRetryScale,
+    faults: options.webhookFaults,
+    seed,
+  });
   const store = new Store(options.db ?? ":memory:");
+  const webhooks = new WebhookDispatcher(store, delivery);
   /** Aborted by close(): requests waiting out injected latency give up rather than hold up shutdown. */
   const shutdown = new AbortController();
   const requests = Object.fromEntries(Object.keys(operations).map((n) => [n, 0])) as Record<
@@ -99,18 +136,27 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   >;
   const log = new RequestLog();
   const running: Running = {
-    pipeline: { store, faults, grants: grantList(options.tokens), seed, requests, shutdown: shutdown.signal },
+    pipeline: {
+      store,
+      faults,
+      grants: grantList(options.tokens),
+      seed,
+      requests,
+      shutdown: shutdown.signal,
+      webhooks,
+    },
     admin: {
       store,
       faults,
       log,
+      webhooks,
       streams: new Set(),
       info: {
         storage: options.db === undefined ? "memory" : "file",
         seed,
         tokensRestricted: options.tokens !== undefined,
         cors: cors === undefined ? false : [...(cors.anyOrigin ? ["*"] : []), ...cors.origins],
-        features: { webhookDeliveries: false },
+        features: { webhookDeliveries: true },
       },
     },
     cors,
@@ -137,7 +183,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       server.off("error", reject);
       resolve();
     });
-  }).catch((error: unknown) => {
+  }).catch(async (error: unknown) => {
+    await webhooks.close();
     store.close();
     throw error;
   });
@@ -148,16 +195,26 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     url,
     requests,
     faults: { set: (rules) => faults.set(rules), rules: () => faults.rules() },
+    webhooks: {
+      faults: { set: (rules) => webhooks.faults.set(rules), rules: () => webhooks.faults.rules() },
+      deliveries: () => webhooks.log.since(0),
+      pending: () => webhooks.stats().pending,
+      whenIdle: () => webhooks.whenIdle(),
+    },
     reset() {
       store.reset();
       for (const name of Object.keys(requests) as OperationName[]) requests[name] = 0;
       faults.rewind();
       log.clear();
+      webhooks.reset();
     },
     async close() {
       if (running.closing) return;
       running.closing = true;
       shutdown.abort();
+      // Delivery stops first: attempts in flight (a subscription test among them) are abandoned, so
+      // no request waits on a receiver, and nothing reads the store once it is closed.
+      const webhooksStopped = webhooks.close();
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const stream of running.admin.streams) stream.end();
       server.closeIdleConnections();
@@ -175,6 +232,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       clearTimeout(timer);
       server.closeAllConnections();
       await stopped;
+      await webhooksStopped;
       store.close();
     },
   };

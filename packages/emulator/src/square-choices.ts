@@ -1,6 +1,6 @@
 // Every place where Square documents nothing and the emulator has to pick a behaviour lives here, so a
 // later discovery about the real API changes one line. spec/BEHAVIOUR.md marks these as "unconfirmed".
-import type { ErrorCategory, ErrorCode } from "@square-customers/core";
+import type { CustomerEventType, ErrorCategory, ErrorCode } from "@square-customers/core";
 
 /** Largest request body accepted; bigger ones get 413 (the issue asks for a 4xx above 1 MiB). */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -148,3 +148,36 @@ export const SEGMENTS = [
 
 /** Square-Version values must look like a date; any well-formed date is accepted and echoed. */
 export const SQUARE_VERSION_PATTERN = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+// ---- webhooks ------------------------------------------------------------------------------------------
+
+/**
+ * Square's examples of delete events carry `data.deleted: true`, which the event schemas do not list;
+ * the emulator sends it too.
+ */
+export const DELETE_EVENTS_SAY_DELETED = true;
+
+/**
+ * Notification URLs may be `http:` as well as `https:` (Square's dashboard asks for HTTPS; a local
+ * receiver seldom has a certificate).
+ */
+export const NOTIFICATION_URL_PROTOCOLS: readonly string[] = ["http:", "https:"];
+
+/**
+ * `square-retry-reason` values: Square names `http_timeout` and `http_error`; the emulator sends
+ * `http_timeout` when no answer came in time and `http_error` for any other failure (a non-2xx status, a
+ * redirect, a refused or broken connection).
+ */
+export type RetryReason = "http_timeout" | "http_error";
+
+/** The reason a `fail_first` fault gives the retry of an attempt it pretended failed. */
+export const INJECTED_FAILURE_REASON: RetryReason = "http_timeout";
+
+/** A subscription test whose receiver did not answer reports `status_code` 0 (nothing was returned). */
+export const NO_ANSWER_STATUS_CODE = 0;
+
+/** Subscription ids look like Square's: `wbhk_` and 32 hex digits. */
+export const SUBSCRIPTION_ID_PREFIX = "wbhk_";
+
+/** What a subscription test sends when the request names no event type (if subscribed to it). */
+export const DEFAULT_TEST_EVENT_TYPE: CustomerEventType = "customer.created";

@@ -162,7 +162,7 @@ function derivedValues(row: CustomerRow): SQLInputValue[] {
 /** What a customer_memberships row records membership of. */
 export type MembershipKind = "group" | "segment";
 
-export type ObjectKind = "group" | "segment" | "card" | "definition" | "attribute";
+export type ObjectKind = "group" | "segment" | "card" | "definition" | "attribute" | "subscription";
 
 /** Page cache of a database file, in KiB (SQLite's default is 2,000). */
 const FILE_CACHE_KIB = 64 * 1024;

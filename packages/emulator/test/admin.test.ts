@@ -75,7 +75,7 @@ describe("admin API", () => {
       seed: 30,
       tokensRestricted: false,
       cors: [],
-      features: { webhookDeliveries: false },
+      features: { webhookDeliveries: true },
     });
   });
 

@@ -1,10 +1,11 @@
 // Contract test: one successful call of every operation in core's table, each answer checked against
-// spec/ by the harness (as are all answers, success or error, in every other test file). The final
-// assertion proves no operation was left out.
+// spec/ by the harness (as are all answers, success or error, in every other test file, and every webhook
+// event body a test receiver gets). The final assertion proves no operation was left out.
 import { operations } from "@square-customers/core";
 import { createSpecValidator } from "@square-customers/spec-check";
 import { expect, it } from "vitest";
 import { checkedOperations, client, emulator } from "./helpers.js";
+import { receiver } from "./receiver.js";
 
 const STRING = "https://developer-production-s.squarecdn.com/schemas/v1/common.json#squareup.common.String";
 
@@ -107,8 +108,27 @@ it("every operation answers in the shape the spec promises", async () => {
   await ok("DELETE", `/v2/customers/groups/${group.id}`);
   await ok("DELETE", `/v2/customers/${id}`, { query: { version: 1 } });
 
+  const hook = await receiver();
+  await ok("GET", "/v2/webhooks/event-types", { query: { api_version: "2025-01-23" } });
+  const { subscription } = await ok("POST", "/v2/webhooks/subscriptions", {
+    body: {
+      subscription: { name: "Contract", event_types: ["customer.created"], notification_url: hook.url },
+      idempotency_key: "contract-subscription",
+    },
+  });
+  const hooks = `/v2/webhooks/subscriptions/${subscription.id}`;
+  await ok("GET", "/v2/webhooks/subscriptions", {
+    query: { include_disabled: true, sort_order: "DESC", limit: 5 },
+  });
+  await ok("GET", hooks);
+  await ok("PUT", hooks, { body: { subscription: { name: "Renamed", enabled: true } } });
+  await ok("POST", `${hooks}/signature-key`, { body: { idempotency_key: "contract-rotate" } });
+  await ok("POST", `${hooks}/test`, { body: { event_type: "customer.created" } });
+  await hook.waitFor(1); // the test event's body is checked against spec/ too
+  await ok("DELETE", hooks);
+
   const expected = Object.values(operations).map((op) => op.operationId);
-  expect(expected).toHaveLength(31);
+  expect(expected).toHaveLength(39);
   expect([...checkedOperations].sort()).toEqual([...expected].sort());
 });
 

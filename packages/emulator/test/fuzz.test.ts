@@ -78,6 +78,18 @@ const BODIES: Record<string, unknown> = {
   bulkUpsertCustomerCustomAttributes: {
     values: { e: { customer_id: "c", custom_attribute: { key: "k", value: 1 } } },
   },
+  // Notification URLs on loopback's discard port: a subscription the fuzzer manages to create delivers
+  // nowhere but a refused local connection.
+  createWebhookSubscription: {
+    subscription: {
+      event_types: ["customer.created"],
+      notification_url: "http://127.0.0.1:9/fuzz",
+      enabled: false,
+    },
+  },
+  updateWebhookSubscription: { subscription: { name: "n", notification_url: "http://127.0.0.1:9/fuzz" } },
+  updateWebhookSubscriptionSignatureKey: { idempotency_key: "k" },
+  testWebhookSubscription: { event_type: "customer.created" },
 };
 
 /** Replaces one randomly chosen node of a JSON value with a weird value. */

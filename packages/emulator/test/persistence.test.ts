@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { startEmulator } from "../src/index.js";
 import { client, createCustomer } from "./helpers.js";
+import { receiver, verified } from "./receiver.js";
 
 const dir = mkdtempSync(join(tmpdir(), "square-emulator-"));
 const bin = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
@@ -33,6 +34,13 @@ describe("with a database file", () => {
     await api("POST", `/v2/customers/${customer.id}/custom-attributes/kept`, {
       body: { custom_attribute: { value: true } },
     });
+    const subscription = (
+      await api("POST", "/v2/webhooks/subscriptions", {
+        body: {
+          subscription: { event_types: ["customer.updated"], notification_url: "https://example.com/h" },
+        },
+      })
+    ).body.subscription;
     const page = await api("GET", "/v2/customers", { query: { limit: 2 } });
     await first.close();
 
@@ -49,6 +57,10 @@ describe("with a database file", () => {
         body: { given_name: "Durable", idempotency_key: "persist-1" },
       });
       expect(repeat.body.customer.id).toBe(customer.id);
+      const { signature_key: _, ...shown } = subscription;
+      expect((await again("GET", `/v2/webhooks/subscriptions/${subscription.id}`)).body.subscription).toEqual(
+        shown,
+      );
       const next = await again("GET", "/v2/customers", { query: { limit: 2, cursor: page.body.cursor } });
       expect(next.status).toBe(200);
       expect(next.body.customers).toHaveLength(2); // 3 seeded + 1 created: no re-seeding on restart
@@ -133,10 +145,39 @@ describe("the square-customers-emulator command", () => {
     }
   });
 
+  it("delivers webhooks: --webhook-url with its key, --webhook-retry-scale, --webhook-faults", async () => {
+    const hook = await receiver();
+    const { child, url } = await start([
+      "--webhook-url",
+      hook.url,
+      "--webhook-signature-key",
+      "cli-key",
+      "--webhook-retry-scale",
+      "0.001",
+      "--webhook-faults",
+      "fail_first:nth=1",
+    ]);
+    const res = await fetch(`${url}/v2/customers`, {
+      method: "POST",
+      headers: { authorization: "Bearer cli-hooks", "content-type": "application/json" },
+      body: JSON.stringify({ given_name: "Hooked" }),
+    });
+    expect(res.status).toBe(200);
+    const [delivery] = await hook.waitFor(1);
+    const event = await verified(delivery!, "cli-key", hook.url);
+    expect(event.type).toBe("customer.created");
+    // The first attempt was pretended failed (fail_first), one minute scaled to 60 ms.
+    expect(delivery!.headers["square-retry-number"]).toBe("1");
+    const done = exited(child);
+    child.kill("SIGTERM");
+    expect(await done).toBe(0);
+  });
+
   it("explains itself and rejects bad options", () => {
     const help = spawnSync(process.execPath, [bin, "--help"], { encoding: "utf8" });
     expect(help.status).toBe(0);
     expect(help.stdout).toContain("--faults");
+    expect(help.stdout).toContain("--webhook-url");
     for (const args of [
       ["--port", "abc"],
       ["--bogus"],
@@ -144,6 +185,11 @@ describe("the square-customers-emulator command", () => {
       ["--seed", "-1"],
       ["--cors", "not-an-origin"],
       ["--cors", "https://app.example.com", "--no-cors"],
+      ["--webhook-url", "http://127.0.0.1:9/hooks"],
+      ["--webhook-url", "not a url", "--webhook-signature-key", "k"],
+      ["--webhook-url", "http://127.0.0.1:9/", "--webhook-signature-key", "k", "--webhook-retry-scale", "2"],
+      ["--webhook-retry-scale", "fast"],
+      ["--webhook-faults", "lose"],
     ]) {
       const bad = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8" });
       expect(bad.status).toBe(2);

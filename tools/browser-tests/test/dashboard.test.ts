@@ -1,7 +1,9 @@
 // The emulator's dashboard, driven in Chromium: open it, search, page, look at a customer, switch a fault
-// on and see the next request fail in the live log. Screenshots of each step go to ../artifacts/
-// (git-ignored) for people to look at.
+// on and see the next request fail in the live log, follow webhook deliveries. Screenshots of each step go
+// to ../artifacts/ (git-ignored) for people to look at.
 import { mkdirSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { type Emulator, startEmulator } from "@square-customers/emulator";
 import type { Page } from "playwright-core";
@@ -10,11 +12,14 @@ import { type Chromium, startChromium } from "../src/chromium.ts";
 
 const ARTIFACTS = fileURLToPath(new URL("../artifacts/", import.meta.url));
 const TOKEN = "dashboard-secret-token";
+const WEBHOOK_KEY = "dashboard-webhook-signature-key";
 const STRING = "https://developer-production-s.squarecdn.com/schemas/v1/common.json#squareup.common.String";
 
 let chromium: Chromium;
 let emulator: Emulator;
 let tab: Page;
+/** Receives the emulator's webhook deliveries: fails the first one (so it is retried), accepts the rest. */
+let receiver: Server;
 
 async function api(method: string, path: string, body?: unknown): Promise<any> {
   const res = await fetch(new URL(path, emulator.url), {
@@ -30,7 +35,23 @@ const customerNames = () => tab.locator("#customer-table tbody tr td:first-child
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  emulator = await startEmulator({ port: 0, host: "127.0.0.1", seed: 60 });
+  let received = 0;
+  receiver = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => res.writeHead(received++ === 0 ? 500 : 200).end());
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  emulator = await startEmulator({
+    port: 0,
+    host: "127.0.0.1",
+    seed: 60,
+    webhooks: {
+      url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`,
+      signatureKey: WEBHOOK_KEY,
+      eventTypes: ["customer.created", "customer.updated"],
+    },
+    webhookRetryScale: 0.001,
+  });
   // A merchant with 60 seeded customers, one more to find, a group, and a custom attribute.
   const zelda = (
     await api("POST", "/v2/customers", { given_name: "Zelda", email_address: "zelda@hyrule.example" })
@@ -55,6 +76,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await chromium?.close();
   await emulator?.close();
+  receiver?.close();
 });
 
 describe("the dashboard in Chromium", () => {
@@ -71,7 +93,6 @@ describe("the dashboard in Chromium", () => {
     expect(await tab.locator("#groups tbody").textContent()).toMatch(/VIP.*1/);
     expect(await tab.locator("#segments tbody tr").count()).toBe(3);
     expect(await tab.locator("#definitions tbody").textContent()).toContain("tier");
-    expect(await tab.locator("#webhook-deliveries").textContent()).toContain("does not deliver webhooks yet");
     // The token itself appears nowhere on the page.
     expect(await tab.content()).not.toContain(TOKEN);
     await shot("01-overview");
@@ -121,6 +142,21 @@ describe("the dashboard in Chromium", () => {
       .poll(() => tab.locator("#request-log tbody tr").first().getAttribute("data-status"))
       .toBe("200");
     await shot("05-fault-off");
+  });
+
+  it("follows webhook deliveries: attempts, status, retry reason; never the signature key", async () => {
+    const rows = tab.locator("#delivery-log tbody tr");
+    // Zelda's creation (failed once, then retried) and her group membership.
+    await expect.poll(() => rows.count()).toBe(2);
+    const created = tab.locator('#delivery-log tbody tr[data-state="delivered"]', {
+      hasText: "customer.created",
+    });
+    await expect.poll(() => created.count()).toBe(1);
+    const cells = await created.locator("td").allTextContents();
+    expect(cells.slice(3, 9)).toEqual(["startup", "delivered", "2", "200", expect.any(String), "http_error"]);
+    expect(await tab.locator("#webhook-queue").textContent()).toContain("0 pending");
+    expect(await tab.content()).not.toContain(WEBHOOK_KEY);
+    await shot("06-webhook-deliveries");
   });
 
   it("applies a fault to one operation, with the settings of its row", async () => {

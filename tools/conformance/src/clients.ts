@@ -82,7 +82,7 @@ export interface ClientFlavor {
   connect(settings: ClientSettings): ClientUnderTest;
 }
 
-const FAST_BACKOFF = { baseMs: 5, maxMs: 2_000 };
+export const FAST_BACKOFF = { baseMs: 5, maxMs: 2_000 };
 
 /** A createMany result of either client as plain data, its error made plain by `facts`. */
 function manyResult<E>(r: CreateManyResult<E>, facts: (error: E) => ErrorFacts): ManyResult {
@@ -117,7 +117,7 @@ function promiseFacts(error: unknown): ErrorFacts {
   };
 }
 
-async function promiseOutcome<T>(run: () => PromiseLike<T>): Promise<Outcome<T>> {
+export async function promiseOutcome<T>(run: () => PromiseLike<T>): Promise<Outcome<T>> {
   try {
     return { ok: true, value: await run() };
   } catch (error) {
@@ -160,7 +160,7 @@ export const promiseFlavor: ClientFlavor = {
 
 // ── the Effect client ──────────────────────────────────────────────────────────────────────────────
 
-function effectFacts(error: SquareClientError): ErrorFacts {
+export function effectFacts(error: SquareClientError): ErrorFacts {
   return {
     kind: errorKind(error),
     message: error.message,

@@ -90,6 +90,16 @@ const runs: Record<string, readonly Run[]> = {
       },
     },
   ],
+  "packages/emulator/README.md#Delivery": [
+    {
+      title: "delivers a signed customer.created to a local receiver, which verifies it",
+      env: () => ({}),
+      check: ({ stdout, code }) => {
+        expect(code).toBe(0);
+        expect(stdout).toBe("customer.created\n");
+      },
+    },
+  ],
 };
 
 /** Blocks that are only compiled, by `README#heading`, and why they are not run. */

@@ -53,6 +53,11 @@ export interface SpecValidator {
     status: number,
     body: unknown,
   ): string | null;
+  /**
+   * Null when a webhook event body is what the spec's schema for its `type` promises (the event schema
+   * whose `x-webhook.event` is that type, with the fields Square always sends required), else a reason.
+   */
+  validateEvent(body: unknown): string | null;
 }
 
 export function createSpecValidator(specFile: string = defaultSpec): SpecValidator {
@@ -97,6 +102,24 @@ export function createSpecValidator(specFile: string = defaultSpec): SpecValidat
       });
     }
   }
+  /** Event schemas by event type, compiled on first use. */
+  const eventSchemas = new Map<string, string>();
+  for (const [name, schema] of Object.entries(spec.components.schemas as Record<string, any>)) {
+    const event = schema["x-webhook"]?.event;
+    if (typeof event === "string") eventSchemas.set(event, name);
+  }
+  const eventValidators = new Map<string, ValidateFunction>();
+  const eventValidator = (type: string) => {
+    const name = eventSchemas.get(type);
+    if (name === undefined) return undefined;
+    let check = eventValidators.get(type);
+    if (check === undefined) {
+      check = ajv.compile({ $ref: `answers#/components/schemas/${name}` });
+      eventValidators.set(type, check);
+    }
+    return check;
+  };
+
   const envelope = compile({
     type: "object",
     required: ["errors"],
@@ -138,7 +161,26 @@ export function createSpecValidator(specFile: string = defaultSpec): SpecValidat
       if (!op) return `${name}: 2xx for a path the spec does not have`;
       return op.response(body) ? null : `${name} response: ${describe(op.response.errors)}`;
     },
+    validateEvent(body) {
+      const type = (body as { type?: unknown } | null)?.type;
+      if (typeof type !== "string") return "event: no string `type`";
+      const check = eventValidator(type);
+      if (check === undefined) return `event: the spec has no event type ${type}`;
+      if (!check(body)) return `${type} event: ${describe(check.errors)}`;
+      if (!eventMatches(body as { type: string; data?: unknown }))
+        return `${type} event: data.type does not name the object in data.object`;
+      return null;
+    },
   };
+}
+
+/**
+ * The event's `data.type` names the object it carries (`customer` → `data.object.customer`, and so on):
+ * a rule the schemas state only in words.
+ */
+function eventMatches(body: { data?: unknown }): boolean {
+  const data = body.data as { type?: unknown; object?: Record<string, unknown> } | undefined;
+  return typeof data?.type === "string" && data.object !== undefined && Object.hasOwn(data.object, data.type);
 }
 
 /** `nullable: true` (OpenAPI 3.0) → `anyOf [schema, null]`, which plain JSON Schema understands. */

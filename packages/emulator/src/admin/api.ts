@@ -18,6 +18,9 @@ import {
 } from "../http.js";
 import type { LoggedRequest, RequestLog } from "../request-log.js";
 import type { Store } from "../store.js";
+import type { DeliveryView } from "../webhooks/delivery-log.js";
+import type { QueueStats, WebhookDispatcher } from "../webhooks/dispatcher.js";
+import { WEBHOOK_FAULT_KINDS, type WebhookFaultKind, type WebhookFaultRule } from "../webhooks/faults.js";
 import { adminRefusal, writeRefusal } from "./guard.js";
 import {
   customerPageView,
@@ -44,10 +47,7 @@ export interface EmulatorInfo {
   readonly tokensRestricted: boolean;
   /** Allowed origins besides the local ones (`*`: any), or false when CORS is off. */
   readonly cors: false | readonly string[];
-  /**
-   * Features the dashboard can show. Webhook deliveries are not emulated yet: when they are, the flag
-   * turns true and `GET /_emulator/webhooks/deliveries` lists them (the dashboard has the section).
-   */
+  /** Features the dashboard can show: webhook deliveries (`GET /_emulator/webhooks/deliveries`). */
   readonly features: { readonly webhookDeliveries: boolean };
 }
 
@@ -56,6 +56,7 @@ export interface AdminEnv {
   readonly store: Store;
   readonly faults: FaultInjector;
   readonly log: RequestLog;
+  readonly webhooks: WebhookDispatcher;
   readonly info: EmulatorInfo;
   /** Open live-log streams, ended when the emulator closes. */
   readonly streams: Set<ServerResponse>;
@@ -139,16 +140,54 @@ function faultSettings(env: AdminEnv): Reply {
 
 /** Replaces the fault rules (validated; counters start afresh), like `emulator.faults.set`. */
 async function setFaults(env: AdminEnv, { req }: AdminRequest): Promise<Reply> {
+  return (await replaceRules(req, (rules) => env.faults.set(rules))) ?? faultSettings(env);
+}
+
+/** `GET /_emulator/webhooks/deliveries`: the deliveries changed after revision `after`, and the queue. */
+export interface DeliveriesView {
+  readonly deliveries: DeliveryView[];
+  /** The latest revision: ask for `after` it next time. */
+  readonly rev: number;
+  readonly queue: QueueStats;
+}
+
+function deliveries(env: AdminEnv, { query }: AdminRequest): Reply {
+  const after = Number(query.get("after") ?? "0");
+  const view: DeliveriesView = {
+    deliveries: env.webhooks.log.since(Number.isFinite(after) ? after : 0),
+    rev: env.webhooks.log.revision(),
+    queue: env.webhooks.stats(),
+  };
+  return ok(view);
+}
+
+/** `GET /_emulator/webhooks/faults`: the webhook fault rules in force, and the kinds there are. */
+export interface WebhookFaultSettings {
+  readonly rules: WebhookFaultRule[];
+  readonly kinds: readonly WebhookFaultKind[];
+}
+
+function webhookFaultSettings(env: AdminEnv): Reply {
+  const settings: WebhookFaultSettings = { rules: env.webhooks.faults.rules(), kinds: WEBHOOK_FAULT_KINDS };
+  return ok(settings);
+}
+
+/** Reads `{ "rules": [...] }` from an admin request and hands the rules to `set` (which validates). */
+async function replaceRules(req: IncomingMessage, set: (rules: never[]) => void): Promise<Reply | undefined> {
   const parsed = parseJsonObject((await readBody(req)).toString("utf8"));
   if ("reply" in parsed) return parsed.reply;
   const rules = (parsed.value as { rules?: unknown }).rules;
   if (!Array.isArray(rules)) return badRequest('Send { "rules": [...] }.');
   try {
-    env.faults.set(rules as FaultRule[]);
+    set(rules as never[]);
   } catch (error) {
     return badRequest((error as Error).message);
   }
-  return faultSettings(env);
+  return undefined;
+}
+
+async function setWebhookFaults(env: AdminEnv, { req }: AdminRequest): Promise<Reply> {
+  return (await replaceRules(req, (rules) => env.webhooks.faults.set(rules))) ?? webhookFaultSettings(env);
 }
 
 function requests(env: AdminEnv, { query }: AdminRequest): Reply {
@@ -191,6 +230,9 @@ const ROUTES: readonly AdminRoute[] = [
   { method: "GET", segments: ["requests", "stream"], handler: requestStream },
   { method: "GET", segments: ["faults"], handler: faultSettings },
   { method: "PUT", segments: ["faults"], handler: setFaults },
+  { method: "GET", segments: ["webhooks", "deliveries"], handler: deliveries },
+  { method: "GET", segments: ["webhooks", "faults"], handler: webhookFaultSettings },
+  { method: "PUT", segments: ["webhooks", "faults"], handler: setWebhookFaults },
 ];
 
 /**

@@ -1,9 +1,10 @@
 // The dashboard's script, run in the browser (compiled with the package; it imports nothing at run
 // time: the imports below are types only, the same ones the admin API answers with). It reads only the
 // admin API under /_emulator (see the package README) and writes customer data into the page as text
-// only (textContent), never as HTML.
+// only (textContent), never as HTML. The request log is followed live (Server-Sent Events), the webhook
+// delivery log by reading what changed every second.
 import type { Customer } from "@square-customers/core";
-import type { EmulatorInfo, FaultSettings } from "../admin/api.js";
+import type { DeliveriesView, EmulatorInfo, FaultSettings } from "../admin/api.js";
 import type {
   CustomerPageView,
   CustomerView,
@@ -13,6 +14,7 @@ import type {
 } from "../admin/views.js";
 import type { FaultKind, FaultRule } from "../faults.js";
 import type { LoggedRequest } from "../request-log.js";
+import type { DeliveryView } from "../webhooks/delivery-log.js";
 
 const API = "/_emulator";
 const PAGE_SIZE = 25;
@@ -20,6 +22,8 @@ const PAGE_SIZE = 25;
 const LOG_ROWS = 200;
 /** An answer slower than this is marked in the log. */
 const SLOW_MS = 500;
+/** How often the webhook delivery log is read again (deliveries and retries happen on their own). */
+const DELIVERY_POLL_MS = 1000;
 
 const FAULT_DESCRIPTIONS: Record<FaultKind, string> = {
   rate_limit: "429 rate limited (not processed)",
@@ -507,13 +511,63 @@ function followRequests(): void {
 
 // ---- webhook deliveries ------------------------------------------------------------------------------
 
-/**
- * Webhook deliveries are not emulated yet (info.features.webhookDeliveries is false), so the section
- * shows its empty state. When they are, GET /_emulator/webhooks/deliveries lists them and this is
- * where they are drawn.
- */
-function showWebhookDeliveries(info: EmulatorInfo): void {
-  $("#webhook-deliveries").dataset.available = String(info.features.webhookDeliveries);
+function deliveryRow(d: DeliveryView): HTMLElement {
+  const last = d.attempts.at(-1);
+  const reason = [...d.attempts].reverse().find((a) => a.failure !== undefined);
+  return el(
+    "tr",
+    { dataset: { seq: String(d.seq), state: d.state, event: d.eventId } },
+    el("td", { title: d.createdAt }, new Date(d.createdAt).toLocaleTimeString()),
+    el("td", { class: "mono" }, d.test ? `${d.eventType} (test)` : d.eventType),
+    el("td", { class: "mono", title: d.eventId }, d.eventId.slice(0, 8)),
+    el("td", { class: "mono", title: d.notificationUrl }, d.subscriptionId),
+    el("td", { class: "state", title: d.nextAttemptAt ? `next attempt ${d.nextAttemptAt}` : "" }, d.state),
+    el("td", {}, String(d.attempts.length)),
+    el(
+      "td",
+      { class: "status", title: last?.error ?? "" },
+      last?.status === undefined ? "" : String(last.status),
+    ),
+    el("td", { class: "ms" }, last === undefined ? "" : last.latencyMs.toFixed(1)),
+    el("td", { title: reason?.error ?? "" }, reason?.failure ?? ""),
+    el("td", { class: "fault" }, d.faults.join(", ")),
+  );
+}
+
+/** Reads the deliveries changed since the last read and redraws their rows (newest on top). */
+async function loadDeliveries(after: number): Promise<number> {
+  const view = await api<DeliveriesView>(`/webhooks/deliveries?after=${after}`);
+  const body = $("#delivery-log tbody");
+  for (const d of view.deliveries) {
+    const row = deliveryRow(d);
+    const shown = body.querySelector(`tr[data-seq="${d.seq}"]`);
+    if (shown) shown.replaceWith(row);
+    else body.prepend(row);
+  }
+  while (body.children.length > LOG_ROWS) body.lastElementChild?.remove();
+  $("#no-deliveries").hidden = body.children.length > 0;
+  const q = view.queue;
+  $("#webhook-queue").textContent =
+    `Queue: ${q.pending} pending, ${q.sending} sending, ${q.dropped} dropped (holds ${q.capacity}); ` +
+    `retry schedule × ${q.retryScale}, answer timeout ${q.timeoutMs} ms.`;
+  return view.rev;
+}
+
+/** Follows the delivery log by reading what changed, every DELIVERY_POLL_MS. */
+function followDeliveries(info: EmulatorInfo): void {
+  const section = $("#webhook-deliveries");
+  section.dataset.available = String(info.features.webhookDeliveries);
+  if (!info.features.webhookDeliveries) return;
+  let rev = 0;
+  const poll = async () => {
+    try {
+      rev = await loadDeliveries(rev);
+    } catch {
+      // The emulator may be restarting: try again at the next tick.
+    }
+    setTimeout(() => void poll(), DELIVERY_POLL_MS);
+  };
+  void poll();
 }
 
 // ---- start -------------------------------------------------------------------------------------------
@@ -523,7 +577,7 @@ async function start(): Promise<void> {
   state.info = info;
   showAbout(info);
   setupCustomerControls();
-  showWebhookDeliveries(info);
+  followDeliveries(info);
   followRequests();
   await Promise.all([loadMerchants(), loadFaults()]);
   document.body.dataset.ready = "true";

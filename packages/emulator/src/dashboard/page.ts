@@ -163,12 +163,33 @@ export const PAGE_HTML = `<!doctype html>
         <p id="no-requests" class="empty">No API requests yet.</p>
       </section>
 
-      <!-- Webhook deliveries: the emulator does not deliver webhooks yet. When it does, /_emulator/info
-           reports features.webhookDeliveries = true and GET /_emulator/webhooks/deliveries lists them;
-           dashboard.js fills this section from there (see showWebhookDeliveries). -->
       <section id="webhook-deliveries" aria-labelledby="webhooks-title">
         <h2 id="webhooks-title">Webhook deliveries</h2>
-        <p class="empty">This emulator does not deliver webhooks yet.</p>
+        <p class="hint">
+          Each event on its way to a subscription (or to <code>--webhook-url</code>, shown as
+          <code>startup</code>), newest first, with its attempts. <span id="webhook-queue"></span>
+        </p>
+        <table id="delivery-log">
+          <thead>
+            <tr>
+              <th>Time</th>
+              <th>Event</th>
+              <th>Event id</th>
+              <th>Subscription</th>
+              <th>State</th>
+              <th>Attempts</th>
+              <th>Status</th>
+              <th>ms</th>
+              <th>Retry reason</th>
+              <th>Faults</th>
+            </tr>
+          </thead>
+          <tbody></tbody>
+        </table>
+        <p id="no-deliveries" class="empty">
+          No deliveries yet: create a subscription (<code>POST /v2/webhooks/subscriptions</code>) or start the
+          emulator with <code>--webhook-url</code>, then change some data.
+        </p>
       </section>
     </main>
   </body>
@@ -347,6 +368,20 @@ td.fault {
 }
 
 tr.slow td.ms {
+  color: var(--warn);
+}
+
+#delivery-log td.state {
+  font-weight: 600;
+}
+
+#delivery-log tr[data-state="failed"] td.state,
+#delivery-log tr[data-state="dropped"] td.state {
+  color: var(--error);
+}
+
+#delivery-log tr[data-state="retrying"] td.state,
+#delivery-log tr[data-state="queued"] td.state {
   color: var(--warn);
 }
 `;

@@ -3,13 +3,14 @@ import type {
   CustomAttribute,
   CustomAttributeDefinition,
   CustomAttributeInput,
+  OperationName,
 } from "@square-customers/core";
 import { checkValue, readSchema, schemaType } from "../attribute-types.js";
 import { checkVersion, requireCustomer } from "../customer-records.js";
 import { ApiError, badRequest, errorDetail, notFound } from "../errors.js";
 import { DEFAULT_LIMITS, DUPLICATE_DEFINITION } from "../square-choices.js";
 import type { Store } from "../store.js";
-import { bulkEntry, type Handler, idempotent, now, pageObjects } from "./context.js";
+import { bulkEntry, type Context, type Handler, idempotent, now, pageObjects } from "./context.js";
 
 type Definition = CustomAttributeDefinition & {
   key: string;
@@ -149,6 +150,7 @@ export const createCustomerCustomAttributeDefinition: Handler<"createCustomerCus
     });
     checkDefinition(store, merchant, definition);
     saveDefinition(store, merchant, definition);
+    ctx.changes.definition("created", definition);
     return { custom_attribute_definition: definition };
   });
 };
@@ -199,6 +201,7 @@ export const updateCustomerCustomAttributeDefinition: Handler<"updateCustomerCus
       const definition = shapeDefinition(next);
       checkDefinition(store, merchant, definition);
       saveDefinition(store, merchant, definition);
+      ctx.changes.definition("updated", definition);
       return { custom_attribute_definition: definition };
     },
   );
@@ -208,11 +211,13 @@ export const deleteCustomerCustomAttributeDefinition: Handler<"deleteCustomerCus
   store,
   merchant,
   path: [key],
+  changes,
 }) => {
-  requireDefinition(store, merchant, key);
+  const definition = requireDefinition(store, merchant, key);
   store.deleteObject(merchant, "definition", "", key);
-  // Its values on every customer go with it.
+  // Its values on every customer go with it (announced by the definition's event alone).
   store.deleteObjectsById(merchant, "attribute", key);
+  changes.definition("deleted", definition);
   return {};
 };
 
@@ -220,8 +225,7 @@ export const deleteCustomerCustomAttributeDefinition: Handler<"deleteCustomerCus
 
 /** Creates or replaces one customer's value for a key; `field` prefixes error fields. */
 function upsert(
-  store: Store,
-  merchant: string,
+  { store, merchant, changes }: Pick<Context<OperationName>, "store" | "merchant" | "changes">,
   customerId: string,
   key: string,
   body: CustomAttributeInput,
@@ -247,7 +251,9 @@ function upsert(
     updated_at: at,
   };
   store.putObject(merchant, "attribute", customerId, key, JSON.stringify(attribute));
-  return present(attribute, definition, false);
+  const shown = present(attribute, definition, false);
+  changes.attribute("updated", customerId, shown);
+  return shown;
 }
 
 export const listCustomerCustomAttributes: Handler<"listCustomerCustomAttributes"> = ({
@@ -293,7 +299,7 @@ export const retrieveCustomerCustomAttribute: Handler<"retrieveCustomerCustomAtt
 };
 
 export const upsertCustomerCustomAttribute: Handler<"upsertCustomerCustomAttribute"> = (ctx) => {
-  const { store, merchant, path, input } = ctx;
+  const { path, input } = ctx;
   const [customerId, key] = path;
   return idempotent(
     ctx,
@@ -301,7 +307,7 @@ export const upsertCustomerCustomAttribute: Handler<"upsertCustomerCustomAttribu
     input.idempotency_key,
     [customerId, key, input],
     () => ({
-      custom_attribute: upsert(store, merchant, customerId, key, input.custom_attribute, "custom_attribute"),
+      custom_attribute: upsert(ctx, customerId, key, input.custom_attribute, "custom_attribute"),
     }),
   );
 };
@@ -310,15 +316,19 @@ export const deleteCustomerCustomAttribute: Handler<"deleteCustomerCustomAttribu
   store,
   merchant,
   path: [customerId, key],
+  changes,
 }) => {
   requireCustomer(store, merchant, customerId, "customer_id");
-  if (!store.deleteObject(merchant, "attribute", customerId, key))
-    throw notFound("Custom attribute", key, "key");
+  const json = store.getObject(merchant, "attribute", customerId, key);
+  if (json === undefined) throw notFound("Custom attribute", key, "key");
+  store.deleteObject(merchant, "attribute", customerId, key);
+  const attribute = present(JSON.parse(json) as Attribute, loadDefinition(store, merchant, key), false);
+  changes.attribute("deleted", customerId, attribute);
   return {};
 };
 
 export const bulkUpsertCustomerCustomAttributes: Handler<"bulkUpsertCustomerCustomAttributes"> = (ctx) => {
-  const { store, merchant, input } = ctx;
+  const { input } = ctx;
   const values = Object.entries(input.values).map(([entryKey, entry]) => {
     const result = bulkEntry(ctx, entryKey, () =>
       idempotent(ctx, "bulkUpsertCustomerCustomAttributes", entry.idempotency_key, entry, () => {
@@ -327,14 +337,7 @@ export const bulkUpsertCustomerCustomAttributes: Handler<"bulkUpsertCustomerCust
           throw badRequest("MISSING_REQUIRED_PARAMETER", "key is required.", "custom_attribute.key");
         return {
           customer_id: entry.customer_id,
-          custom_attribute: upsert(
-            store,
-            merchant,
-            entry.customer_id,
-            key,
-            entry.custom_attribute,
-            "custom_attribute",
-          ),
+          custom_attribute: upsert(ctx, entry.customer_id, key, entry.custom_attribute, "custom_attribute"),
         };
       }),
     );

@@ -12,6 +12,8 @@ import { decodeCursor, encodeCursor } from "../cursor.js";
 import { ApiError, errorDetail } from "../errors.js";
 import { IDEMPOTENCY_KEY_REUSED } from "../square-choices.js";
 import type { ObjectKind, Store } from "../store.js";
+import type { Changes } from "../webhooks/changes.js";
+import type { WebhookDispatcher } from "../webhooks/dispatcher.js";
 
 /** What a handler gets: the merchant's store view and the request, already validated by core. */
 export interface Context<N extends OperationName> {
@@ -24,9 +26,21 @@ export interface Context<N extends OperationName> {
    * entry: Square answers those per entry and still processes the rest.
    */
   readonly itemIssues: ReadonlyMap<string, readonly ValidationIssue[]>;
+  /**
+   * Where a handler writes down each change right after making it: the webhook events that follow the
+   * commit are built from these (webhooks/changes.ts).
+   */
+  readonly changes: Changes;
+  /** Webhook delivery (the subscription test operation sends through it). */
+  readonly webhooks: WebhookDispatcher;
 }
 
-export type Handler<N extends OperationName> = (ctx: Context<N>) => ResponseOf<N>;
+/**
+ * A handler answers synchronously, inside the request's transaction. One that must wait for the network
+ * (the subscription test) does its store work synchronously and returns a promise of the rest, which
+ * runs after the transaction has committed and must not touch the store.
+ */
+export type Handler<N extends OperationName> = (ctx: Context<N>) => ResponseOf<N> | Promise<ResponseOf<N>>;
 export type Handlers = { readonly [N in OperationName]: Handler<N> };
 
 /**

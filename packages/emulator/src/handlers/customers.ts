@@ -38,6 +38,7 @@ export const createCustomer: Handler<"createCustomer"> = (ctx) => {
   return idempotent(ctx, "createCustomer", input.idempotency_key, input, () => {
     const customer = newCustomer(input, store.nowMs());
     insertCustomer(store, merchant, customer);
+    ctx.changes.customer("created", customer);
     return { customer };
   });
 };
@@ -46,18 +47,31 @@ export const retrieveCustomer: Handler<"retrieveCustomer"> = ({ store, merchant,
   customer: requireCustomer(store, merchant, id),
 });
 
-export const updateCustomer: Handler<"updateCustomer"> = ({ store, merchant, path: [id], input }) => {
+export const updateCustomer: Handler<"updateCustomer"> = ({
+  store,
+  merchant,
+  path: [id],
+  input,
+  changes,
+}) => {
   const current = requireCustomer(store, merchant, id);
   checkVersion("Customer", id, current.version ?? 0, input.version, "version");
-  const customer = updatedCustomer(current, input, store.nowMs());
-  saveCustomer(store, merchant, customer);
+  const customer = saveCustomer(store, merchant, updatedCustomer(current, input, store.nowMs()));
+  changes.customer("updated", customer);
   return { customer };
 };
 
-export const deleteCustomer: Handler<"deleteCustomer"> = ({ store, merchant, path: [id], input }) => {
+export const deleteCustomer: Handler<"deleteCustomer"> = ({
+  store,
+  merchant,
+  path: [id],
+  input,
+  changes,
+}) => {
   const current = requireCustomer(store, merchant, id);
   checkVersion("Customer", id, current.version ?? 0, input.version, "version");
   store.deleteCustomer(merchant, id);
+  changes.customer("deleted", current);
   return {};
 };
 
@@ -70,6 +84,7 @@ export const bulkCreateCustomers: Handler<"bulkCreateCustomers"> = (ctx) => {
       idempotent(ctx, "bulkCreateCustomers", key, data, () => {
         const customer = newCustomer(data, store.nowMs());
         insertCustomer(store, merchant, customer);
+        ctx.changes.customer("created", customer);
         return { customer };
       }),
     ),
@@ -92,18 +107,21 @@ export const bulkUpdateCustomers: Handler<"bulkUpdateCustomers"> = (ctx) => {
     bulkEntry(ctx, id, () => {
       const current = requireCustomer(store, merchant, id);
       checkVersion("Customer", id, current.version ?? 0, data.version, "version");
-      const customer = updatedCustomer(current, data, store.nowMs());
-      saveCustomer(store, merchant, customer);
+      const customer = saveCustomer(store, merchant, updatedCustomer(current, data, store.nowMs()));
+      ctx.changes.customer("updated", customer);
       return { customer };
     }),
   ]);
   return { responses: Object.fromEntries(responses) };
 };
 
-export const bulkDeleteCustomers: Handler<"bulkDeleteCustomers"> = ({ store, merchant, input }) => {
-  const responses = input.customer_ids.map((id) => [
-    id,
-    store.deleteCustomer(merchant, id) ? {} : { errors: [notFoundDetail("Customer", id)] },
-  ]);
+export const bulkDeleteCustomers: Handler<"bulkDeleteCustomers"> = ({ store, merchant, input, changes }) => {
+  const responses = input.customer_ids.map((id) => {
+    const current = loadCustomer(store, merchant, id);
+    if (current === undefined) return [id, { errors: [notFoundDetail("Customer", id)] }];
+    store.deleteCustomer(merchant, id);
+    changes.customer("deleted", current);
+    return [id, {}];
+  });
   return { responses: Object.fromEntries(responses) };
 };

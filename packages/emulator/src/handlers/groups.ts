@@ -54,23 +54,31 @@ export const updateCustomerGroup: Handler<"updateCustomerGroup"> = ({
   return { group };
 };
 
-export const deleteCustomerGroup: Handler<"deleteCustomerGroup"> = ({ store, merchant, path: [id] }) => {
+export const deleteCustomerGroup: Handler<"deleteCustomerGroup"> = ({
+  store,
+  merchant,
+  path: [id],
+  changes,
+}) => {
   requireGroup(store, merchant, id);
-  // A deleted group disappears from its members' group_ids.
+  // A deleted group disappears from its members' group_ids (a membership change: customer.updated).
   for (const customerId of store.customersIn(merchant, "group", id)) {
     const customer = loadCustomer(store, merchant, customerId)!;
     setMembership(customer, id, false, store.nowMs());
-    saveCustomer(store, merchant, customer);
+    changes.customer("updated", saveCustomer(store, merchant, customer));
   }
   store.deleteObject(merchant, "group", "", id);
   return {};
 };
 
 function membership(member: boolean): Handler<"addGroupToCustomer" | "removeGroupFromCustomer"> {
-  return ({ store, merchant, path: [customerId, groupId] }) => {
+  return ({ store, merchant, path: [customerId, groupId], changes }) => {
     const customer = requireCustomer(store, merchant, customerId, "customer_id");
     requireGroup(store, merchant, groupId);
-    if (setMembership(customer, groupId, member, store.nowMs())) saveCustomer(store, merchant, customer);
+    // Square reports a membership change as customer.updated; no change, no event.
+    if (setMembership(customer, groupId, member, store.nowMs())) {
+      changes.customer("updated", saveCustomer(store, merchant, customer));
+    }
     return {};
   };
 }
