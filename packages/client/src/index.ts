@@ -62,6 +62,7 @@ export {
   createMirror,
   type LoadSummary,
   type MirrorOptions,
+  type MirrorRunOptions,
   type ReconcileSummary,
   type SyncResult,
 } from "./mirror.js";

@@ -55,6 +55,12 @@ export interface ReconcileSummary {
   readonly written: number;
 }
 
+/** Options of a load or reconcile pass. */
+export interface MirrorRunOptions {
+  /** Stops it between pages (and aborts the request in flight): it rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
+}
+
 /** What `sync` did. */
 export type SyncResult =
   | { readonly kind: "full-load"; readonly summary: LoadSummary }
@@ -66,11 +72,14 @@ export interface CustomerMirror {
    * is set, or the checkpoint is older than Square's retry window), a reconcile pass from the checkpoint
    * otherwise. Resolves to what it did.
    */
-  sync(options?: { readonly full?: boolean }): Promise<SyncResult>;
-  /** Lists every customer into the mirror, then removes those the listing no longer has. */
-  fullLoad(): Promise<LoadSummary>;
+  sync(options?: MirrorRunOptions & { readonly full?: boolean }): Promise<SyncResult>;
+  /**
+   * Lists every customer into the mirror, then removes those the listing no longer has. A load that is
+   * aborted or fails leaves the checkpoint as it was: the next `sync` loads in full again.
+   */
+  fullLoad(options?: MirrorRunOptions): Promise<LoadSummary>;
   /** Reads every customer updated since the checkpoint (less the safety margin); needs a checkpoint. */
-  reconcile(): Promise<ReconcileSummary>;
+  reconcile(options?: MirrorRunOptions): Promise<ReconcileSummary>;
   /**
    * Applies one verified event (from `square.webhooks.unwrap` or `createWebhookHandler`): written only if
    * it is new and newer than what the mirror holds. Throws only if the store does; then nothing is
@@ -84,8 +93,8 @@ export function createMirror(square: SquareClient, options: MirrorOptions): Cust
   const mirror = new Mirror(square, options);
   return {
     sync: (syncOptions) => mirror.sync(syncOptions),
-    fullLoad: () => mirror.fullLoad(),
-    reconcile: () => mirror.reconcile(),
+    fullLoad: (runOptions) => mirror.fullLoad(runOptions),
+    reconcile: (runOptions) => mirror.reconcile(runOptions),
     apply: (event) => mirror.apply(event),
   };
 }
@@ -115,21 +124,22 @@ class Mirror {
     this.#report = options.onProgress ?? (() => {});
   }
 
-  async sync(options: { readonly full?: boolean } = {}): Promise<SyncResult> {
+  async sync(options: MirrorRunOptions & { readonly full?: boolean } = {}): Promise<SyncResult> {
     const checkpoint = await this.#store.readCheckpoint();
     const plan = planSync(checkpoint, Date.now(), options);
-    if (plan.kind === "full-load") return { kind: "full-load", summary: await this.fullLoad() };
-    return { kind: "reconcile", summary: await this.reconcile() };
+    if (plan.kind === "full-load") return { kind: "full-load", summary: await this.fullLoad(options) };
+    return { kind: "reconcile", summary: await this.reconcile(options) };
   }
 
-  async fullLoad(): Promise<LoadSummary> {
+  async fullLoad({ signal }: MirrorRunOptions = {}): Promise<LoadSummary> {
     const startedAt = Date.now();
     const listed = new Set<string>();
     let total: number | undefined;
     let written = 0;
     let cursor: string | undefined;
     do {
-      const page = await this.#square.customers.list(fullLoadQuery(cursor));
+      signal?.throwIfAborted();
+      const page = await this.#square.customers.list(fullLoadQuery(cursor), signal ? { signal } : {});
       total ??= page.count;
       const customers = page.customers ?? [];
       written += await this.#alone.run(() => this.#writeReads(customers, startedAt));
@@ -137,21 +147,23 @@ class Mirror {
       this.#report({ kind: "load", stage: "listing", listed: listed.size, total, written, deleted: 0 });
       cursor = nextCursor(page);
     } while (cursor !== undefined);
-    const progress = { kind: "load", listed: listed.size, total, written } as const;
-    this.#report({ ...progress, stage: "deleting", deleted: 0 });
+    signal?.throwIfAborted();
+    this.#report({ kind: "load", stage: "deleting", listed: listed.size, total, written, deleted: 0 });
     const deleted = await this.#alone.run(() => this.#finishLoad(listed, startedAt));
-    this.#report({ ...progress, stage: "done", deleted });
+    this.#report({ kind: "load", stage: "done", listed: listed.size, total, written, deleted });
     return { listed: listed.size, written, deleted };
   }
 
-  async reconcile(): Promise<ReconcileSummary> {
+  async reconcile({ signal }: MirrorRunOptions = {}): Promise<ReconcileSummary> {
     const checkpoint = await this.#store.readCheckpoint();
     if (checkpoint === undefined) throw new Error("the mirror has no checkpoint yet: run a full load first");
     const startedAt = Date.now();
     const since = reconcileSince(checkpoint, this.#margin);
     let read = 0;
     let written = 0;
-    for await (const page of this.#square.customers.search(reconcileQuery(since)).pages()) {
+    const pages = this.#square.customers.search(reconcileQuery(since), signal ? { signal } : {}).pages();
+    for await (const page of pages) {
+      signal?.throwIfAborted();
       const customers = page.customers ?? [];
       read += customers.length;
       written += await this.#alone.run(() => this.#writeReads(customers, startedAt));
