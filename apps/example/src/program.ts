@@ -103,7 +103,7 @@ Without --url or --environment, commands run against an emulator started for tha
   program
     .command("demo")
     .description(
-      "a guided tour: everyday calls with the promise client, then a 2,000-row import with the Effect client",
+      "a guided tour: everyday calls with the promise client, a 2,000-row import with the Effect client, then a mirror kept in sync through webhooks",
     )
     .addOption(
       new Option(
