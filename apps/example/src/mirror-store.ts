@@ -134,6 +134,13 @@ export class SqliteMirrorStore implements MirrorStore {
     this.writeSetting("checkpoint", checkpoint);
   }
 
+  /** Each step of the mirror is one transaction: one commit per page of a load, not one per customer. */
+  readonly transactions = {
+    begin: () => this.db.exec("BEGIN"),
+    commit: () => this.db.exec("COMMIT"),
+    rollback: () => this.db.exec("ROLLBACK"),
+  };
+
   // ---- beyond core's interface: what `customers sync` keeps and shows ---------------------------------
 
   subscription(): StoredSubscription | undefined {

@@ -30,6 +30,7 @@ import {
 } from "@square-customers/core";
 import * as Clock from "effect/Clock";
 import * as Effect from "effect/Effect";
+import * as Exit from "effect/Exit";
 import * as Option from "effect/Option";
 import * as Schema from "effect/Schema";
 import * as Semaphore from "effect/Semaphore";
@@ -85,8 +86,8 @@ export const makeMirror = Effect.fnUntraced(function* (options: MirrorOptions) {
   const alone = yield* Semaphore.make(1);
   const store = new StoreCalls(options.store);
   const margin = options.safetyMarginMs ?? MIRROR_SAFETY_MARGIN_MS;
-  /** Runs a step that reads the store and writes it, alone. */
-  const inTurn = <A, E>(step: Effect.Effect<A, E>) => alone.withPermits(1)(step);
+  /** Runs a step that reads the store and then writes it: alone, and in a transaction when the store has them. */
+  const inTurn = <A, E>(step: Effect.Effect<A, E>) => alone.withPermits(1)(store.transaction(step));
 
   /** Writes the customers of one page that are newer than the mirror's; succeeds with how many. */
   const writeReads = (customers: readonly Customer[], readAt: number) =>
@@ -243,6 +244,26 @@ class StoreCalls {
       if (!(answer instanceof Promise)) return Effect.succeed(answer);
       return Effect.tryPromise({ try: () => answer, catch: (cause) => storeError(method, cause) });
     });
+  }
+
+  /** `step` between the store's `begin` and `commit` (`rollback` if it fails), when the store has them. */
+  transaction<A, E>(step: Effect.Effect<A, E>): Effect.Effect<A, E | MirrorStoreError> {
+    const transactions = this.store.transactions;
+    if (transactions === undefined) return step;
+    const calls = this;
+    return Effect.uninterruptibleMask((restore) =>
+      Effect.gen(function* () {
+        yield* calls.call("begin", () => transactions.begin());
+        const exit = yield* Effect.exit(restore(step));
+        if (Exit.isFailure(exit)) {
+          // The step's own failure says what went wrong; a failing rollback would only hide it.
+          yield* Effect.ignore(calls.call("rollback", () => transactions.rollback()));
+          return yield* exit;
+        }
+        yield* calls.call("commit", () => transactions.commit());
+        return exit.value;
+      }),
+    );
   }
 
   get(id: string): Effect.Effect<MirrorMark | undefined, MirrorStoreError> {

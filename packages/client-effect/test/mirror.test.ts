@@ -123,33 +123,53 @@ layer(Emulator.layer(), { excludeTestServices: true })("makeMirror", (it) => {
     }).pipe(Effect.provide(clientLayer())),
   );
 
-  it.effect(
-    "apply reports each outcome; a failing store is a MirrorStoreError and nothing is remembered",
-    () =>
-      Effect.gen(function* () {
-        const [id] = yield* createCustomers(1, "Fail");
-        const { customers } = yield* SquareClient;
-        const { customer } = yield* customers.retrieve(id!);
-        const inner = new MemoryMirrorStore();
-        let failing = true;
-        const store = Object.assign(Object.create(inner) as MemoryMirrorStore, {
-          upsert: (...args: Parameters<MemoryMirrorStore["upsert"]>) => {
-            if (failing) throw new Error("disk full");
-            inner.upsert(...args);
+  it.effect("apply: a failing store is a MirrorStoreError, rolled back, with nothing remembered", () =>
+    Effect.gen(function* () {
+      const [id] = yield* createCustomers(1, "Fail");
+      const { customers } = yield* SquareClient;
+      const { customer } = yield* customers.retrieve(id!);
+      const inner = new MemoryMirrorStore();
+      let failing = true;
+      const steps: string[] = [];
+      const store = Object.assign(Object.create(inner) as MemoryMirrorStore, {
+        upsert: (...args: Parameters<MemoryMirrorStore["upsert"]>) => {
+          steps.push("upsert");
+          if (failing) throw new Error("disk full");
+          inner.upsert(...args);
+        },
+        transactions: {
+          begin: () => void steps.push("begin"),
+          commit: () => void steps.push("commit"),
+          rollback: () => {
+            steps.push("rollback");
+            throw new Error("rollback failed too");
           },
-        });
-        const mirror = yield* makeMirror({ store });
-        const event = JSON.parse(updated(customer, "E-fail")) as WebhookEvent;
-        const error = yield* Effect.flip(mirror.apply(event));
-        assert.instanceOf(error, MirrorStoreError);
-        assert.strictEqual(error.method, "upsert");
-        assert.include(error.message, "disk full");
-        assert.isFalse(inner.hasEvent("E-fail"));
-        failing = false;
-        const outcomes = [];
-        for (const e of [event, event]) outcomes.push((yield* mirror.apply(e)).outcome);
-        assert.deepStrictEqual(outcomes, ["applied", "duplicate"]);
-      }).pipe(Effect.provide(clientLayer())),
+        },
+      });
+      const mirror = yield* makeMirror({ store });
+      const event = JSON.parse(updated(customer, "E-fail")) as WebhookEvent;
+      // The step's own failure comes out, not the rollback's.
+      const error = yield* Effect.flip(mirror.apply(event));
+      assert.instanceOf(error, MirrorStoreError);
+      assert.strictEqual(error.method, "upsert");
+      assert.include(error.message, "disk full");
+      assert.isFalse(inner.hasEvent("E-fail"));
+      failing = false;
+      const outcomes: string[] = [];
+      for (const e of [event, event]) outcomes.push((yield* mirror.apply(e)).outcome);
+      assert.deepStrictEqual(outcomes, ["applied", "duplicate"]);
+      // Each step in a transaction of its own: rolled back when it failed, committed otherwise.
+      assert.deepStrictEqual(steps, [
+        "begin",
+        "upsert",
+        "rollback",
+        "begin",
+        "upsert",
+        "commit",
+        "begin",
+        "commit",
+      ]);
+    }).pipe(Effect.provide(clientLayer())),
   );
 });
 

@@ -99,6 +99,25 @@ export function createMirror(square: SquareClient, options: MirrorOptions): Cust
   };
 }
 
+/** Runs a step in one of the store's transactions, when it has them. */
+async function inTransaction<T>(store: MirrorStore, step: () => Promise<T>): Promise<T> {
+  const transactions = store.transactions;
+  if (transactions === undefined) return step();
+  await transactions.begin();
+  let result: T;
+  try {
+    result = await step();
+  } catch (error) {
+    // The step's own error says what went wrong; a failing rollback would only hide it.
+    await Promise.resolve()
+      .then(() => transactions.rollback())
+      .catch(() => {});
+    throw error;
+  }
+  await transactions.commit();
+  return result;
+}
+
 /** Runs tasks one at a time, in the order they were given; a failed task does not stop the next. */
 class OneAtATime {
   #tail: Promise<unknown> = Promise.resolve();
@@ -115,7 +134,12 @@ class Mirror {
   readonly #store: MirrorStore;
   readonly #margin: number;
   readonly #report: (progress: MirrorProgress) => void;
-  readonly #alone = new OneAtATime();
+  readonly #queue = new OneAtATime();
+
+  /** Runs a step that reads the store and then writes it: alone, and in a transaction when the store has them. */
+  #alone<T>(step: () => Promise<T>): Promise<T> {
+    return this.#queue.run(() => inTransaction(this.#store, step));
+  }
 
   constructor(square: SquareClient, options: MirrorOptions) {
     this.#square = square;
@@ -142,14 +166,14 @@ class Mirror {
       const page = await this.#square.customers.list(fullLoadQuery(cursor), signal ? { signal } : {});
       total ??= page.count;
       const customers = page.customers ?? [];
-      written += await this.#alone.run(() => this.#writeReads(customers, startedAt));
+      written += await this.#alone(() => this.#writeReads(customers, startedAt));
       for (const customer of customers) listed.add(customer.id);
       this.#report({ kind: "load", stage: "listing", listed: listed.size, total, written, deleted: 0 });
       cursor = nextCursor(page);
     } while (cursor !== undefined);
     signal?.throwIfAborted();
     this.#report({ kind: "load", stage: "deleting", listed: listed.size, total, written, deleted: 0 });
-    const deleted = await this.#alone.run(() => this.#finishLoad(listed, startedAt));
+    const deleted = await this.#alone(() => this.#finishLoad(listed, startedAt));
     this.#report({ kind: "load", stage: "done", listed: listed.size, total, written, deleted });
     return { listed: listed.size, written, deleted };
   }
@@ -166,10 +190,10 @@ class Mirror {
       signal?.throwIfAborted();
       const customers = page.customers ?? [];
       read += customers.length;
-      written += await this.#alone.run(() => this.#writeReads(customers, startedAt));
+      written += await this.#alone(() => this.#writeReads(customers, startedAt));
       this.#report({ kind: "reconcile", stage: "searching", since, read, written });
     }
-    await this.#alone.run(async () => {
+    await this.#alone(async () => {
       const latest = (await this.#store.readCheckpoint()) ?? checkpoint;
       await this.#store.writeCheckpoint(checkpointAfterReconcile(latest, startedAt));
       await this.#store.forgetEventsBefore(eventsForgettableBefore(Date.now(), this.#margin));
@@ -179,7 +203,7 @@ class Mirror {
   }
 
   apply(event: WebhookEvent): Promise<MirrorEventResult> {
-    return this.#alone.run(async () => {
+    return this.#alone(async () => {
       const change = changeOfEvent(event);
       const handledBefore = await this.#store.hasEvent(event.event_id);
       const stored = handledBefore || change.kind === "ignore" ? undefined : await this.#store.get(change.id);

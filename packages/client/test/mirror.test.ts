@@ -159,15 +159,23 @@ describe("events", () => {
     expect(store.hasEvent("forged-1")).toBe(false);
   });
 
-  it("a store that fails rejects the event and remembers nothing, so a redelivery applies it", async () => {
+  it("a store that fails rejects the event, rolls back and remembers nothing, so a redelivery applies it", async () => {
     const square = merchant();
     const [id] = await createCustomers(square, 1);
     const inner = new MemoryMirrorStore();
     let failing = true;
+    const steps: string[] = [];
     const store: MirrorStore = Object.assign(Object.create(inner) as MemoryMirrorStore, {
       upsert: (...args: Parameters<MemoryMirrorStore["upsert"]>) => {
+        steps.push("upsert");
         if (failing) return Promise.reject(new Error("disk full"));
         return inner.upsert(...args);
+      },
+      transactions: {
+        begin: () => void steps.push("begin"),
+        commit: () => void steps.push("commit"),
+        rollback: () =>
+          Promise.reject(new Error("rollback failed too")).finally(() => steps.push("rollback")),
       },
     });
     const mirror = createMirror(square, { store });
@@ -179,11 +187,14 @@ describe("events", () => {
       created_at: new Date().toISOString(),
       data: { type: "customer", id: id!, object: { customer } },
     } as WebhookEvent;
+    // The step's own error comes out, not the rollback's.
     await expect(mirror.apply(event)).rejects.toThrow("disk full");
     expect(inner.hasEvent("E-retry")).toBe(false);
     failing = false;
     expect((await mirror.apply(event)).outcome).toBe("applied");
     expect((await mirror.apply(event)).outcome).toBe("duplicate");
+    // Each step in a transaction of its own: rolled back when it failed, committed otherwise.
+    expect(steps).toEqual(["begin", "upsert", "rollback", "begin", "upsert", "commit", "begin", "commit"]);
   });
 });
 

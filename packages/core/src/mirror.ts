@@ -80,6 +80,16 @@ export interface MirrorStore {
   forgetEventsBefore(at: number): MaybePromise<void>;
   readCheckpoint(): MaybePromise<MirrorCheckpoint | undefined>;
   writeCheckpoint(checkpoint: MirrorCheckpoint): MaybePromise<void>;
+  /**
+   * Optional: each step of the mirror (one event, one page of a load or reconcile pass, the end of a load)
+   * then runs between `begin` and `commit` (`rollback` if it fails). A SQL store gains one commit per page
+   * rather than one per row, and steps that are kept whole or not at all. Steps never overlap.
+   */
+  readonly transactions?: {
+    begin(): MaybePromise<void>;
+    commit(): MaybePromise<void>;
+    rollback(): MaybePromise<void>;
+  };
 }
 
 /** What one event, or one customer read by a list or search, asks of the mirror. */
