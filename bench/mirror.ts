@@ -42,7 +42,7 @@ import * as Stream from "effect/Stream";
 import { compareMirror } from "../apps/example/dist/mirror-check.js";
 import { startMirrorSession } from "../apps/example/dist/mirror-session.js";
 import { SqliteMirrorStore } from "../apps/example/dist/mirror-store.js";
-import { prepareWorkload, runWorkload } from "../apps/example/dist/mirror-workload.js";
+import { prepareWorkload, runWorkload, seededRandom } from "../apps/example/dist/mirror-workload.js";
 
 const EVENT_CUSTOMERS = 2_000;
 const VERSIONS = 10;
@@ -59,23 +59,11 @@ const int = (value: number) => Math.round(value).toLocaleString("en");
 const row = (label: string, value: string, versus = "") =>
   console.log(`  ${label.padEnd(54)} ${value.padStart(12)}  ${versus}`);
 
-/** A small seeded PRNG (mulberry32), so every run shuffles alike. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 // ── 1. events per second ─────────────────────────────────────────────────────────────────────────────
 
 /** Every customer's VERSIONS updates, shuffled, with DUPLICATE_SHARE of them sent twice. */
 function makeEvents(): WebhookEvent[] {
-  const next = random(7);
+  const next = seededRandom(7);
   const start = Date.parse("2025-06-01T00:00:00Z");
   const events: WebhookEvent[] = [];
   for (let c = 0; c < EVENT_CUSTOMERS; c++) {
@@ -159,6 +147,12 @@ async function serve(handle: (req: IncomingMessage, res: ServerResponse) => unkn
   return { url, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
+/** A bare receiver: reads the body and answers 200, nothing else. */
+async function acknowledge(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  for await (const _ of req);
+  res.writeHead(200).end();
+}
+
 /** Posts every body, signed for `url`, HTTP_CONCURRENCY at a time; seconds taken. */
 async function post(url: string, bodies: readonly string[]): Promise<number> {
   const signed = bodies.map((body) => ({
@@ -233,10 +227,7 @@ async function eventsPerSecond(): Promise<void> {
   );
 
   const bodies = events.map((event) => JSON.stringify(event));
-  const bare = await serve(async (req, res) => {
-    for await (const _ of req);
-    res.writeHead(200).end();
-  });
+  const bare = await serve(acknowledge);
   const bareSeconds = await post(bare.url, bodies);
   await bare.close();
   row(`bare node:http handler, ${HTTP_CONCURRENCY} deliveries at a time (baseline)`, rate(bareSeconds));
@@ -312,10 +303,7 @@ async function convergence(): Promise<void> {
   }
 
   const bare: Receive = async (square) => {
-    const server = await serve(async (req, res) => {
-      for await (const _ of req);
-      res.writeHead(200).end();
-    });
+    const server = await serve(acknowledge);
     await square.webhooks.subscriptions.create({
       subscription: {
         event_types: ["customer.created", "customer.updated", "customer.deleted"],

@@ -7,7 +7,6 @@
 // or a duplicate); a forged one gets 401 and is never applied; one that arrives before the subscription's
 // key is known gets 503, so Square delivers it again.
 import { randomUUID } from "node:crypto";
-import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
@@ -20,6 +19,7 @@ import {
   type SquareClient,
 } from "@square-customers/client";
 import { createWebhookHandler } from "@square-customers/client/node";
+import { CliError, EXIT_USAGE } from "./errors.js";
 
 /** The subscription a mirror receives its events through (the key is a secret: never printed). */
 export interface SessionSubscription {
@@ -143,13 +143,16 @@ async function listen(host: string, port: number): Promise<Listener> {
     inFlight.add(done);
     void done.finally(() => inFlight.delete(done));
   });
-  server.listen(port, host);
-  await Promise.race([
-    once(server, "listening"),
-    once(server, "error").then(([error]) => {
-      throw error;
-    }),
-  ]);
+  await new Promise<void>((resolve, reject) => {
+    const refused = (error: NodeJS.ErrnoException) =>
+      // A port in use or not allowed is a matter of the --listen flag.
+      reject(new CliError(`cannot listen on ${host}:${port}: ${error.code ?? error.message}`, EXIT_USAGE));
+    server.once("error", refused);
+    server.listen(port, host, () => {
+      server.off("error", refused);
+      resolve();
+    });
+  });
   const address = server.address() as AddressInfo;
   const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
   return {

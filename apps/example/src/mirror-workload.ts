@@ -60,7 +60,7 @@ export async function prepareWorkload(square: SquareClient, seed: number): Promi
 }
 
 /** A small, fast PRNG (mulberry32): the same seed, the same numbers in [0, 1). */
-function random(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -82,7 +82,7 @@ export async function runWorkload(
   liveIds: string[],
   options: WorkloadOptions,
 ): Promise<Record<ChangeKind, number>> {
-  const next = random(options.seed);
+  const next = seededRandom(options.seed);
   const made = Object.fromEntries(Object.keys(CHANGE_WEIGHTS).map((k) => [k, 0])) as Record<
     ChangeKind,
     number

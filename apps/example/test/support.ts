@@ -18,29 +18,17 @@ export interface RunOptions {
   readonly timeoutMs?: number;
 }
 
-export function run(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+/** The child's environment: no colours, and SQUARE_ACCESS_TOKEN only when the test gives one. */
+function childEnv(options: RunOptions): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
   delete env.SQUARE_ACCESS_TOKEN;
   delete env.FORCE_COLOR;
   if (options.token !== undefined) env.SQUARE_ACCESS_TOKEN = options.token;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: options.cwd,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-      timeout: options.timeoutMs ?? 30_000,
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  return env;
+}
+
+export function run(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  return start(args, { ...options, timeoutMs: options.timeoutMs ?? 30_000 }).exited;
 }
 
 /** Parses stdout as JSON, failing with the child's output when it is not. */
@@ -71,13 +59,9 @@ export interface Running {
 
 /** Starts the CLI as a child process that keeps running (`customers sync`). */
 export function start(args: readonly string[], options: RunOptions = {}): Running {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
-  delete env.SQUARE_ACCESS_TOKEN;
-  delete env.FORCE_COLOR;
-  if (options.token !== undefined) env.SQUARE_ACCESS_TOKEN = options.token;
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: options.cwd,
-    env,
+    env: childEnv(options),
     stdio: ["ignore", "pipe", "pipe"],
     timeout: options.timeoutMs ?? 60_000,
   });

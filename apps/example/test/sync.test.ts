@@ -175,6 +175,17 @@ describe("customers sync", () => {
     );
   });
 
+  it("a --listen address in use exits 2 and says so", async () => {
+    const { token } = await merchant(0);
+    const busy = new URL(emulator.url);
+    const result = await run(
+      ["sync", "--db", join(dir, "busy.sqlite"), "--url", emulator.url, "--listen", `127.0.0.1:${busy.port}`],
+      { token },
+    );
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain(`cannot listen on 127.0.0.1:${busy.port}: EADDRINUSE`);
+  });
+
   it("refuses to mix accounts: a mirror of one merchant with another token exits 2", async () => {
     const { token } = await merchant(1);
     const db = join(dir, "owned.sqlite");

@@ -20,7 +20,7 @@ import type { Target } from "../target.js";
 /** The embedded emulator's webhook controls, when the demo runs on it. */
 type Webhooks = NonNullable<Target["emulator"]>["webhooks"] | undefined;
 
-import { bad, code, heading, ok, say, style } from "./demo-output.js";
+import { checks, code, heading, ok, say, style } from "./demo-output.js";
 
 /** Changes made to the account while the mirror runs. */
 const CHANGES = 300;
@@ -121,14 +121,8 @@ async function converged(
 }
 
 function report(comparison: MirrorComparison, store: StaleWriteWatch, webhooks: Webhooks): number {
-  let failures = 0;
-  const check = (pass: boolean, text: string) => {
-    if (pass) ok(text);
-    else {
-      failures++;
-      bad(text);
-    }
-  };
+  const checked = checks();
+  const { check } = checked;
   const { differences } = comparison;
   check(
     differences.length === 0,
@@ -155,5 +149,5 @@ function report(comparison: MirrorComparison, store: StaleWriteWatch, webhooks: 
         ` ${n(faulted("reorder"))} reordered, ${n(faulted("delay"))} delayed and ${n(faulted("fail_first"))} failed then retried`,
     );
   }
-  return failures;
+  return checked.failures;
 }

@@ -10,3 +10,20 @@ export const code = (text: string) => out(style("cyan", `   ${text}`));
 export const say = (text: string) => out(`   ${text}`);
 export const ok = (text: string) => out(`   ${style("green", "✓")} ${text}`);
 export const bad = (text: string) => out(`   ${style("red", "✗")} ${text}`);
+
+/** Checks that print ✓ or ✗ and count the failures. */
+export function checks(): { check(pass: boolean, text: string): void; readonly failures: number } {
+  let failures = 0;
+  return {
+    check(pass, text) {
+      if (pass) ok(text);
+      else {
+        failures++;
+        bad(text);
+      }
+    },
+    get failures() {
+      return failures;
+    },
+  };
+}

@@ -17,7 +17,7 @@ import { formatTable, n } from "../output.js";
 import { sampleReferenceId, writeSampleCsv } from "../sample-data.js";
 import { openTarget, type Target } from "../target.js";
 import { mirrorSection } from "./demo-mirror.js";
-import { bad, code, heading, ok, out, say, style } from "./demo-output.js";
+import { bad, checks, code, heading, ok, out, say, style } from "./demo-output.js";
 import { formatImportSummary } from "./import.js";
 
 export interface DemoOptions {
@@ -208,14 +208,8 @@ async function tour(square: SquareClient): Promise<void> {
  * file's rows since the import's own count before it started.
  */
 async function verify(square: SquareClient, report: ImportReport, rows: number): Promise<number> {
-  let failures = 0;
-  const check = (pass: boolean, text: string) => {
-    if (pass) ok(text);
-    else {
-      failures++;
-      bad(text);
-    }
-  };
+  const checked = checks();
+  const { check } = checked;
   const seen = new Map<string, number>();
   let total = 0;
   for await (const customer of square.customers.list()) {
@@ -245,7 +239,7 @@ async function verify(square: SquareClient, report: ImportReport, rows: number):
     if (dropped > 0) what.push(`${dropped} dropped connection${dropped > 1 ? "s" : ""}`);
     ok(`survived ${what.join(", ")}: retried by the client with the same keys`);
   }
-  return failures;
+  return checked.failures;
 }
 
 async function collect(items: AsyncIterable<Customer>): Promise<Customer[]> {
