@@ -21,6 +21,7 @@ import {
   type MirrorMark,
   type MirrorProgress,
   type MirrorStore,
+  NO_CHECKPOINT_MESSAGE,
   nextCursor,
   outcomeOf,
   planSync,
@@ -175,18 +176,13 @@ export const makeMirror = Effect.fnUntraced(function* (options: MirrorOptions) {
             }),
           ),
         );
-        return Stream.concat(
-          searching,
-          Stream.suspend(() => finishing),
-        );
+        return Stream.concat(searching, finishing);
       }),
     );
 
   const reconcile: Stream.Stream<MirrorProgress, MirrorError> = Stream.unwrap(
     Effect.map(store.checkpoint(), (checkpoint) =>
-      checkpoint === undefined
-        ? Stream.die(new Error("the mirror has no checkpoint yet: run a full load first"))
-        : reconcileFrom(checkpoint),
+      checkpoint === undefined ? Stream.die(new Error(NO_CHECKPOINT_MESSAGE)) : reconcileFrom(checkpoint),
     ),
   );
 

@@ -20,6 +20,7 @@ import {
   type MirrorOutcome,
   type MirrorProgress,
   type MirrorStore,
+  NO_CHECKPOINT_MESSAGE,
   nextCursor,
   outcomeOf,
   planSync,
@@ -180,7 +181,7 @@ class Mirror {
 
   async reconcile({ signal }: MirrorRunOptions = {}): Promise<ReconcileSummary> {
     const checkpoint = await this.#store.readCheckpoint();
-    if (checkpoint === undefined) throw new Error("the mirror has no checkpoint yet: run a full load first");
+    if (checkpoint === undefined) throw new Error(NO_CHECKPOINT_MESSAGE);
     const startedAt = Date.now();
     const since = reconcileSince(checkpoint, this.#margin);
     let read = 0;
@@ -202,18 +203,19 @@ class Mirror {
     return { since, read, written };
   }
 
-  apply(event: WebhookEvent): Promise<MirrorEventResult> {
-    return this.#alone(async () => {
+  async apply(event: WebhookEvent): Promise<MirrorEventResult> {
+    const result = await this.#alone(async () => {
       const change = changeOfEvent(event);
       const handledBefore = await this.#store.hasEvent(event.event_id);
       const stored = handledBefore || change.kind === "ignore" ? undefined : await this.#store.get(change.id);
       const outcome: MirrorOutcome = outcomeOf(change, stored, handledBefore);
       if (outcome === "applied") await this.#write(change);
       if (outcome !== "duplicate") await this.#store.rememberEvent(event.event_id, Date.now());
-      const result = eventResult(event, change, outcome);
-      this.#report(result);
-      return result;
+      return eventResult(event, change, outcome);
     });
+    // Reported once the step is committed: a callback that throws cannot undo it.
+    this.#report(result);
+    return result;
   }
 
   /** Writes the customers of one page that are newer than the mirror's; returns how many. */

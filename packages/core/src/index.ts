@@ -95,6 +95,7 @@ export {
   type MirrorProgress,
   type MirrorStore,
   mirroredCustomer,
+  NO_CHECKPOINT_MESSAGE,
   outcomeOf,
   planSync,
   reconcileQuery,

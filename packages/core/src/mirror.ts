@@ -223,9 +223,10 @@ export function changeOfEvent(event: WebhookEvent): MirrorChange {
     case "unknown":
       return { kind: "ignore", id: undefined, reason: `unknown event type ${event.eventType}` };
     default:
+      // Their `data.id` names a definition or an attribute value, not a customer.
       return {
         kind: "ignore",
-        id: event.data?.id,
+        id: undefined,
         reason: "custom attributes and their definitions are not mirrored",
       };
   }
@@ -296,9 +297,10 @@ export function fullLoadQuery(cursor?: string): ListCustomersQuery {
 /**
  * The tombstones that finish a full load: a live customer the listing did not return is gone, unless the
  * mirror learned of it after the listing began (an event during the load, which the listing may have
- * missed). The tombstone keeps the version the mirror had: a later version (an event still on its way) may
- * still bring it back, which only happens to a profile that list leaves out (one without name, company,
- * email and phone), since deleted customers get no new versions.
+ * missed). The tombstone keeps the version the mirror had, so a later version can still bring the
+ * customer back: an update from before the deletion whose event is still on its way (until the delete's
+ * own event ends it again), or a change to a profile that list leaves out (one without name, company,
+ * email and phone), which is not deleted at all.
  */
 export function deletionsAfterLoad(
   live: Iterable<readonly [string, MirrorMark]>,
@@ -350,6 +352,9 @@ export function checkpointAfterReconcile(checkpoint: MirrorCheckpoint, startedAt
 export function eventsForgettableBefore(now: number, marginMs = MIRROR_SAFETY_MARGIN_MS): number {
   return now - WEBHOOK_RETRY_WINDOW_MS - marginMs;
 }
+
+/** Why a reconcile pass cannot run yet. */
+export const NO_CHECKPOINT_MESSAGE = "the mirror has no checkpoint yet: run a full load first";
 
 /**
  * What a mirror does when it starts: a full load when it has never finished one, when asked to, or when
