@@ -26,6 +26,27 @@ function url(value: string): string {
   }
 }
 
+/** `--notification-url`: an absolute http(s) URL, kept exactly as given (signatures cover it byte for byte). */
+function notificationUrl(value: string): string {
+  const parsed = URL.parse(value);
+  if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) {
+    throw new InvalidArgumentError(`--notification-url must be an http:// or https:// URL, got "${value}"`);
+  }
+  return value;
+}
+
+/** `--listen HOST:PORT` (an IPv6 host in brackets: `[::1]:8080`). */
+function listenAddress(value: string): { host: string; port: number } {
+  const match = /^(\[[^\]]+\]|[^:[\]]+):(\d{1,5})$/.exec(value.trim());
+  const port = Number(match?.[2]);
+  if (!match || port > 65_535) {
+    throw new InvalidArgumentError(
+      "--listen must be HOST:PORT, such as 127.0.0.1:8080 (port 0: any free port).",
+    );
+  }
+  return { host: match[1]!.replace(/^\[|\]$/g, ""), port };
+}
+
 const TARGET_HELP = `
 Where requests go:
   (default)                      an emulator started inside this command. It lives in memory and ends
@@ -82,7 +103,7 @@ Without --url or --environment, commands run against an emulator started for tha
   program
     .command("demo")
     .description(
-      "a guided tour: everyday calls with the promise client, then a 2,000-row import with the Effect client",
+      "a guided tour: everyday calls with the promise client, a 2,000-row import with the Effect client, then a mirror kept in sync through webhooks",
     )
     .addOption(
       new Option(
@@ -166,6 +187,46 @@ interruption) creates no duplicates. A file written by \`customers export\` can 
   ).action(async (file: string, options) =>
     (await import("./commands/import.js")).importCommand(file, options),
   );
+
+  withTarget(
+    program
+      .command("sync")
+      .description(
+        "keep a SQLite mirror of every customer in sync through webhooks (Ctrl-C stops; run it again to resume)",
+      )
+      .requiredOption("--db <file>", "the mirror's SQLite file (created if missing)")
+      .addOption(
+        new Option("--listen <host:port>", "where to listen for webhook deliveries (port 0: any free port)")
+          .argParser(listenAddress)
+          .default({ host: "127.0.0.1", port: 0 }, "127.0.0.1:0"),
+      )
+      .option(
+        "--notification-url <url>",
+        "the URL Square posts deliveries to, when a tunnel or proxy forwards them to --listen",
+        notificationUrl,
+      )
+      .option("--full", "load every customer again instead of resuming from the checkpoint")
+      .option(
+        "--reconcile-every <seconds>",
+        "seconds between reconcile passes, which catch changes no event announced (0: none)",
+        integer("--reconcile-every", 0, 86_400),
+        300,
+      )
+      .option("--json", "print JSON lines (load, ready, each event, stopped) instead of text")
+      .addHelpText(
+        "after",
+        `
+The first run creates a webhook subscription for customer.created, customer.updated and customer.deleted
+pointing at its listener, lists every customer into the mirror (a progress bar), then applies each
+verified delivery as it arrives: one line per event, and a status line of counts on a terminal. Events
+come more than once and out of order; the mirror keeps each customer's newest version and never brings a
+deleted one back. A reconcile pass (a search of what changed lately) catches anything events missed.
+
+Ctrl-C stops it cleanly and keeps the subscription: Square retries what it could not deliver meanwhile (for
+up to 72 hours), and the next run with the same --db resumes from its checkpoint without a full load.`,
+      ),
+    { seed: false },
+  ).action(async (options) => (await import("./commands/sync.js")).syncCommand(options));
 
   program
     .command("generate")

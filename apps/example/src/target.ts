@@ -5,7 +5,7 @@
 //                                between commands
 //   --environment sandbox|production   real Square, with the token from SQUARE_ACCESS_TOKEN
 // The token is only ever handed to the clients; nothing here prints or logs it.
-import type { FaultRule } from "@square-customers/emulator";
+import type { Emulator } from "@square-customers/emulator";
 import { CliError, EXIT_USAGE } from "./errors.js";
 
 export interface TargetOptions {
@@ -13,12 +13,12 @@ export interface TargetOptions {
   readonly environment?: "sandbox" | "production";
   /** Sample customers the embedded emulator starts with. */
   readonly seed?: number;
+  /** Shrinks the embedded emulator's webhook retry schedule (the demo's mirror section). */
+  readonly webhookRetryScale?: number;
 }
 
-/** The embedded emulator's controls that the demo uses. */
-export interface EmbeddedEmulator {
-  readonly faults: { set(rules: readonly FaultRule[]): void };
-}
+/** The embedded emulator's controls that the demo uses: API faults, webhook faults and deliveries. */
+export type EmbeddedEmulator = Pick<Emulator, "faults" | "webhooks">;
 
 export interface Target {
   /** What the clients take as `environment`: a named environment or a base URL. */
@@ -67,6 +67,7 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
     port: 0,
     host: "127.0.0.1",
     ...(options.seed ? { seed: options.seed } : {}),
+    ...(options.webhookRetryScale ? { webhookRetryScale: options.webhookRetryScale } : {}),
   });
   return {
     environment: emulator.url,

@@ -24,12 +24,12 @@ describe.concurrent("help", () => {
   it("lists the commands and exits 0", async () => {
     const result = await run(["--help"]);
     expect(result.code).toBe(0);
-    for (const command of ["demo", "list", "search", "get", "export", "import", "generate"]) {
+    for (const command of ["demo", "list", "search", "get", "export", "import", "sync", "generate"]) {
       expect(result.stdout).toContain(command);
     }
   });
 
-  it.each(["demo", "list", "search", "get", "export", "import", "generate"])(
+  it.each(["demo", "list", "search", "get", "export", "import", "sync", "generate"])(
     "%s --help exits 0",
     async (command) => {
       const result = await run([command, "--help"]);
@@ -68,6 +68,16 @@ describe.concurrent("usage errors exit 2 with a message", () => {
     [["import", "."], "cannot read .: not a file"],
     [["import", "customers.json"], "import reads CSV files"],
     [["import", "x.csv", "--chunk-size", "101"], "--chunk-size must be a whole number from 1 to 100"],
+    [["sync"], "required option '--db <file>' not specified"],
+    [["sync", "--db", "m.sqlite"], "customers sync needs --url (a running emulator) or --environment"],
+    [["sync", "--db", "m.sqlite", "--listen", "8080"], "--listen must be HOST:PORT"],
+    [["sync", "--db", "m.sqlite", "--listen", "127.0.0.1:70000"], "--listen must be HOST:PORT"],
+    [["sync", "--db", "m.sqlite", "--reconcile-every", "-1"], "--reconcile-every must be a whole number"],
+    [["sync", "--db", "m.sqlite", "--notification-url", "ftp://x"], "--notification-url must be an http"],
+    [
+      ["sync", "--db", "/nonexistent-dir/m.sqlite", "--url", "http://127.0.0.1:1"],
+      "cannot open /nonexistent-dir/m.sqlite",
+    ],
   ])("customers %j", async (args, message) => {
     const result = await run(args);
     expect(result.code).toBe(2);

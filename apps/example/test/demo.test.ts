@@ -17,6 +17,8 @@ describe("customers demo", () => {
       "6. Import 2,000 customers",
       "7. Check: nothing lost, nothing duplicated",
       "8. Import the same file again",
+      "9. Keep a mirror in sync with webhooks",
+      "10. Check: the mirror equals the account",
     ]) {
       expect(result.stdout).toContain(step);
     }
@@ -25,6 +27,11 @@ describe("customers demo", () => {
     expect(result.stdout).toContain("✓ none of them twice (0 duplicated)");
     expect(result.stdout).toMatch(/survived .*HTTP 429.*HTTP 503/);
     expect(result.stdout).toContain("customers in account: +0");
+    expect(result.stdout).toMatch(/✓ [\d,]+ customers, [\d,]+ fields compared: 0 differ/);
+    expect(result.stdout).toMatch(/✓ 0 stale overwrites/);
+    expect(result.stdout).toMatch(
+      /survived, among .* [1-9]\d* duplicated, [1-9]\d* reordered, [1-9]\d* delayed and [1-9]\d* failed/,
+    );
   });
 
   it("--url runs the tour on a running emulator that already has customers", {
@@ -37,6 +44,9 @@ describe("customers demo", () => {
       expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
       expect(result.stdout).not.toContain("✗");
       expect(result.stdout).toContain("✓ customers in account: 8 + 150 = 158");
+      // No delivery faults on a running emulator, but the mirror still converges.
+      expect(result.stdout).toContain("delivery faults need the embedded emulator");
+      expect(result.stdout).toMatch(/✓ [\d,]+ customers, [\d,]+ fields compared: 0 differ/);
     } finally {
       await emulator.close();
     }

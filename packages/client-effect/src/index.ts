@@ -4,11 +4,19 @@
 export type {
   CustomerEventType,
   CustomerWebhookEvent,
+  MaybePromise,
+  MirrorCheckpoint,
+  MirrorEventResult,
+  MirroredCustomer,
+  MirrorMark,
+  MirrorOutcome,
+  MirrorProgress,
+  MirrorStore,
   UnknownWebhookEvent,
   WebhookEvent,
   WebhookFailureReason,
 } from "@square-customers/core";
-export { methodNames } from "@square-customers/core";
+export { MemoryMirrorStore, MIRROR_EVENT_TYPES, methodNames } from "@square-customers/core";
 export { SquareClient, type SquareClientOptions, type SquareClientShape } from "./client.js";
 export type { CreateMany, CreateManyItem, CreateManyOptions, CreateManyResult } from "./create-many.js";
 export {
@@ -32,6 +40,13 @@ export type * from "./generated/methods.js";
 /** One Effect `Schema` per Square model, named like core's types (`Schemas.Customer`, …). */
 export * as Schemas from "./generated/schemas.js";
 export type { CallOptions, Method, MethodArgs, StreamMethod } from "./methods.js";
+export {
+  type CustomerMirror,
+  type MirrorError,
+  type MirrorOptions,
+  MirrorStoreError,
+  makeMirror,
+} from "./mirror.js";
 export {
   defaultRetrySchedule,
   honourRetryAfter,

@@ -5,6 +5,14 @@ export type {
   FailureKind,
   InputOf,
   ItemOf,
+  MaybePromise,
+  MirrorCheckpoint,
+  MirrorEventResult,
+  MirroredCustomer,
+  MirrorMark,
+  MirrorOutcome,
+  MirrorProgress,
+  MirrorStore,
   OperationName,
   ResponseOf,
   TransportFailure,
@@ -14,7 +22,13 @@ export type {
   WebhookFailureReason,
   WebhookSignatureInput,
 } from "@square-customers/core";
-export { contentIdempotencyKey, methodNames, verifyWebhookSignature } from "@square-customers/core";
+export {
+  contentIdempotencyKey,
+  MemoryMirrorStore,
+  MIRROR_EVENT_TYPES,
+  methodNames,
+  verifyWebhookSignature,
+} from "@square-customers/core";
 export { ApiCall, type RawResponse, type WithResponse } from "./call.js";
 export { createSquareClient, type SquareClient } from "./client.js";
 export type {
@@ -43,6 +57,15 @@ export {
 export type * from "./generated/methods.js";
 export type * from "./generated/models.js";
 export type { Method, MethodArgs, MethodResult } from "./methods.js";
+export {
+  type CustomerMirror,
+  createMirror,
+  type LoadSummary,
+  type MirrorOptions,
+  type MirrorRunOptions,
+  type ReconcileSummary,
+  type SyncResult,
+} from "./mirror.js";
 export type { CallOptions, Logger, SquareClientOptions } from "./options.js";
 export { type PageSource, Paginated } from "./paging.js";
 export {

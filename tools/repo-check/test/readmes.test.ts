@@ -68,6 +68,16 @@ const runs: Record<string, readonly Run[]> = {
       },
     },
   ],
+  "README.md#Webhooks and sync": [
+    {
+      title: "subscribes, loads a mirror, and sees an update arrive by webhook",
+      env: emulatorEnv,
+      check: ({ stdout, code }) => {
+        expect(code).toBe(0);
+        expect(stdout).toBe("Millie 1\n");
+      },
+    },
+  ],
   "packages/core/README.md#@square-customers/core": [
     {
       title: "prints an operation and a validation issue",

@@ -1,12 +1,12 @@
 // `customers demo`: a guided tour, on an emulator started in this process (or a running one with --url).
 // Part one uses the promise client for everyday calls; part two imports a generated CSV of 2,000
 // customers with the Effect client while the emulator injects failures, then proves that every row
-// arrived exactly once.
+// arrived exactly once; part three keeps a mirror in sync through webhooks while the emulator disturbs
+// deliveries, then checks it against the account field by field (demo-mirror.ts).
 import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { styleText } from "node:util";
 import { ConflictError, createSquareClient, type SquareClient } from "@square-customers/client";
 import type { Customer } from "@square-customers/core";
 import type { FaultRule } from "@square-customers/emulator";
@@ -16,6 +16,8 @@ import { failedStatuses, type ImportReport, importFile, unanswered } from "../im
 import { formatTable, n } from "../output.js";
 import { sampleReferenceId, writeSampleCsv } from "../sample-data.js";
 import { openTarget, type Target } from "../target.js";
+import { mirrorSection } from "./demo-mirror.js";
+import { bad, checks, code, heading, ok, out, say, style } from "./demo-output.js";
 import { formatImportSummary } from "./import.js";
 
 export interface DemoOptions {
@@ -37,16 +39,6 @@ const IMPORT_FAULTS: FaultRule[] = [
   { kind: "unavailable", operations: ["bulkCreateCustomers"], nth: [5, 14] },
   { kind: "drop_connection", operations: ["bulkCreateCustomers"], nth: [11] },
 ];
-
-const out = (text = "") => process.stdout.write(`${text}\n`);
-const style = (format: Parameters<typeof styleText>[0], text: string) =>
-  styleText(format, text, { stream: process.stdout });
-const heading = (step: number, title: string, flavor: string) =>
-  out(`\n${style("bold", `${step}. ${title}`)}  ${style("dim", `(${flavor})`)}`);
-const code = (text: string) => out(style("cyan", `   ${text}`));
-const say = (text: string) => out(`   ${text}`);
-const ok = (text: string) => out(`   ${style("green", "✓")} ${text}`);
-const bad = (text: string) => out(`   ${style("red", "✗")} ${text}`);
 
 export async function demoCommand(options: DemoOptions): Promise<void> {
   const started = performance.now();
@@ -105,6 +97,9 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
       failures++;
       bad(`second import: ${n(again.imported)} answered, customers in account changed by ${delta}`);
     }
+
+    // ── part three: a mirror kept in sync through webhooks ──────────────────────────────────────
+    failures += await mirrorSection(square, target, dir, 9);
   } finally {
     await target.close();
     if (options.keep) out(`\n   kept ${dir}`);
@@ -127,7 +122,8 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
 
 /** Embedded emulator with sample customers, or --url with a fresh merchant so runs never collide. */
 async function demoTarget(options: DemoOptions): Promise<Target> {
-  if (!options.url) return openTarget({ seed: SEEDED });
+  // Webhook retries a thousand times sooner than Square's (the first after 60 ms, not a minute).
+  if (!options.url) return openTarget({ seed: SEEDED, webhookRetryScale: 0.001 });
   const target = await openTarget({ url: options.url });
   return { ...target, accessToken: `customers-demo-${randomUUID()}` };
 }
@@ -212,14 +208,8 @@ async function tour(square: SquareClient): Promise<void> {
  * file's rows since the import's own count before it started.
  */
 async function verify(square: SquareClient, report: ImportReport, rows: number): Promise<number> {
-  let failures = 0;
-  const check = (pass: boolean, text: string) => {
-    if (pass) ok(text);
-    else {
-      failures++;
-      bad(text);
-    }
-  };
+  const checked = checks();
+  const { check } = checked;
   const seen = new Map<string, number>();
   let total = 0;
   for await (const customer of square.customers.list()) {
@@ -249,7 +239,7 @@ async function verify(square: SquareClient, report: ImportReport, rows: number):
     if (dropped > 0) what.push(`${dropped} dropped connection${dropped > 1 ? "s" : ""}`);
     ok(`survived ${what.join(", ")}: retried by the client with the same keys`);
   }
-  return failures;
+  return checked.failures;
 }
 
 async function collect(items: AsyncIterable<Customer>): Promise<Customer[]> {
