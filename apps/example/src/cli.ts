@@ -19,7 +19,7 @@ const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
 if (major < 22 || (major === 22 && minor < 19)) {
   process.stderr.write(
     `customers: needs Node 22.19 or newer (this is ${process.version}).\n` +
-      "  From the repository root, `npm run --silent customers -- <command>` runs it with a suitable Node.\n",
+      "  In the repository, `npm run customers -- <command>` runs it with a suitable Node.\n",
   );
   process.exit(EXIT_USAGE);
 }
