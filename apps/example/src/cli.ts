@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `customers` command. Runs the program, turns every failure into a message on stderr and an exit
-// code (0 done, 1 API error or rows not imported, 2 bad usage or bad file), and never prints a stack
-// trace for an expected failure.
+// code (0 done, 1 API error or rows not imported, 2 bad usage or bad file, 130 interrupted), and never
+// prints a stack trace for an expected failure.
 import { CommanderError } from "commander";
 import { describeError, EXIT_USAGE, exitCodeOf } from "./errors.js";
 import { buildProgram } from "./program.js";

@@ -1,8 +1,23 @@
 // Runs the built CLI as a child process, the way a user does, and collects what it printed.
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 export const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+
+/**
+ * Loaded into every CLI process the tests start: its fetch refuses any host but 127.0.0.1, so a test of
+ * `--environment production` (or a bug) can never send a request to real Square.
+ */
+const LOOPBACK_ONLY = `data:text/javascript,${encodeURIComponent(`
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    if (url.hostname !== "127.0.0.1") {
+      return Promise.reject(new TypeError("test guard: no requests outside 127.0.0.1 (" + url.host + ")"));
+    }
+    return realFetch(input, init);
+  };
+`)}`;
 
 export interface RunResult {
   readonly code: number | null;
@@ -18,29 +33,51 @@ export interface RunOptions {
   readonly timeoutMs?: number;
 }
 
-export function run(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+/** A CLI process still running: its output so far, and its result once it ends. */
+export interface Running {
+  readonly child: ChildProcess;
+  readonly stdout: () => string;
+  readonly stderr: () => string;
+  readonly result: Promise<RunResult>;
+}
+
+export function start(args: readonly string[], options: RunOptions = {}): Running {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
   delete env.SQUARE_ACCESS_TOKEN;
   delete env.FORCE_COLOR;
   if (options.token !== undefined) env.SQUARE_ACCESS_TOKEN = options.token;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: options.cwd,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-      timeout: options.timeoutMs ?? 30_000,
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk;
-    });
+  const child = spawn(process.execPath, ["--import", LOOPBACK_ONLY, CLI, ...args], {
+    cwd: options.cwd,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+    timeout: options.timeoutMs ?? 30_000,
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+    stderr += chunk;
+  });
+  const result = new Promise<RunResult>((resolve, reject) => {
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
+  return { child, stdout: () => stdout, stderr: () => stderr, result };
+}
+
+export function run(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  return start(args, options).result;
+}
+
+/** Waits until `condition` holds (polling), failing after `timeoutMs`. */
+export async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }
 
 /** Parses stdout as JSON, failing with the child's output when it is not. */

@@ -13,7 +13,7 @@ import type { FaultRule } from "@square-customers/emulator";
 import { CliError, EXIT_FAILURE } from "../errors.js";
 import { displayName } from "../fields.js";
 import { failedStatuses, type ImportReport, importFile, unanswered } from "../import-pipeline.js";
-import { formatTable, n } from "../output.js";
+import { formatTable, n, tableWidth } from "../output.js";
 import { sampleReferenceId, writeSampleCsv } from "../sample-data.js";
 import { openTarget, type Target } from "../target.js";
 import { formatImportSummary } from "./import.js";
@@ -77,8 +77,10 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
     code(
       `square.customers.createMany(rowsOfTheFile, { chunkSize: 100, concurrency: 4 })   // a Stream of results`,
     );
-    const report = await importFile(target, {
+    const { report } = await importFile(target, {
       file,
+      format: "csv",
+      delimiter: ",",
       chunkSize: 100,
       concurrency: 4,
       maxRetries: 5,
@@ -91,8 +93,10 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
     failures += await verify(square, report, options.rows);
 
     heading(8, "Import the same file again", "idempotency keys derived from each row");
-    const again = await importFile(target, {
+    const { report: again } = await importFile(target, {
       file,
+      format: "csv",
+      delimiter: ",",
       chunkSize: 100,
       concurrency: 4,
       maxRetries: 5,
@@ -116,7 +120,7 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
   );
   if (failures === 0) {
     const dim = (text: string) => out(style("dim", text));
-    dim("Next: `npm run --silent customers -- --help` from the repository root.");
+    dim("Next: `npm run customers -- --help` from the repository root.");
     if (!options.url) {
       dim("The embedded emulator ended with the demo; to keep data between commands, start");
       dim("one with `npm run emulator -- --port 4010` and pass --url http://127.0.0.1:4010.");
@@ -264,7 +268,12 @@ function printTable(customers: Customer[]): void {
     c.email_address ?? "",
     (c.created_at ?? "").slice(0, 19),
   ]);
-  const table = formatTable(["NAME", "EMAIL", "CREATED"], rows);
+  const columns = [
+    { header: "NAME", minWidth: 12 },
+    { header: "EMAIL", minWidth: 14 },
+    { header: "CREATED" },
+  ];
+  const table = formatTable(columns, rows, tableWidth() - 3);
   out(table.replace(/^/gm, "   "));
   say(`→ ${customers.length} match${customers.length === 1 ? "" : "es"}`);
 }
