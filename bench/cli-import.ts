@@ -77,6 +77,7 @@ function measureImport(file: string, url: string, rows: number): Promise<Measure
           "-f",
           "-c",
           `stty cols 120 rows 40; ${[process.execPath, ...args].map(quote).join(" ")}`,
+          "/dev/null", // where script would keep a copy of the session: nowhere
         ],
         { env, stdio: ["ignore", "pipe", "pipe"] },
       )
