@@ -5,7 +5,7 @@
 // The hard case is a quote that is never closed: read strictly, it swallows the rest of the file into
 // one field, and the error names the last line. Here a quoted field may run over several lines only up
 // to `MAX_RECORD_CHARS`, a record that spans lines must end with the header's number of fields, and none
-// of the lines it swallowed may read as a row of its own. When any of that fails, the row is reported at
+// of the lines wholly inside its quoted field may read as a row of its own. When any of that fails, the row is reported at
 // the line it starts on, and reading starts again on the line after it, so the rows that the stray quote
 // swallowed are read as the rows they are.
 
@@ -169,8 +169,9 @@ export class CsvRecordSplitter {
 
   /**
    * Why a record that spans lines looks like a stray quote rather than a field with line breaks in it:
-   * it is malformed, or it has the wrong number of fields, or a line it swallowed reads on its own as a
-   * row of the file. Undefined when it looks like a genuine multi-line field.
+   * it is malformed, or it has the wrong number of fields, or a line wholly inside the quoted field
+   * reads on its own as a row of the file. Undefined when it looks like a genuine multi-line field.
+   * (The last line is not judged alone: after a quoted first field it always has a row's field count.)
    */
   #strayQuote(scan: Scan): string | undefined {
     if (scan.problem !== undefined) return `and the record it makes is malformed (${scan.problem})`;
@@ -179,7 +180,7 @@ export class CsvRecordSplitter {
     if (scan.fields.length !== expected) {
       return `and the record it makes has ${scan.fields.length} fields where the header has ${expected}`;
     }
-    const swallowed = this.#pending.slice(1).find(({ text }) => {
+    const swallowed = this.#pending.slice(1, -1).find(({ text }) => {
       const alone = newScan();
       return scanLine(alone, text, this.#delimiter) && !alone.problem && alone.fields.length === expected;
     });
