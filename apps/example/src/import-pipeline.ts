@@ -216,8 +216,7 @@ class ImportTally {
       this.rejected++;
       listed(this.rejectedRows, { line, reasons: outcome.reasons });
     } else {
-      this.outcomeUnknown++;
-      listed(this.unknownRows, { line, reasons: [outcome.reason] });
+      this.#unknown(line, outcome.reason);
       // A call that failed after its retries: the next ones would too.
       this.stopReason ??= outcome.reason;
     }
@@ -225,7 +224,13 @@ class ImportTally {
 
   /** Rows handed over that will get no answer now: their calls may or may not have been applied. */
   settleUnanswered(reason: string): void {
-    for (const key of [...this.#pending.keys()]) this.record({ kind: "unknown", key, reason });
+    for (const row of this.#pending.values()) this.#unknown(row.line, reason);
+    this.#pending.clear();
+  }
+
+  #unknown(line: number, reason: string): void {
+    this.outcomeUnknown++;
+    listed(this.unknownRows, { line, reasons: [reason] });
   }
 
   status(retried: string): string {
@@ -345,9 +350,9 @@ function sendRows(
     );
     yield* createManyOutcomes(square, customers, { ...settings, keyOf: tally.keyOf }).pipe(
       Stream.interruptWhen(Deferred.await(stop)),
-      Stream.runForEach((outcome) =>
+      Stream.runForEachArray((outcomes) =>
         Effect.sync(() => {
-          tally.record(outcome);
+          for (const outcome of outcomes) tally.record(outcome);
           if (tally.stopReason !== undefined) stopNow();
           onProgress();
         }),

@@ -164,7 +164,7 @@ ${new Help().boxWrap(UPDATABLE_FIELDS.join(", "), 98).replace(/^/gm, "  ")}
 The customer is read first and updated at the version read, so a change someone else makes in between
 is reported as a conflict (exit 1), never overwritten.`,
       ),
-    { seed: true, writes: true },
+    { writes: true },
   ).action(async (id: string, options) => (await import("./commands/write.js")).updateCommand(id, options));
 
   withTarget(program.command("delete").description("delete customers").argument("<id...>", "customer ids"), {
