@@ -19,13 +19,18 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
+/** What `import --dry-run` says about the one data row of a CSV file (exit 1: the row is invalid). */
+async function problemWith(name: string, text: string): Promise<string> {
+  const csv = join(dir, name);
+  await writeFile(csv, text);
+  const result = await run(["import", csv, "--dry-run"]);
+  expect(result.code).toBe(1);
+  return result.stderr.split("\n").find((line) => line.startsWith(`${csv}:2:`)) ?? "";
+}
+
 describe.concurrent("row problems worded by core", () => {
   it("a bad country code shows the value given and the expected form, without listing every code", async () => {
-    const csv = join(dir, "country.csv");
-    await writeFile(csv, "given_name,address.country\nAda,XX\n");
-    const result = await run(["import", csv, "--dry-run"]);
-    expect(result.code).toBe(1);
-    const [problem = ""] = result.stderr.split("\n").filter((l) => l.startsWith(`${csv}:2:`));
+    const problem = await problemWith("country.csv", "given_name,address.country\nAda,XX\n");
     expect(problem).toContain("address.country");
     expect(problem).toContain('"XX"');
     expect(problem).toContain("two-letter");
@@ -33,11 +38,7 @@ describe.concurrent("row problems worded by core", () => {
   });
 
   it("1990-02-30 says the date does not exist", async () => {
-    const csv = join(dir, "birthday.csv");
-    await writeFile(csv, "given_name,birthday\nAda,1990-02-30\n");
-    const result = await run(["import", csv, "--dry-run"]);
-    expect(result.code).toBe(1);
-    const [problem = ""] = result.stderr.split("\n").filter((l) => l.startsWith(`${csv}:2:`));
+    const problem = await problemWith("birthday.csv", "given_name,birthday\nAda,1990-02-30\n");
     expect(problem).toContain("birthday");
     expect(problem).toContain("does not exist");
   });

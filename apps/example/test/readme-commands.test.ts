@@ -7,6 +7,7 @@ import { access, mkdtemp, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { collect, type RunResult } from "./support.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const READMES = ["README.md", "apps/example/README.md"];
@@ -21,36 +22,19 @@ async function readmeCommands(readme: string): Promise<string[]> {
     .map((line) => line.replace(/\s+#.*$/, "").trim());
 }
 
-interface ShellResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** Runs `command` with sh in `cwd`, with none of the npm settings of the process running the tests. */
-function sh(command: string, cwd: string): Promise<ShellResult> {
+function sh(command: string, cwd: string): Promise<RunResult> {
   const env: NodeJS.ProcessEnv = { NO_COLOR: "1" };
   for (const [key, value] of Object.entries(process.env)) {
     if (!/^(npm_|pnpm_|INIT_CWD$|SQUARE_ACCESS_TOKEN$)/i.test(key)) env[key] = value;
   }
-  return new Promise((resolve, reject) => {
-    const child = spawn("sh", ["-c", command], {
-      cwd,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-      timeout: 120_000,
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  const child = spawn("sh", ["-c", command], {
+    cwd,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+    timeout: 120_000,
   });
+  return collect(child).result;
 }
 
 describe("the READMEs' CLI commands, through npm", () => {

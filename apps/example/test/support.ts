@@ -52,19 +52,24 @@ export function start(args: readonly string[], options: RunOptions = {}): Runnin
     stdio: ["ignore", "pipe", "pipe"],
     timeout: options.timeoutMs ?? 30_000,
   });
+  return { child, ...collect(child) };
+}
+
+/** What a child process prints, as it goes, and its exit code with all of it once it ends. */
+export function collect(child: ChildProcess): Omit<Running, "child"> {
   let stdout = "";
   let stderr = "";
-  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
     stdout += chunk;
   });
-  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
     stderr += chunk;
   });
   const result = new Promise<RunResult>((resolve, reject) => {
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
-  return { child, stdout: () => stdout, stderr: () => stderr, result };
+  return { stdout: () => stdout, stderr: () => stderr, result };
 }
 
 export function run(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
