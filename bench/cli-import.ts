@@ -4,13 +4,14 @@
 //   - time to its first output (on a terminal that is the progress bar: how long the user waits in silence),
 //   - total time and rows per second,
 //   - peak RSS (getrusage's maxRSS, written by the CLI process itself as it exits).
+// The CLI runs with the Node flags of its bin's shebang, as the `customers` command does.
 // Baseline, in the same run: the same import of 10,000 rows. Bounded memory shows as an RSS ratio near 1×.
 // The CLI runs on a pseudo-terminal (util-linux `script`) when there is one, so the progress bar is the
 // one a user sees; otherwise piped, where progress is a plain line now and then.
 // Usage (after `turbo run build`): node scripts/toolchain.mjs node bench/cli-import.ts [rows]
 // CUSTOMERS_CLI=path/to/cli.js measures another build of the CLI (e.g. a copy of an older one).
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -35,6 +36,16 @@ interface Measure {
   maxRssMb: number;
   imported: string;
   exitCode: number | null;
+}
+
+/**
+ * The Node flags in the bin's shebang (`#!/usr/bin/env -S node --flag`), which the `customers` command
+ * runs with, whether started by its npm/pnpm shim or directly.
+ */
+function shebangFlags(file: string): string[] {
+  const first = readFileSync(file, "utf8").split("\n", 1)[0] ?? "";
+  const match = /^#!\S*env\s+(?:-S\s+)?node\s*(.*)$/.exec(first);
+  return match?.[1] ? match[1].trim().split(/\s+/) : [];
 }
 
 function quote(arg: string): string {
@@ -66,8 +77,13 @@ function generate(file: string, rows: number): void {
 
 /** Runs one import as a child process and watches its output. */
 function measureImport(file: string, url: string, rows: number): Promise<Measure> {
-  const args = ["--import", RSS_REPORTER, cli, "import", file, "--url", url];
-  const env = { ...process.env, SQUARE_ACCESS_TOKEN: `bench-${rows}-${Date.now()}`, NO_COLOR: "1" };
+  const args = [...shebangFlags(cli), cli, "import", file, "--url", url];
+  const env = {
+    ...process.env,
+    NODE_OPTIONS: `--import=${RSS_REPORTER}`,
+    SQUARE_ACCESS_TOKEN: `bench-${rows}-${Date.now()}`,
+    NO_COLOR: "1",
+  };
   const child = usePty
     ? spawn(
         "script",
