@@ -272,16 +272,17 @@ export async function importFile(target: Target, settings: ImportSettings): Prom
     fileRead = true;
   }
 
+  // Shown before the first request, so the user sees the import start at once.
+  const progress = createProgress(settings.label ?? "import", size, {
+    quiet: settings.quiet ?? false,
+    counts: false,
+  });
+  const update = () => progress.update(tally.bytesDone, tally.status(retriedText(http)));
   const program = Effect.gen(function* () {
     const square = yield* SquareClient;
     // Also the check that the server answers and takes the token: if it does not, stop before sending
     // anything rather than retrying every chunk against it.
     const customersBefore = yield* countCustomers(square);
-    const progress = createProgress(settings.label ?? "import", size, {
-      quiet: settings.quiet ?? false,
-      counts: false,
-    });
-    const update = () => progress.update(tally.bytesDone, tally.status(retriedText(http)));
     yield* sendRows(square, readToTheEnd(), tally, settings, update);
     const interrupted = tally.stopReason === undefined && settings.signal?.aborted === true;
     tally.settleUnanswered(tally.stopReason ?? "the import was interrupted before the answer came");
@@ -296,7 +297,10 @@ export async function importFile(target: Target, settings: ImportSettings): Prom
   });
 
   const { customersBefore, customersAfter, interrupted } = await Effect.runPromise(
-    program.pipe(Effect.provide(squareClientLayer(target, settings.maxRetries, http))),
+    program.pipe(
+      Effect.ensuring(Effect.sync(() => progress.stop())),
+      Effect.provide(squareClientLayer(target, settings.maxRetries, http)),
+    ),
   );
   const answered = tally.imported + tally.rejected + tally.outcomeUnknown;
   const report: ImportReport = {

@@ -6,7 +6,7 @@ import { n, note, stderrIsTty } from "./output.js";
 export interface Progress {
   /** Sets how much has been done so far, and an optional short status text. */
   update(done: number, status?: string): void;
-  /** Ends the bar (and prints the final plain line). */
+  /** Ends the bar (and prints the final plain line); later calls do nothing. */
   stop(): void;
 }
 
@@ -41,13 +41,16 @@ export function createProgress(
     );
     // Without a total the bar still counts; its total is grown to match so it never overflows.
     bar.start(total ?? 0, 0, { status: "" });
+    let running = true;
     return {
       update(done, status = "") {
+        if (!running) return;
         if (total === undefined) bar.setTotal(done);
         bar.update(done, { status });
       },
       stop() {
-        bar.stop();
+        if (running) bar.stop();
+        running = false;
       },
     };
   }
