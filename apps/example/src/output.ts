@@ -10,9 +10,12 @@ import { displayName } from "./fields.js";
 export const stdoutIsTty = (): boolean => process.stdout.isTTY === true;
 export const stderrIsTty = (): boolean => process.stderr.isTTY === true;
 
-/** A note for the human at the terminal (stderr, so it never mixes with data). */
+/**
+ * A note for the human at the terminal (stderr, so it never mixes with data). On a terminal the line is
+ * cleared first: a progress bar may be drawn there (it redraws itself on the next line).
+ */
 export function note(message: string): void {
-  process.stderr.write(`${message}\n`);
+  process.stderr.write(`${stderrIsTty() ? "\r\x1b[2K" : ""}${message}\n`);
 }
 
 /** Writes a chunk, waiting when the stream asks us to (keeps memory flat on big outputs). */
