@@ -1,6 +1,9 @@
 // update and delete, run as child processes against an emulator; and the confirmation that any write
 // to Square production needs. Those tests never reach Square: the command refuses before it opens a
 // client, and the test processes' fetch only reaches 127.0.0.1 anyway (see support.ts).
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import type { Customer } from "@square-customers/core";
 import { type Emulator, startEmulator } from "@square-customers/emulator";
@@ -9,13 +12,20 @@ import { confirmWrite } from "../src/confirm.js";
 import { json, run } from "./support.js";
 
 let emulator: Emulator;
+let dir: string;
+/** A file an import could send: one valid row. */
+let csv: string;
 
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0, host: "127.0.0.1", seed: 3 });
+  dir = await mkdtemp(join(tmpdir(), "customers-write-test-"));
+  csv = join(dir, "one.csv");
+  await writeFile(csv, "given_name\nAda\n");
 });
 
 afterAll(async () => {
   await emulator?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 async function customers(token: string): Promise<Customer[]> {
@@ -81,25 +91,28 @@ describe.concurrent("delete", () => {
 
 describe.concurrent("writes to Square production ask first", () => {
   it.each([
-    [["import", "package.json"], "refusing to import the customers of package.json in Square production"],
+    [["import", "CSV"], "refusing to import the customers of CSV in Square production"],
     [
       ["update", "SOME_ID", "--set", "nickname=X"],
       "refusing to update customer SOME_ID in Square production",
     ],
     [["delete", "A", "B"], "refusing to delete 2 customers in Square production"],
   ])("customers %j without a terminal and without --yes refuses (exit 2)", async (args, message) => {
-    const result = await run([...args, "--environment", "production"], { token: "not-a-real-token" });
+    const withFile = (text: string) => text.replace("CSV", csv);
+    const result = await run([...args.map(withFile), "--environment", "production"], {
+      token: "not-a-real-token",
+    });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(message);
+    expect(result.stderr).toContain(withFile(message));
     expect(result.stderr).toContain("pass --yes");
   });
 
   it("--dry-run sends nothing, so it asks nothing", async () => {
-    const result = await run(["import", "package.json", "--dry-run", "--environment", "production"], {
+    const result = await run(["import", csv, "--dry-run", "--environment", "production"], {
       token: "not-a-real-token",
     });
-    expect(result.stderr).not.toContain("refusing");
-    expect(result.stderr).toContain("package.json:1: expected a JSON array"); // it read the file instead
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("1 rows, 1 valid, 0 invalid. Nothing was sent.");
   });
 
   it("--yes goes ahead without asking (here to the loopback-only guard, not to Square)", async () => {

@@ -3,7 +3,7 @@
 // customers with the Effect client while the emulator injects failures, then proves that every row
 // arrived exactly once.
 import { randomUUID } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { styleText } from "node:util";
@@ -12,8 +12,11 @@ import type { Customer } from "@square-customers/core";
 import type { FaultRule } from "@square-customers/emulator";
 import { CliError, EXIT_FAILURE } from "../errors.js";
 import { displayName } from "../fields.js";
-import { failedStatuses, type ImportReport, importFile, unanswered } from "../import-pipeline.js";
+import { importFile } from "../import-pipeline.js";
+import { failedStatuses, type ImportReport, unanswered } from "../import-report.js";
+import { openImportRows } from "../import-rows.js";
 import { formatTable, n, tableWidth } from "../output.js";
+import { createProgress } from "../progress.js";
 import { sampleReferenceId, writeSampleCsv } from "../sample-data.js";
 import { openTarget, type Target } from "../target.js";
 import { formatImportSummary } from "./import.js";
@@ -77,15 +80,7 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
     code(
       `square.customers.createMany(rowsOfTheFile, { chunkSize: 100, concurrency: 4 })   // a Stream of results`,
     );
-    const { report } = await importFile(target, {
-      file,
-      format: "csv",
-      delimiter: ",",
-      chunkSize: 100,
-      concurrency: 4,
-      maxRetries: 5,
-      label: "   import",
-    });
+    const report = await importSample(target, file, "   import");
     target.emulator?.faults.set([]);
     out(formatImportSummary(report, target).trim().replace(/^/gm, "   "));
 
@@ -93,15 +88,7 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
     failures += await verify(square, report, options.rows);
 
     heading(8, "Import the same file again", "idempotency keys derived from each row");
-    const { report: again } = await importFile(target, {
-      file,
-      format: "csv",
-      delimiter: ",",
-      chunkSize: 100,
-      concurrency: 4,
-      maxRetries: 5,
-      quiet: true,
-    });
+    const again = await importSample(target, file);
     const delta = (again.customersAfter ?? Number.NaN) - (again.customersBefore ?? Number.NaN);
     if (again.imported === options.rows && delta === 0) {
       ok(`all ${n(again.imported)} rows answered with their existing customers; customers in account: +0`);
@@ -127,6 +114,23 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
     }
   }
   if (failures > 0) throw new CliError(`${failures} check(s) failed`, EXIT_FAILURE);
+}
+
+/** Imports the sample file as `customers import` does; quiet without a progress `label`. */
+async function importSample(target: Target, file: string, label?: string): Promise<ImportReport> {
+  const size = (await stat(file)).size;
+  const progress = createProgress(label ?? "", size, { quiet: label === undefined, counts: false });
+  const { report } = await importFile(target, {
+    file,
+    format: "csv",
+    rows: await openImportRows(file, { format: "csv", delimiter: "," }),
+    size,
+    progress,
+    chunkSize: 100,
+    concurrency: 4,
+    maxRetries: 5,
+  });
+  return report;
 }
 
 /** Embedded emulator with sample customers, or --url with a fresh merchant so runs never collide. */

@@ -1,19 +1,21 @@
 // `customers import <file.csv | file.json>`: check every row and bulk-create the valid ones with the
 // Effect client, in one pass (see import-pipeline.ts). Problems go to stderr as `file:line: reason` as
 // they are found; the summary goes to stdout (or, with --json, the whole report as JSON and nothing else).
+import { stat } from "node:fs/promises";
 import { confirmWrite } from "../confirm.js";
 import { CliError, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, exitCodeOf } from "../errors.js";
 import {
   type ImportReport,
-  importFile,
+  type ImportResult,
   MAX_LISTED,
   type RowProblem,
   unanswered,
-  validateFile,
-} from "../import-pipeline.js";
-import { assertReadable, type ImportFormat, importFormat } from "../import-rows.js";
+  validateRows,
+} from "../import-report.js";
+import { assertReadable, type ImportFormat, importFormat, openImportRows } from "../import-rows.js";
 import { listenForInterrupt } from "../interrupt.js";
 import { n, note } from "../output.js";
+import { createProgress } from "../progress.js";
 import { openTarget, type Target, type TargetOptions } from "../target.js";
 
 export interface ImportOptions extends TargetOptions {
@@ -40,8 +42,11 @@ export async function importCommand(file: string, options: ImportOptions): Promi
     else if (shown === MAX_LISTED + 1) note(`${file}: … more invalid rows (counted in the summary)`);
   };
 
+  // The start of the file (the CSV header, the JSON array's bracket) is checked first: a file that cannot
+  // be imported at all is refused before anything is asked or sent.
+  const rows = await openImportRows(file, { format, delimiter: options.delimiter });
   if (options.dryRun) {
-    const report = await validateFile({ file, format, delimiter: options.delimiter, onInvalid });
+    const report = await validateRows(rows, { file, format, onInvalid });
     if (options.json) process.stdout.write(`${JSON.stringify({ dryRun: true, ...report }, null, 2)}\n`);
     else
       process.stdout.write(
@@ -53,18 +58,25 @@ export async function importCommand(file: string, options: ImportOptions): Promi
 
   await confirmWrite(options, `import the customers of ${file}`);
   const target = await openTarget(options);
+  const size = (await stat(file)).size;
+  const progress = createProgress("import", size, { quiet: options.json ?? false, counts: false });
   const interruption = listenForInterrupt();
-  let result: Awaited<ReturnType<typeof importFile>>;
+  let result: ImportResult;
   try {
+    // Loaded only now, with the bar on the screen: the Effect client takes a moment to load.
+    const { importFile } = await import("../import-pipeline.js");
     result = await importFile(target, {
       ...options,
       file,
       format,
+      rows,
+      size,
+      progress,
       onInvalid,
-      quiet: options.json ?? false,
       signal: interruption.signal,
     });
   } finally {
+    progress.stop();
     interruption.dispose();
     await target.close();
   }
