@@ -1,7 +1,12 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --optimize-for-size
 // The `customers` command. Runs the program, turns every failure into a message on stderr and an exit
-// code (0 done, 1 API error or rows not imported, 2 bad usage or bad file), and never prints a stack
-// trace for an expected failure.
+// code (0 done, 1 API error or rows not imported, 2 bad usage or bad file, 130 interrupted), and never
+// prints a stack trace for an expected failure.
+//
+// --optimize-for-size: an import keeps little alive (~30 MB, whatever the file's size), but it makes
+// garbage fast, and on a machine with plenty of memory V8 then grows its young generation to 128 MB and
+// lets the old one fill up between collections: ~350 MB of RSS for a 100,000-row import. With this flag
+// V8 collects sooner (~145 MB) for a little more CPU. package.json's `customers` script passes it too.
 import { CommanderError } from "commander";
 import { describeError, EXIT_USAGE, exitCodeOf } from "./errors.js";
 import { buildProgram } from "./program.js";
@@ -19,7 +24,7 @@ const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
 if (major < 22 || (major === 22 && minor < 19)) {
   process.stderr.write(
     `customers: needs Node 22.19 or newer (this is ${process.version}).\n` +
-      "  From the repository root, `npm run --silent customers -- <command>` runs it with a suitable Node.\n",
+      "  In the repository, `npm run customers -- <command>` runs it with a suitable Node.\n",
   );
   process.exit(EXIT_USAGE);
 }

@@ -2,9 +2,11 @@
 //   0  done
 //   1  the API said no, could not be reached, or some rows were not imported
 //   2  bad usage: unknown flag, bad value, missing or malformed file (nothing was sent)
+//   130  interrupted (Ctrl-C), as shells report a command stopped by SIGINT
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
+export const EXIT_INTERRUPTED = 130;
 
 /** An error meant for the user: its message is printed as is, and the process exits with `exitCode`. */
 export class CliError extends Error {

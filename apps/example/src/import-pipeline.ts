@@ -1,10 +1,11 @@
-// The import pipeline, on the Effect client. Two passes over the file, both streamed:
-//   1. read and validate every row with core's rules, so every bad row is reported (and a malformed
-//      file is refused) before anything is sent;
-//   2. stream the valid rows into `customers.createMany`, which sends bulk-create calls of up to 100,
-//      each row keyed by an idempotency key derived from its content. Retries (429, 5xx, dropped
-//      connections) are the client's; because the keys never change, neither a retried call nor a
-//      second run of the same file can create a customer twice.
+// The import pipeline, on the Effect client, in one streamed pass over the file:
+//   read a row → check it with core's rules (a bad row is reported at once and skipped) → hand the good
+//   ones to `customers.createMany`, which sends bulk-create calls of up to 100, each row keyed by an
+//   idempotency key derived from its content.
+// Retries (429, 5xx, dropped connections) are the client's; because the keys never change, neither a
+// retried call nor a second run of the same file can create a customer twice. Memory stays flat: only
+// the rows in flight are held. The caller opens the file and shows the progress bar (by bytes of the
+// file, so it needs no row count) before loading this module, which loads Effect.
 import {
   type CreateManyResult,
   defaultRetrySchedule,
@@ -12,87 +13,195 @@ import {
   type SquareClientError,
   type SquareClientShape,
 } from "@square-customers/client-effect";
-import { Effect, Layer, Stream } from "effect";
+import type { BulkCreateCustomerData, SquareErrorDetail } from "@square-customers/core";
+import { Deferred, Effect, Layer, Stream } from "effect";
 import { FetchHttpClient, HttpClient } from "effect/http";
-import { type ImportRow, readImportRows } from "./csv-input.js";
 import { describeError } from "./errors.js";
-import { createProgress } from "./progress.js";
+import {
+  type ImportResult,
+  ImportTally,
+  type RowOutcome,
+  type RowProblem,
+  retriedText,
+} from "./import-report.js";
+import type { ImportFormat, ImportRow } from "./import-rows.js";
+import type { Progress } from "./progress.js";
 import type { Target } from "./target.js";
 
 export interface ImportSettings {
   readonly file: string;
+  readonly format: ImportFormat;
+  /** The file's rows (`openImportRows`: its start is checked already). */
+  readonly rows: AsyncIterable<ImportRow>;
+  /** The file's size in bytes, the progress bar's total. */
+  readonly size: number;
+  /** Shown by the caller already; stopped here. */
+  readonly progress: Progress;
   /** Rows per bulk-create call (1..100). */
   readonly chunkSize: number;
   /** Bulk-create calls in flight at once. */
   readonly concurrency: number;
   /** Retries per call for failures that may be retried. */
   readonly maxRetries: number;
-  /** Called for each row that will not be sent, as validation finds it. */
-  readonly onInvalid?: (row: ImportRow) => void;
-  /** Label of the progress bar (none when `quiet`). */
-  readonly label?: string;
-  readonly quiet?: boolean;
+  /** Called for each row that will not be sent, as it is found. */
+  readonly onInvalid?: (row: RowProblem) => void;
+  /** Aborting it stops the import (Ctrl-C): rows without an answer are reported, the rest are not sent. */
+  readonly signal?: AbortSignal;
 }
 
-export interface RowProblem {
-  readonly line: number;
-  readonly reasons: readonly string[];
+interface CreateManySettings {
+  readonly chunkSize: number;
+  readonly concurrency: number;
+  /** Each row's key, already computed when the row was read. */
+  readonly keyOf: (customer: BulkCreateCustomerData) => string;
 }
 
-export interface ValidationReport {
-  readonly file: string;
-  readonly rows: number;
-  readonly valid: number;
-  /** Rows that will not be sent. */
-  readonly invalid: number;
-  /** The first `MAX_LISTED` invalid rows. */
-  readonly invalidRows: readonly RowProblem[];
+/**
+ * `customers.createMany` as a stream of row outcomes: the one place that reads its results, so that a
+ * change in their shape is a change here alone. Never fails.
+ */
+function createManyOutcomes(
+  square: SquareClientShape,
+  customers: Stream.Stream<BulkCreateCustomerData, unknown>,
+  settings: CreateManySettings,
+): Stream.Stream<RowOutcome> {
+  return square.customers
+    .createMany(customers, {
+      chunkSize: settings.chunkSize,
+      concurrency: settings.concurrency,
+      idempotencyKey: settings.keyOf,
+    })
+    .pipe(
+      Stream.map((result) => rowOutcome(result)),
+      // The stream fails only when reading the file fails (each bulk call's failure is a result).
+      Stream.catch((error) => Stream.succeed<RowOutcome>({ kind: "stopped", error })),
+    );
 }
 
-export interface ImportReport extends ValidationReport {
-  /** Rows that Square answered with a customer (newly created, or created by an earlier run). */
-  readonly imported: number;
-  /** Rows Square refused, with its reasons (the first `MAX_LISTED`), and how many in all. */
-  readonly rejected: number;
-  readonly rejectedRows: readonly RowProblem[];
-  /** Valid rows with no answer because the import stopped early (see `aborted`). */
-  readonly notSent: number;
-  /** Why the import stopped before the end, if it did. */
-  readonly aborted?: string;
-  /** HTTP attempts sent (retries included) and the status of each answer. */
-  readonly http: { readonly attempts: number; readonly statuses: Readonly<Record<string, number>> };
-  /** Customers in the account before and after (list with `count`); absent when it could not be read. */
-  readonly customersBefore?: number;
-  readonly customersAfter?: number;
-}
-
-/** How many problem rows a report lists one by one (the counts are always complete). */
-export const MAX_LISTED = 100;
-
-/** Pass 1: every row read and checked; nothing is sent. */
-export async function validateFile(
-  file: string,
-  onInvalid?: (row: ImportRow) => void,
-): Promise<ValidationReport> {
-  let rows = 0;
-  let invalid = 0;
-  const invalidRows: RowProblem[] = [];
-  for await (const row of readImportRows(file)) {
-    rows++;
-    if (row.problems.length === 0) continue;
-    invalid++;
-    if (invalidRows.length < MAX_LISTED) invalidRows.push({ line: row.line, reasons: row.problems });
-    onInvalid?.(row);
+/** What became of a row, from its createMany result (core's outcomes, the same in both clients). */
+function rowOutcome(result: CreateManyResult): RowOutcome {
+  const key = result.idempotencyKey;
+  switch (result.outcome) {
+    case "created":
+      return { kind: "created", key };
+    case "rejected":
+      return {
+        kind: "rejected",
+        key,
+        reasons: result.errors.map((e) => `${describeDetail(e)}${result.sent ? "" : " (not sent)"}`),
+      };
+    case "unknown":
+      return {
+        kind: "unknown",
+        key,
+        reason:
+          result.error === undefined
+            ? result.errors.map(describeDetail).join("; ")
+            : describeError(result.error),
+      };
   }
-  return { file, rows, valid: rows - invalid, invalid, invalidRows };
 }
 
-/** Both passes against `target`. Resolves with the report even when the import stopped early. */
-export async function importFile(target: Target, settings: ImportSettings): Promise<ImportReport> {
-  const validation = await validateFile(settings.file, settings.onInvalid);
+function describeDetail(error: SquareErrorDetail): string {
+  return `${error.field ? `${error.field}: ` : ""}${error.detail ?? error.code} (${error.code})`;
+}
 
-  // HTTP attempts and answer statuses, counted below the client so retries show up too.
+/**
+ * The import against `target`. Resolves with the report even when the import stopped early (a failure
+ * that outlasted the retries, Ctrl-C); fails only when nothing was sent: a file that cannot be read at
+ * all, a server that does not answer the first request.
+ */
+export async function importFile(target: Target, settings: ImportSettings): Promise<ImportResult> {
+  const { size, progress } = settings;
+  const tally = new ImportTally(settings.onInvalid);
   const http = { attempts: 0, statuses: {} as Record<string, number> };
+  let fileRead = false;
+  async function* readToTheEnd(): AsyncGenerator<ImportRow> {
+    yield* settings.rows;
+    fileRead = true;
+  }
+  const update = () => progress.update(tally.bytesDone, tally.status(retriedText(http)));
+  const program = Effect.gen(function* () {
+    const square = yield* SquareClient;
+    // Also the check that the server answers and takes the token: if it does not, stop before sending
+    // anything rather than retrying every chunk against it.
+    const customersBefore = yield* countCustomers(square);
+    yield* sendRows(square, readToTheEnd(), tally, settings, update);
+    const interrupted = tally.stopReason === undefined && settings.signal?.aborted === true;
+    tally.settleUnanswered(tally.stopReason ?? "the import was interrupted before the answer came");
+    if (fileRead) tally.bytesDone = size;
+    update();
+    progress.stop();
+    const customersAfter =
+      tally.stopReason !== undefined || interrupted
+        ? undefined
+        : yield* countCustomers(square).pipe(Effect.orElseSucceed(() => undefined));
+    return { customersBefore, customersAfter, interrupted };
+  });
+
+  const { customersBefore, customersAfter, interrupted } = await Effect.runPromise(
+    program.pipe(
+      Effect.ensuring(Effect.sync(() => progress.stop())),
+      Effect.provide(squareClientLayer(target, settings.maxRetries, http)),
+    ),
+  );
+  const report = tally.report({
+    file: settings.file,
+    format: settings.format,
+    complete: fileRead,
+    interrupted,
+    http,
+    ...(customersBefore === undefined ? {} : { customersBefore }),
+    ...(customersAfter === undefined ? {} : { customersAfter }),
+  });
+  return tally.stopError === undefined ? { report } : { report, error: tally.stopError };
+}
+
+/**
+ * Streams the valid rows through createMany, every outcome into `tally`, until the end of the file, a
+ * failure that outlasted the retries, or the signal (Ctrl-C). Rows in flight when it stops stay pending
+ * in the tally.
+ */
+function sendRows(
+  square: SquareClientShape,
+  rows: AsyncIterable<ImportRow>,
+  tally: ImportTally,
+  settings: ImportSettings,
+  onProgress: () => void,
+): Effect.Effect<void> {
+  return Effect.gen(function* () {
+    const stop = yield* Deferred.make<void>();
+    const stopNow = () => Deferred.doneUnsafe(stop, Effect.void);
+    if (settings.signal?.aborted) stopNow();
+    settings.signal?.addEventListener("abort", stopNow, { once: true });
+    const customers = Stream.fromAsyncIterable(rows, (error) => error).pipe(
+      Stream.filter((row) => {
+        const send = tally.admit(row);
+        if (!send) onProgress();
+        return send;
+      }),
+      Stream.map((row) => tally.handOver(row)),
+    );
+    yield* createManyOutcomes(square, customers, { ...settings, keyOf: tally.keyOf }).pipe(
+      Stream.interruptWhen(Deferred.await(stop)),
+      Stream.runForEachArray((outcomes) =>
+        Effect.sync(() => {
+          for (const outcome of outcomes) tally.record(outcome);
+          if (tally.stopReason !== undefined) stopNow();
+          onProgress();
+        }),
+      ),
+    );
+    settings.signal?.removeEventListener("abort", stopNow);
+  });
+}
+
+/** The Effect client for `target`, with HTTP attempts and answer statuses counted below it (retries too). */
+function squareClientLayer(
+  target: Target,
+  maxRetries: number,
+  http: { attempts: number; statuses: Record<string, number> },
+) {
   const countingHttp = Layer.effect(
     HttpClient.HttpClient,
     Effect.gen(function* () {
@@ -107,80 +216,11 @@ export async function importFile(target: Target, settings: ImportSettings): Prom
       );
     }),
   ).pipe(Layer.provide(FetchHttpClient.layer));
-  const client = SquareClient.layer({
+  return SquareClient.layer({
     accessToken: target.accessToken,
     environment: target.environment,
-    retrySchedule: defaultRetrySchedule({ maxRetries: settings.maxRetries }),
+    retrySchedule: defaultRetrySchedule({ maxRetries }),
   }).pipe(Layer.provide(countingHttp));
-
-  const tally = { imported: 0, rejected: 0, rejectedRows: [] as RowProblem[] };
-  const retriedText = () => {
-    const retried = failedStatuses(http);
-    return retried.length === 0
-      ? ""
-      : `(retried after ${retried.map(([s, count]) => `${count}× ${s}`).join(", ")})`;
-  };
-
-  const program = Effect.gen(function* () {
-    const square = yield* SquareClient;
-    // Also the check that the server answers and takes the token: if it does not, stop before sending
-    // anything rather than retrying every chunk against it.
-    const customersBefore = yield* countCustomers(square);
-    const progress = createProgress(settings.label ?? "import", validation.valid, {
-      quiet: settings.quiet ?? false,
-    });
-    // Lines of rows sent but not yet answered: results carry the key, the report wants the line.
-    const lineOf = new Map<string, number>();
-    const rows = Stream.fromAsyncIterable(readImportRows(settings.file), (error) => error).pipe(
-      Stream.filter((row) => row.problems.length === 0),
-      Stream.map((row) => {
-        lineOf.set(row.key, row.line);
-        return row.customer;
-      }),
-    );
-    const record = (result: CreateManyResult) =>
-      Effect.sync(() => {
-        const line = lineOf.get(result.idempotencyKey) ?? 0;
-        lineOf.delete(result.idempotencyKey);
-        if (result.outcome === "created") {
-          tally.imported++;
-        } else {
-          tally.rejected++;
-          if (tally.rejectedRows.length < MAX_LISTED) {
-            const reasons = result.errors.map(
-              (e) => `${e.field ? `${e.field}: ` : ""}${e.detail ?? e.code} (${e.code})`,
-            );
-            tally.rejectedRows.push({ line, reasons });
-          }
-        }
-        progress.update(tally.imported + tally.rejected, retriedText());
-      });
-    const outcome = yield* square.customers
-      .createMany(rows, { chunkSize: settings.chunkSize, concurrency: settings.concurrency })
-      .pipe(Stream.runForEach(record), Effect.result);
-    progress.stop();
-    const aborted = outcome._tag === "Failure" ? describeError(outcome.failure) : undefined;
-    const customersAfter = aborted
-      ? undefined
-      : yield* countCustomers(square).pipe(Effect.orElseSucceed(() => undefined));
-    return { customersBefore, customersAfter, aborted };
-  });
-
-  const { customersBefore, customersAfter, aborted } = await Effect.runPromise(
-    program.pipe(Effect.provide(client)),
-  );
-  const answered = tally.imported + tally.rejected;
-  return {
-    ...validation,
-    imported: tally.imported,
-    rejected: tally.rejected,
-    rejectedRows: tally.rejectedRows,
-    notSent: validation.valid - answered,
-    ...(aborted === undefined ? {} : { aborted }),
-    http,
-    ...(customersBefore === undefined ? {} : { customersBefore }),
-    ...(customersAfter === undefined ? {} : { customersAfter }),
-  };
 }
 
 /**
@@ -192,14 +232,4 @@ function countCustomers(square: SquareClientShape): Effect.Effect<number | undef
     Effect.map((page) => page.count),
     Effect.catchTag("SquareForbidden", () => Effect.succeed(undefined)),
   );
-}
-
-/** Answers other than 2xx (each one retried, unless the import stopped), as `[status, count]`. */
-export function failedStatuses(http: ImportReport["http"]): [string, number][] {
-  return Object.entries(http.statuses).filter(([status]) => !status.startsWith("2"));
-}
-
-/** Attempts that got no answer at all (a dropped connection, a timeout). */
-export function unanswered(http: ImportReport["http"]): number {
-  return http.attempts - Object.values(http.statuses).reduce((a, b) => a + b, 0);
 }

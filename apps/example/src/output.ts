@@ -1,6 +1,7 @@
 // How results reach the user. Data goes to stdout, everything else (progress, notes) to stderr, so
-// `customers list --json > out.json` stays clean. On a terminal lists are tables; piped, they are plain
-// tab-separated lines; with --json they are JSON (streamed, one element at a time).
+// `customers list --json > out.json` stays clean. On a terminal (or with --table) lists are tables that
+// fit the screen; piped, they are plain tab-separated lines; with --json they are JSON (streamed, one
+// element at a time).
 import { once } from "node:events";
 import type { Writable } from "node:stream";
 import type { Customer } from "@square-customers/core";
@@ -9,9 +10,12 @@ import { displayName } from "./fields.js";
 export const stdoutIsTty = (): boolean => process.stdout.isTTY === true;
 export const stderrIsTty = (): boolean => process.stderr.isTTY === true;
 
-/** A note for the human at the terminal (stderr, so it never mixes with data). */
+/**
+ * A note for the human at the terminal (stderr, so it never mixes with data). On a terminal the line is
+ * cleared first: a progress bar may be drawn there (it redraws itself on the next line).
+ */
 export function note(message: string): void {
-  process.stderr.write(`${message}\n`);
+  process.stderr.write(`${stderrIsTty() ? "\r\x1b[2K" : ""}${message}\n`);
 }
 
 /** Writes a chunk, waiting when the stream asks us to (keeps memory flat on big outputs). */
@@ -19,41 +23,99 @@ export async function write(stream: Writable, chunk: string): Promise<void> {
   if (!stream.write(chunk)) await once(stream, "drain");
 }
 
-/** The columns a customer list shows. */
-const LIST_COLUMNS: ReadonlyArray<readonly [string, (c: Customer) => string]> = [
-  ["ID", (c) => c.id ?? ""],
-  ["NAME", displayName],
-  ["EMAIL", (c) => c.email_address ?? ""],
-  ["PHONE", (c) => c.phone_number ?? ""],
-  ["REFERENCE", (c) => c.reference_id ?? ""],
-  ["CREATED", (c) => (c.created_at ?? "").slice(0, 10)],
+/** A column of a table: its header, and how it gives way when the table is wider than the screen. */
+export interface TableColumn {
+  readonly header: string;
+  /** Narrowest its cells may be cut to, with an ellipsis (default: never cut). */
+  readonly minWidth?: number;
+  /** Columns with a rank are dropped when cutting is not enough, lowest rank first. */
+  readonly dropRank?: number;
+}
+
+/** The columns a customer list shows: ids are never cut, names and emails are, the rest may go. */
+const LIST_COLUMNS: ReadonlyArray<TableColumn & { readonly get: (c: Customer) => string }> = [
+  { header: "ID", get: (c) => c.id ?? "" },
+  { header: "NAME", get: displayName, minWidth: 12 },
+  { header: "EMAIL", get: (c) => c.email_address ?? "", minWidth: 14 },
+  { header: "PHONE", get: (c) => c.phone_number ?? "", dropRank: 3 },
+  { header: "REFERENCE", get: (c) => c.reference_id ?? "", minWidth: 9, dropRank: 1 },
+  { header: "CREATED", get: (c) => (c.created_at ?? "").slice(0, 10), dropRank: 2 },
 ];
 
-/** Aligned columns for a terminal; cells longer than `maxWidth` are cut with an ellipsis. */
+/** No cell is wider than this, however wide the screen. */
+const MAX_CELL = 40;
+const GAP = "  ";
+
+/** How wide a table may be: the terminal's width, or 80 columns when stdout is not a terminal. */
+export function tableWidth(): number {
+  return (stdoutIsTty() && process.stdout.columns) || 80;
+}
+
+/**
+ * Aligned columns within `width` characters: long cells are cut with an ellipsis down to their
+ * column's `minWidth`; when that is not enough, columns are dropped by `dropRank`. Never wraps.
+ */
 export function formatTable(
-  header: readonly string[],
+  columns: readonly TableColumn[],
   rows: readonly (readonly string[])[],
-  maxWidth = 36,
+  width = tableWidth(),
 ): string {
-  const fit = (text: string) => (text.length > maxWidth ? `${text.slice(0, maxWidth - 1)}…` : text);
-  const cells = [header, ...rows].map((row) => row.map(fit));
-  const widths = header.map((_, i) => Math.max(...cells.map((row) => row[i]?.length ?? 0)));
-  return cells
-    .map((row, r) => {
-      const line = row
-        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-        .join("  ")
-        .trimEnd();
-      return r === 0 ? `${line}\n${widths.map((w) => "─".repeat(w)).join("  ")}` : line;
-    })
-    .join("\n");
+  const natural = columns.map((column, i) =>
+    Math.min(MAX_CELL, Math.max(column.header.length, ...rows.map((row) => row[i]?.length ?? 0))),
+  );
+  const droppable = columns
+    .map((column, i) => [column.dropRank, i] as const)
+    .filter((entry): entry is readonly [number, number] => entry[0] !== undefined)
+    .sort(([a], [b]) => a - b)
+    .map(([, i]) => i);
+  let shown = columns.map((_, i) => i);
+  let widths = cutToFit(shown, natural, columns, width);
+  while (widths === undefined && droppable.length > 0) {
+    const dropped = droppable.shift();
+    shown = shown.filter((i) => i !== dropped);
+    widths = cutToFit(shown, natural, columns, width);
+  }
+  const finalWidths = widths ?? shown.map((i) => Math.min(natural[i]!, columns[i]!.minWidth ?? natural[i]!));
+  const line = (cells: readonly string[]) =>
+    shown
+      .map((i, k) => cut(cells[i] ?? "", finalWidths[k]!).padEnd(finalWidths[k]!))
+      .join(GAP)
+      .trimEnd();
+  const rule = finalWidths.map((w) => "─".repeat(w)).join(GAP);
+  return [line(columns.map((c) => c.header)), rule, ...rows.map(line)].join("\n");
+}
+
+/** Widths for the `shown` columns that fit in `width`, cutting the widest cuttable column first. */
+function cutToFit(
+  shown: readonly number[],
+  natural: readonly number[],
+  columns: readonly TableColumn[],
+  width: number,
+): number[] | undefined {
+  const widths = shown.map((i) => natural[i]!);
+  const mins = shown.map((i) => columns[i]!.minWidth ?? natural[i]!);
+  let excess = widths.reduce((a, b) => a + b, 0) + GAP.length * (shown.length - 1) - width;
+  while (excess > 0) {
+    let widest = -1;
+    widths.forEach((w, k) => {
+      if (w > mins[k]! && (widest === -1 || w > widths[widest]!)) widest = k;
+    });
+    if (widest === -1) return undefined;
+    widths[widest]!--;
+    excess--;
+  }
+  return widths;
+}
+
+function cut(text: string, width: number): string {
+  return text.length > width ? `${text.slice(0, width - 1)}…` : text;
 }
 
 export type ListFormat = "table" | "plain" | "json";
 
-/** `--json` wins; otherwise a table on a terminal and plain lines when piped. */
-export function listFormat(json: boolean | undefined): ListFormat {
-  return json ? "json" : stdoutIsTty() ? "table" : "plain";
+/** `--json` wins; `--table` or a terminal gives a table; otherwise plain tab-separated lines. */
+export function listFormat(options: { json?: boolean; table?: boolean }): ListFormat {
+  return options.json ? "json" : options.table || stdoutIsTty() ? "table" : "plain";
 }
 
 /**
@@ -70,14 +132,8 @@ export async function printCustomers(
   let pending: Customer[] = [];
   const flushTable = async () => {
     if (pending.length === 0) return;
-    const rows = pending.map((c) => LIST_COLUMNS.map(([, get]) => get(c)));
-    await write(
-      out,
-      `${count > pending.length ? "\n" : ""}${formatTable(
-        LIST_COLUMNS.map(([h]) => h),
-        rows,
-      )}\n`,
-    );
+    const rows = pending.map((c) => LIST_COLUMNS.map((column) => column.get(c)));
+    await write(out, `${count > pending.length ? "\n" : ""}${formatTable(LIST_COLUMNS, rows)}\n`);
     pending = [];
   };
   async function* counted(): AsyncGenerator<Customer> {
@@ -90,7 +146,7 @@ export async function printCustomers(
     for await (const chunk of jsonArray(counted())) await write(out, chunk);
   } else if (format === "plain") {
     for await (const customer of counted())
-      await write(out, `${LIST_COLUMNS.map(([, get]) => get(customer)).join("\t")}\n`);
+      await write(out, `${LIST_COLUMNS.map((column) => column.get(customer)).join("\t")}\n`);
   } else {
     for await (const customer of counted()) {
       pending.push(customer);

@@ -1,9 +1,11 @@
 // The command line, described with commander: commands, flags, help texts and value checks. Each
 // action loads its command module only when it runs (so `--help` and usage errors answer at once,
 // without loading both clients and Effect) and hands it plain, checked options.
+import { readFileSync } from "node:fs";
+import { SQUARE_VERSION } from "@square-customers/core";
 import { Command, Help, InvalidArgumentError, Option } from "commander";
 import { CliError, EXIT_USAGE } from "./errors.js";
-import { READ_ONLY_COLUMNS, WRITABLE_COLUMNS } from "./fields.js";
+import { READ_ONLY_COLUMNS, UPDATABLE_FIELDS, WRITABLE_COLUMNS } from "./fields.js";
 import { parseUrl } from "./target.js";
 
 /** An integer flag within [min, max], rejected with a usage error otherwise. */
@@ -47,6 +49,23 @@ function listenAddress(value: string): { host: string; port: number } {
   return { host: match[1]!.replace(/^\[|\]$/g, ""), port };
 }
 
+/** `--delimiter`: one character; `tab` (or `\t`) for a tab. */
+function delimiter(value: string): string {
+  const char = value === "tab" || value === "\\t" ? "\t" : value;
+  if (char.length !== 1 || char === '"' || char === "\n" || char === "\r") {
+    throw new InvalidArgumentError('--delimiter must be one character other than a quote (e.g. ";" or tab).');
+  }
+  return char;
+}
+
+/** What `--version` prints: this CLI's version and the Square API version its requests ask for. */
+function versionText(): string {
+  const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
+  return `customers ${version} (Square API version ${SQUARE_VERSION})`;
+}
+
 const TARGET_HELP = `
 Where requests go:
   (default)                      an emulator started inside this command. It lives in memory and ends
@@ -58,10 +77,10 @@ Where requests go:
   --environment sandbox          real Square (or production), with the access token from
                                  SQUARE_ACCESS_TOKEN. The token is never printed.
 
-Exit codes: 0 done, 1 API error or rows not imported, 2 bad usage or bad file.`;
+Exit codes: 0 done, 1 API error or rows not imported, 2 bad usage or bad file, 130 interrupted (Ctrl-C).`;
 
 /** The flags that choose where requests go, on every command that talks to the API. */
-function withTarget(command: Command, options: { seed?: boolean } = {}): Command {
+function withTarget(command: Command, options: { seed?: boolean; writes?: boolean } = {}): Command {
   command
     .addOption(new Option("--url <url>", "use a running emulator at this base URL").argParser(url))
     .addOption(
@@ -76,6 +95,9 @@ function withTarget(command: Command, options: { seed?: boolean } = {}): Command
         .conflicts(["url", "environment"]),
     );
   }
+  if (options.writes) {
+    command.option("--yes", "do not ask for confirmation before writing to Square production");
+  }
   return command.addHelpText("after", TARGET_HELP);
 }
 
@@ -84,7 +106,8 @@ const sortOptions = (command: Command) =>
     .addOption(new Option("--sort <field>", "sort by").choices(["default", "created_at"]).default("default"))
     .addOption(new Option("--order <order>", "sort order").choices(["asc", "desc"]).default("asc"))
     .option("--limit <n>", "show at most n customers", integer("--limit", 1))
-    .option("--json", "print JSON (an array) instead of a table");
+    .addOption(new Option("--json", "print JSON (an array) instead of a table").conflicts("table"))
+    .option("--table", "print a table even when stdout is not a terminal (it fits 80 columns)");
 
 export function buildProgram(): Command {
   const program = new Command("customers")
@@ -92,6 +115,7 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage)")
     // Usage errors throw instead of exiting, so cli.ts decides exit codes and flushes output.
     .exitOverride()
+    .version(versionText(), "-V, --version", "print the version and exit")
     .configureHelp({ sortSubcommands: false, showGlobalOptions: true })
     .addHelpText(
       "after",
@@ -144,12 +168,41 @@ Without --url or --environment, commands run against an emulator started for tha
 
   withTarget(
     program
+      .command("update")
+      .description("change fields of one customer")
+      .argument("<id>", "customer id")
+      .requiredOption(
+        "--set <field=value...>",
+        "fields to set, e.g. --set nickname=Amy address.locality=Paris (an empty value clears the field)",
+      )
+      .option("--json", "print the updated customer as JSON")
+      .addHelpText(
+        "after",
+        `
+Fields:
+${new Help().boxWrap(UPDATABLE_FIELDS.join(", "), 98).replace(/^/gm, "  ")}
+
+The customer is read first and updated at the version read, so a change someone else makes in between
+is reported as a conflict (exit 1), never overwritten.`,
+      ),
+    { writes: true },
+  ).action(async (id: string, options) => (await import("./commands/write.js")).updateCommand(id, options));
+
+  withTarget(program.command("delete").description("delete customers").argument("<id...>", "customer ids"), {
+    writes: true,
+  }).action(async (ids: string[], options) =>
+    (await import("./commands/write.js")).deleteCommand(ids, options),
+  );
+
+  withTarget(
+    program
       .command("export")
       .description("write every customer to a CSV or JSON file (streamed, with progress)")
       .argument("<file>", "file.csv or file.json")
       .addOption(
         new Option("--format <format>", "file format (default: from the file name)").choices(["csv", "json"]),
-      ),
+      )
+      .option("--force", "replace the file if it exists"),
   ).action(async (file: string, options) =>
     (await import("./commands/export.js")).exportCommand(file, options),
   );
@@ -158,13 +211,21 @@ Without --url or --environment, commands run against an emulator started for tha
     program
       .command("import")
       .description(
-        "create customers from a CSV file: rows are validated, bad ones reported by line and skipped",
+        "create customers from a CSV or JSON file: each row is checked, bad ones reported by line and skipped",
       )
       .argument(
         "<file>",
-        "a CSV file with a header line of field names (given_name, email_address, address.locality, …)",
+        "a CSV file with a header line of field names (given_name, email_address, address.locality, …), " +
+          "or a JSON array of customers as `customers export file.json` writes",
       )
-      .option("--dry-run", "validate the file only; send nothing")
+      .addOption(
+        new Option("--format <format>", "file format (default: JSON for *.json, else CSV)").choices([
+          "csv",
+          "json",
+        ]),
+      )
+      .option("--delimiter <char>", "CSV field delimiter (`;`, `tab`, …)", delimiter, ",")
+      .option("--dry-run", "check the file only; send nothing")
       .option("--chunk-size <n>", "rows per bulk-create call", integer("--chunk-size", 1, 100), 100)
       .option("--concurrency <n>", "bulk-create calls in flight", integer("--concurrency", 1, 16), 2)
       .option(
@@ -180,10 +241,12 @@ Without --url or --environment, commands run against an emulator started for tha
 Columns (a header line names them; any subset, in any order):
 ${new Help().boxWrap(WRITABLE_COLUMNS.join(", "), 98).replace(/^/gm, "  ")}
 
-Each row's idempotency key is derived from its content, so importing the same file again (say, after an
-interruption) creates no duplicates. A file written by \`customers export\` can be imported as is
+Rows are checked and sent in one pass, so problems show as they are found. Each row's idempotency key
+is derived from its content, so importing the same file again (say, after an interruption) creates no
+duplicates. A file written by \`customers export\` (CSV or JSON) can be imported as is
 (${READ_ONLY_COLUMNS.join(", ")} are ignored).`,
       ),
+    { writes: true },
   ).action(async (file: string, options) =>
     (await import("./commands/import.js")).importCommand(file, options),
   );
@@ -235,6 +298,7 @@ up to 72 hours), and the next run with the same --db resumes from its checkpoint
     .option("--count <n>", "rows", integer("--count", 1, 1_000_000), 2000)
     .option("--invalid <n>", "of which deliberately invalid", integer("--invalid", 0, 1_000_000), 0)
     .option("--seed <n>", "random seed (same seed, same file)", integer("--seed", 0), 1)
+    .option("--force", "replace the file if it exists")
     .action(async (file: string, options) => {
       if (options.invalid > options.count) throw new CliError("--invalid cannot exceed --count", EXIT_USAGE);
       return (await import("./commands/generate.js")).generateCommand(file, options);

@@ -1,4 +1,7 @@
 // Help, usage errors and the read commands (list, search, get), each run as a child process.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Customer } from "@square-customers/core";
 import { type Emulator, startEmulator } from "@square-customers/emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,10 +10,25 @@ import { json, run } from "./support.js";
 let seeded: Emulator; // every merchant starts with 30 sample customers
 let guarded: Emulator; // accepts one token only
 const SEEDED = 30;
+const COMMANDS = [
+  "demo",
+  "list",
+  "search",
+  "get",
+  "update",
+  "delete",
+  "export",
+  "import",
+  "sync",
+  "generate",
+];
 /** Tokens are long, as real ones are (clients scrub the token out of any text they keep). */
 const READER = "reader-merchant-token";
 
+let dir: string;
+
 beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "customers-cli-test-"));
   seeded = await startEmulator({ port: 0, host: "127.0.0.1", seed: SEEDED });
   guarded = await startEmulator({ port: 0, host: "127.0.0.1", tokens: ["the-only-good-token"] });
 });
@@ -18,25 +36,27 @@ beforeAll(async () => {
 afterAll(async () => {
   await seeded?.close();
   await guarded?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 describe.concurrent("help", () => {
   it("lists the commands and exits 0", async () => {
     const result = await run(["--help"]);
     expect(result.code).toBe(0);
-    for (const command of ["demo", "list", "search", "get", "export", "import", "sync", "generate"]) {
-      expect(result.stdout).toContain(command);
-    }
+    for (const command of COMMANDS) expect(result.stdout).toContain(command);
   });
 
-  it.each(["demo", "list", "search", "get", "export", "import", "sync", "generate"])(
-    "%s --help exits 0",
-    async (command) => {
-      const result = await run([command, "--help"]);
-      expect(result.code).toBe(0);
-      expect(result.stdout).toContain(`Usage: customers ${command}`);
-    },
-  );
+  it("--version prints the CLI's version and the Square API version, and exits 0", async () => {
+    const result = await run(["--version"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^customers \d+\.\d+\.\d+ \(Square API version \d{4}-\d{2}-\d{2}\)\n$/);
+  });
+
+  it.each(COMMANDS)("%s --help exits 0", async (command) => {
+    const result = await run([command, "--help"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`Usage: customers ${command}`);
+  });
 
   it("import --help lists every column an import reads", async () => {
     const result = await run(["import", "--help"]);
@@ -66,7 +86,7 @@ describe.concurrent("usage errors exit 2 with a message", () => {
     [["export", "customers.txt"], "name it *.csv or *.json"],
     [["import", "does-not-exist.csv"], "cannot read does-not-exist.csv"],
     [["import", "."], "cannot read .: not a file"],
-    [["import", "customers.json"], "import reads CSV files"],
+    [["import", "missing.json"], "cannot read missing.json"],
     [["import", "x.csv", "--chunk-size", "101"], "--chunk-size must be a whole number from 1 to 100"],
     [["sync"], "required option '--db <file>' not specified"],
     [["sync", "--db", "m.sqlite"], "customers sync needs --url (a running emulator) or --environment"],
@@ -78,6 +98,14 @@ describe.concurrent("usage errors exit 2 with a message", () => {
       ["sync", "--db", "/nonexistent-dir/m.sqlite", "--url", "http://127.0.0.1:1"],
       "cannot open /nonexistent-dir/m.sqlite",
     ],
+    [["import", "x.csv", "--delimiter", ";;"], "--delimiter must be one character"],
+    [["import", "x.csv", "--format", "xml"], "Allowed choices are csv, json"],
+    [["list", "--json", "--table"], "cannot be used with"],
+    [["update", "SOME_ID"], "required option '--set <field=value...>' not specified"],
+    [["update", "SOME_ID", "--set", "nickname"], "--set takes field=value"],
+    [["update", "SOME_ID", "--set", "version=3"], '"version" is not a field update can change'],
+    [["update", "SOME_ID", "--set", "id=X"], '"id" is not a field update can change'],
+    [["delete"], "missing required argument"],
   ])("customers %j", async (args, message) => {
     const result = await run(args);
     expect(result.code).toBe(2);
@@ -102,11 +130,38 @@ describe.concurrent("list", () => {
     expect(result.stderr).toContain(`${SEEDED} customers from ${seeded.url}`);
   });
 
-  it("--limit stops early", async () => {
+  it("--limit stops early, and says how many of how many were shown", async () => {
     const customers = json<Customer[]>(
       await run(["list", "--json", "--limit", "7", "--url", seeded.url], { token: READER }),
     );
     expect(customers).toHaveLength(7);
+    const plain = await run(["list", "--limit", "7", "--url", seeded.url], { token: READER });
+    expect(plain.stdout.trimEnd().split("\n")).toHaveLength(7);
+    expect(plain.stderr).toContain(`7 of ${SEEDED} customers from ${seeded.url}`);
+  });
+
+  it("--table fits 80 columns: long cells are cut, columns dropped, nothing wraps", async () => {
+    const long = "Bartholomew-Maximilian Featherstonehaugh-Cholmondeley";
+    const csv = join(dir, "long.csv");
+    await writeFile(
+      csv,
+      "given_name,family_name,email_address,phone_number,reference_id\n" +
+        `${long},${long},${"very.long.address".repeat(4)}@example.com,+1 555 010 0000,${"REF".repeat(20)}\n` +
+        "Ada,Lovelace,ada@example.com,+1 555 010 0001,SHORT\n",
+    );
+    expect((await run(["import", csv, "--url", seeded.url], { token: "wide" })).code).toBe(0);
+    const result = await run(["list", "--table", "--url", seeded.url], { token: "wide" });
+    expect(result.code, result.stderr).toBe(0);
+    const lines = result.stdout.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^ID\s+NAME\s+EMAIL/);
+    expect(lines[1]).toMatch(/^─+/);
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(80);
+    expect(result.stdout).toContain("…");
+    // The ids are whole, so a row can still be looked up.
+    const ids = json<Customer[]>(await run(["list", "--json", "--url", seeded.url], { token: "wide" })).map(
+      (c) => c.id!,
+    );
+    for (const id of ids) expect(result.stdout).toContain(id);
   });
 
   it("uses a fresh embedded emulator by default, with --seed sample customers", async () => {
@@ -139,6 +194,19 @@ describe.concurrent("list", () => {
 });
 
 describe.concurrent("search", () => {
+  it('--limit 3 says "3 of N matches"', async () => {
+    const all = json<Customer[]>(
+      await run(["search", "--email", "example.com", "--json", "--url", seeded.url], { token: READER }),
+    );
+    expect(all.length).toBeGreaterThan(3);
+    const result = await run(["search", "--email", "example.com", "--limit", "3", "--url", seeded.url], {
+      token: READER,
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout.trimEnd().split("\n")).toHaveLength(3);
+    expect(result.stderr).toContain(`3 of ${all.length} matches from ${seeded.url}`);
+  });
+
   it("filters by email (fuzzy by default)", async () => {
     const result = await run(["search", "--email", "amelia", "--json", "--url", seeded.url], {
       token: READER,

@@ -17,8 +17,9 @@ describe("customers demo", () => {
       "6. Import 2,000 customers",
       "7. Check: nothing lost, nothing duplicated",
       "8. Import the same file again",
-      "9. Keep a mirror in sync with webhooks",
-      "10. Check: the mirror equals the account",
+      "9. Import through answers cut off mid-way",
+      "10. Keep a mirror in sync with webhooks",
+      "11. Check: the mirror equals the account",
     ]) {
       expect(result.stdout).toContain(step);
     }
@@ -27,6 +28,9 @@ describe("customers demo", () => {
     expect(result.stdout).toContain("✓ none of them twice (0 duplicated)");
     expect(result.stdout).toMatch(/survived .*HTTP 429.*HTTP 503/);
     expect(result.stdout).toContain("customers in account: +0");
+    expect(result.stdout).toContain(
+      "✓ all 300 rows reported created; customers in account: +300, none twice",
+    );
     expect(result.stdout).toMatch(/✓ [\d,]+ customers, [\d,]+ fields compared: 0 differ/);
     expect(result.stdout).toMatch(/✓ 0 stale overwrites/);
     expect(result.stdout).toMatch(

@@ -1,12 +1,12 @@
 // import, export and generate, run as child processes against one emulator; each test uses its own
 // access token, which the emulator treats as its own (empty) merchant.
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { access, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Customer } from "@square-customers/core";
 import { type Emulator, startEmulator } from "@square-customers/emulator";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { json, run } from "./support.js";
+import { json, run, start, until } from "./support.js";
 
 let emulator: Emulator;
 let dir: string;
@@ -32,10 +32,22 @@ interface Report {
   invalidRows: { line: number; reasons: string[] }[];
   imported: number;
   rejected: number;
+  outcomeUnknown: number;
+  unknownRows: { line: number; reasons: string[] }[];
   notSent: number;
+  complete: boolean;
+  lastLine: number;
+  interrupted: boolean;
+  aborted?: string;
   customersBefore?: number;
   customersAfter?: number;
   http: { attempts: number; statuses: Record<string, number> };
+}
+
+/** Every row read is counted in exactly one outcome. */
+function expectEveryRowCounted(report: Report): void {
+  const { rows, invalid, imported, rejected, outcomeUnknown, notSent } = report;
+  expect(invalid + imported + rejected + outcomeUnknown + notSent).toBe(rows);
 }
 
 const file = (name: string) => join(dir, name);
@@ -77,6 +89,8 @@ describe("generate + import", () => {
     expect(first.code, first.stderr).toBe(0);
     const report = json<Report>(first);
     expect(report).toMatchObject({ rows: 250, invalid: 0, imported: 250, rejected: 0, notSent: 0 });
+    expect(report).toMatchObject({ outcomeUnknown: 0, complete: true, interrupted: false });
+    expectEveryRowCounted(report);
     expect(report.http.statuses["429"]).toBe(1);
     expect(report.http.statuses["503"]).toBe(1);
     expect(report.customersAfter! - report.customersBefore!).toBe(250);
@@ -87,7 +101,7 @@ describe("generate + import", () => {
     expect(again.stdout).toMatch(/imported\s+250/);
     expect(again.stdout).toContain("250 → 250 (+0)");
     expect(again.stdout).toContain("already in the account");
-    expect(again.stderr).toContain("import: 250/250 (100%)");
+    expect(again.stderr).toContain("import: 100% 250 imported");
 
     const customers = await listAll("importer");
     expect(customers).toHaveLength(250);
@@ -144,6 +158,7 @@ describe("a file with bad rows", () => {
     const result = await run(["import", csv, "--url", emulator.url], { token: "bad-rows" });
     expect(result.code).toBe(1); // some rows were not imported
     const problems = result.stderr.split("\n").filter((l) => l.startsWith(`${csv}:`));
+    // Core words the reasons (core-messages.test.ts checks the wording of two of them).
     expect(problems).toEqual([
       `${csv}:3: email_address is not a valid email address`,
       `${csv}:6: at least one of given_name, family_name, company_name, email_address, phone_number is required`,
@@ -180,7 +195,9 @@ describe("a file with bad rows", () => {
     ["unknown column", "given_name,emial\nAda,ada@example.com\n", 'unknown column "emial"'],
     ["repeated column", "given_name,given_name\nAda,Ada\n", 'column "given_name" appears more than once'],
     ["empty file", "", "is empty: expected a header line"],
-    ["unclosed quote", 'given_name,note\nAda,"never closed\n', "not valid CSV"],
+    ["unclosed quote in the header", 'given_name,"note\nAda,x\n', "bad-file.csv:1: unclosed quote"],
+    ["semicolons", "given_name;email_address\nAda;ada@example.com\n", "pass --delimiter ';'"],
+    ["tabs", "given_name\temail_address\nAda\tada@example.com\n", "pass --delimiter tab"],
   ])("refuses a bad file (%s) with exit 2 before sending anything", async (_name, text, message) => {
     const csv = file("bad-file.csv");
     await writeFile(csv, text);
@@ -227,5 +244,244 @@ describe("export", () => {
     expect((await run(["export", jsonFile, "--url", emulator.url], { token: "nobody" })).code).toBe(0);
     expect((await readFile(csv, "utf8")).split("\n")[0]).toMatch(/^id,given_name,/);
     expect(JSON.parse(await readFile(jsonFile, "utf8"))).toEqual([]);
+  });
+});
+
+describe("malformed CSV rows", () => {
+  it("an unclosed quote in data row 4 of a 51-line file costs that row only, reported at the line it starts on", async () => {
+    const csv = file("stray-quote.csv");
+    expect((await run(["generate", csv, "--count", "50", "--seed", "3"])).code).toBe(0);
+    const lines = (await readFile(csv, "utf8")).split("\n");
+    lines[4] = lines[4]!.replace(",", ',"'); // data row 4 is line 5: its second field opens a quote
+    await writeFile(csv, lines.join("\n"));
+
+    const result = await run(["import", csv, "--url", emulator.url, "--json"], { token: "stray-quote" });
+    expect(result.code).toBe(1);
+    const report = json<Report>(result);
+    expect(report).toMatchObject({ rows: 50, invalid: 1, imported: 49, complete: true });
+    expect(report.invalidRows).toEqual([{ line: 5, reasons: [expect.stringContaining("unclosed quote")] }]);
+    expectEveryRowCounted(report);
+
+    const human = await run(["import", csv, "--dry-run"]);
+    expect(human.stderr).toContain(
+      `${csv}:5: unclosed quote: a quoted field starts on this line and does not end`,
+    );
+  });
+
+  it("a stray quote closed rows later, a multi-line note and text after a closing quote", async () => {
+    const csv = file("quotes.csv");
+    await writeFile(
+      csv,
+      [
+        "given_name,family_name,note",
+        'Ada,"Love,lace', //                  2: opens a quote that line 4 closes: malformed, row skipped
+        "Grace,Hopper,ok", //                3
+        'Alan,Turing",x', //                 4: read again on its own: a quote inside a field is text
+        'Katherine,"Johnson"x,', //          5: text after a closing quote
+        'Edsger,Dijkstra,"two', //           6-7: a quoted note over two lines is fine
+        'lines"',
+        "Barbara,Liskov,", //                8
+      ].join("\r\n"),
+    );
+    const result = await run(["import", csv, "--url", emulator.url, "--json"], { token: "quotes" });
+    const report = json<Report>(result);
+    expect(report.invalidRows).toEqual([
+      { line: 2, reasons: [expect.stringContaining("a quote opened on this line closes only on line 4")] },
+      { line: 5, reasons: ["unexpected text after the closing quote of field 2"] },
+    ]);
+    expect(report).toMatchObject({ rows: 6, invalid: 2, imported: 4 });
+    const customers = await listAll("quotes");
+    expect(customers.map((c) => c.family_name).sort()).toEqual(
+      ["Dijkstra", "Hopper", 'Turing"', "Liskov"].sort(),
+    );
+    expect(customers.find((c) => c.given_name === "Edsger")?.note).toBe("two\nlines");
+  });
+
+  it("--delimiter reads semicolon- and tab-separated files", async () => {
+    const semicolons = file("semicolons.csv");
+    await writeFile(semicolons, 'given_name;family_name;note\nAda;Lovelace;"a; b"\nGrace;Hopper;\n');
+    const tabs = file("tabs.csv");
+    await writeFile(tabs, "given_name\tfamily_name\nAlan\tTuring\n");
+    const a = await run(["import", semicolons, "--delimiter", ";", "--url", emulator.url], {
+      token: "delims",
+    });
+    expect(a.code, a.stderr).toBe(0);
+    const b = await run(["import", tabs, "--delimiter", "tab", "--url", emulator.url], { token: "delims" });
+    expect(b.code, b.stderr).toBe(0);
+    const customers = await listAll("delims");
+    expect(customers.map((c) => c.family_name).sort()).toEqual(["Hopper", "Lovelace", "Turing"]);
+    expect(customers.find((c) => c.given_name === "Ada")?.note).toBe("a; b");
+  });
+});
+
+describe("JSON import", () => {
+  it("export → import round trips in JSON as in CSV", async () => {
+    const source = file("json-source.csv");
+    await run(["generate", source, "--count", "130", "--seed", "11"]);
+    expect((await run(["import", source, "--url", emulator.url], { token: "json-a" })).code).toBe(0);
+    const exported = file("json-a.json");
+    expect((await run(["export", exported, "--url", emulator.url], { token: "json-a" })).code).toBe(0);
+
+    const result = await run(["import", exported, "--url", emulator.url, "--json"], { token: "json-b" });
+    expect(result.code, result.stderr).toBe(0);
+    expect(json<Report>(result)).toMatchObject({ rows: 130, imported: 130, invalid: 0 });
+    const a = await listAll("json-a");
+    const b = await listAll("json-b");
+    expect(b.map(content).sort()).toEqual(a.map(content).sort());
+  });
+
+  it("reports bad elements by the line they start on and imports the rest", async () => {
+    const input = file("mixed.json");
+    await writeFile(
+      input,
+      [
+        "[",
+        '  {"given_name": "Ada", "id": "ignored", "version": 3, "address": {"country": "GB"}},',
+        '  {"given_name": "Bad", "emial": "typo@example.com"},',
+        '  {"given_name": "Trailing", },',
+        '  "just text",',
+        '  {"given_name": "Grace",',
+        '   "note": "spans lines"}',
+        "]",
+      ].join("\n"),
+    );
+    const result = await run(["import", input, "--url", emulator.url], { token: "mixed-json" });
+    expect(result.code).toBe(1);
+    const problems = result.stderr.split("\n").filter((l) => l.startsWith(`${input}:`));
+    expect(problems).toEqual([
+      `${input}:3: unknown field "emial"`,
+      expect.stringMatching(new RegExp(`^${input}:4: not valid JSON`)),
+      `${input}:5: not a JSON object (expected one customer)`,
+    ]);
+    expect((await listAll("mixed-json")).map((c) => c.given_name).sort()).toEqual(["Ada", "Grace"]);
+  });
+
+  it.each([
+    ["not an array", '{"given_name": "Ada"}', "mixed-bad.json:1: expected a JSON array"],
+    ["never closed", '[\n  {"given_name": "Ada"},\n', "the array is not closed"],
+  ])("refuses a file that is not a JSON array (%s) with exit 2", async (_name, text, message) => {
+    const input = file("mixed-bad.json");
+    await writeFile(input, text);
+    const result = await run(["import", input, "--url", emulator.url], { token: "bad-json" });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+  });
+});
+
+describe("an early stop", () => {
+  it("reports a call whose answer was lost as outcome unknown, never as not sent", async () => {
+    const csv = file("lost-answer.csv");
+    await run(["generate", csv, "--count", "1000", "--seed", "5"]);
+    // The second bulk call is applied, then its connection dropped: with no retries, its answer is lost.
+    emulator.faults.set([{ kind: "drop_connection", operations: ["bulkCreateCustomers"], nth: [2] }]);
+    const args = ["import", csv, "--url", emulator.url, "--max-retries", "0", "--concurrency", "1"];
+    const result = await run([...args, "--json"], { token: "lost-answer" });
+    expect(result.code).toBe(1);
+    const report = json<Report>(result);
+    expect(report).toMatchObject({ imported: 100, outcomeUnknown: 100, notSent: 0, complete: false });
+    expect(report.aborted).toBeDefined();
+    expect(report.unknownRows[0]?.line).toBe(102);
+    expectEveryRowCounted(report);
+    expect(result.stderr).toContain("run the same command again; rows already imported are skipped");
+    emulator.faults.set([]);
+
+    // A human reads the same; running the command again settles it, creating nothing twice.
+    const again = await run(["import", csv, "--url", emulator.url], { token: "lost-answer" });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain("200 → 1,000 (+800)");
+    expect(await listAll("lost-answer")).toHaveLength(1000);
+  });
+
+  it("the human summary says outcome unknown and how to confirm", async () => {
+    const csv = file("lost-answer-human.csv");
+    await run(["generate", csv, "--count", "300", "--seed", "6"]);
+    emulator.faults.set([{ kind: "drop_connection", operations: ["bulkCreateCustomers"], nth: [1] }]);
+    const result = await run(["import", csv, "--url", emulator.url, "--max-retries", "0"], {
+      token: "human",
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/outcome unknown\s+\d+\s+\(run the same command again to confirm\)/);
+    expect(result.stdout).not.toContain("not sent (stopped early)");
+  });
+});
+
+describe("Ctrl-C", () => {
+  it("during an import: says what was done and how to resume; the next run finishes it", async () => {
+    const csv = file("interrupted.csv");
+    await run(["generate", csv, "--count", "3000", "--seed", "8"]);
+    emulator.faults.set([{ kind: "latency", operations: ["bulkCreateCustomers"], latencyMs: 200 }]);
+    const calls = emulator.requests.bulkCreateCustomers;
+    const running = start(["import", csv, "--url", emulator.url], { token: "interrupted" });
+    await until(() => emulator.requests.bulkCreateCustomers >= calls + 3, "three bulk calls");
+    running.child.kill("SIGINT");
+    const result = await running.exited;
+    emulator.faults.set([]);
+    expect(result.code).toBe(130);
+    expect(result.stderr).toContain(
+      "Interrupted: run the same command again; rows already imported are skipped.",
+    );
+    const imported = Number(/imported\s+([\d,]+)/.exec(result.stdout)?.[1]?.replace(",", ""));
+    expect(imported).toBeGreaterThan(0);
+    expect(imported).toBeLessThan(3000);
+    expect(result.stdout).toMatch(/rows read\s+[\d,]+\s+\(stopped at line/);
+
+    const again = await run(["import", csv, "--url", emulator.url], { token: "interrupted" });
+    expect(again.code, again.stderr).toBe(0);
+    expect(await listAll("interrupted")).toHaveLength(3000);
+  });
+
+  it("during an export: no file, and the partial one is removed", async () => {
+    const big = await startEmulator({ port: 0, host: "127.0.0.1", seed: 1000 });
+    try {
+      big.faults.set([{ kind: "latency", operations: ["listCustomers"], latencyMs: 300 }]);
+      const target = file("interrupted-export.csv");
+      const running = start(["export", target, "--url", big.url], { token: "exporter" });
+      await until(() => running.stderr().includes("export: 100/1,000"), "the first page");
+      running.child.kill("SIGINT");
+      const result = await running.exited;
+      expect(result.code).toBe(130);
+      expect(result.stderr).toContain(
+        `${target} was not written, and the partial file ${target}.partial was removed`,
+      );
+      await expect(access(target)).rejects.toThrow();
+      await expect(access(`${target}.partial`)).rejects.toThrow();
+    } finally {
+      await big.close();
+    }
+  });
+});
+
+describe("output files", () => {
+  it("export refuses to replace a file without --force (exit 2)", async () => {
+    const target = file("existing.json");
+    await writeFile(target, "keep me");
+    const refused = await run(["export", target, "--url", emulator.url], { token: "force" });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`${target} already exists: pass --force to replace it`);
+    expect(await readFile(target, "utf8")).toBe("keep me");
+    const forced = await run(["export", target, "--force", "--url", emulator.url], { token: "force" });
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(JSON.parse(await readFile(target, "utf8"))).toEqual([]);
+  });
+
+  it.each([
+    [["export", "no-such-dir/out.csv"], "cannot write no-such-dir/out.csv: no directory"],
+    [["generate", "no-such-dir/out.csv"], "cannot write no-such-dir/out.csv: no directory"],
+    [["export", "."], "cannot write .: it is a directory"],
+    [["generate", "."], "cannot write .: it is a directory"],
+  ])("customers %j is a clear usage error (exit 2)", async (args, message) => {
+    const result = await run([...args, ...(args[0] === "export" ? ["--format", "csv"] : [])], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).not.toContain("ENOENT");
+  });
+
+  it("generate refuses to replace a file without --force", async () => {
+    const target = file("generated-twice.csv");
+    expect((await run(["generate", target, "--count", "3"])).code).toBe(0);
+    const again = await run(["generate", target, "--count", "3"]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain("already exists: pass --force");
+    expect((await run(["generate", target, "--count", "3", "--force"])).code).toBe(0);
   });
 });

@@ -4,7 +4,7 @@
 // arrived exactly once; part three keeps a mirror in sync through webhooks while the emulator disturbs
 // deliveries, then checks it against the account field by field (demo-mirror.ts).
 import { randomUUID } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConflictError, createSquareClient, type SquareClient } from "@square-customers/client";
@@ -12,8 +12,11 @@ import type { Customer } from "@square-customers/core";
 import type { FaultRule } from "@square-customers/emulator";
 import { CliError, EXIT_FAILURE } from "../errors.js";
 import { displayName } from "../fields.js";
-import { failedStatuses, type ImportReport, importFile, unanswered } from "../import-pipeline.js";
-import { formatTable, n } from "../output.js";
+import { importFile } from "../import-pipeline.js";
+import { failedStatuses, type ImportReport, unanswered } from "../import-report.js";
+import { openImportRows } from "../import-rows.js";
+import { formatTable, n, tableWidth } from "../output.js";
+import { createProgress } from "../progress.js";
 import { sampleReferenceId, writeSampleCsv } from "../sample-data.js";
 import { openTarget, type Target } from "../target.js";
 import { mirrorSection } from "./demo-mirror.js";
@@ -69,13 +72,7 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
     code(
       `square.customers.createMany(rowsOfTheFile, { chunkSize: 100, concurrency: 4 })   // a Stream of results`,
     );
-    const report = await importFile(target, {
-      file,
-      chunkSize: 100,
-      concurrency: 4,
-      maxRetries: 5,
-      label: "   import",
-    });
+    const report = await importSample(target, file, "   import");
     target.emulator?.faults.set([]);
     out(formatImportSummary(report, target).trim().replace(/^/gm, "   "));
 
@@ -83,13 +80,7 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
     failures += await verify(square, report, options.rows);
 
     heading(8, "Import the same file again", "idempotency keys derived from each row");
-    const again = await importFile(target, {
-      file,
-      chunkSize: 100,
-      concurrency: 4,
-      maxRetries: 5,
-      quiet: true,
-    });
+    const again = await importSample(target, file);
     const delta = (again.customersAfter ?? Number.NaN) - (again.customersBefore ?? Number.NaN);
     if (again.imported === options.rows && delta === 0) {
       ok(`all ${n(again.imported)} rows answered with their existing customers; customers in account: +0`);
@@ -98,8 +89,11 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
       bad(`second import: ${n(again.imported)} answered, customers in account changed by ${delta}`);
     }
 
+    heading(9, "Import through answers cut off mid-way", "promise client: customers.createMany");
+    failures += await importThroughCutBodies(square, target);
+
     // ── part three: a mirror kept in sync through webhooks ──────────────────────────────────────
-    failures += await mirrorSection(square, target, dir, 9);
+    failures += await mirrorSection(square, target, dir, 10);
   } finally {
     await target.close();
     if (options.keep) out(`\n   kept ${dir}`);
@@ -111,13 +105,64 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
   );
   if (failures === 0) {
     const dim = (text: string) => out(style("dim", text));
-    dim("Next: `npm run --silent customers -- --help` from the repository root.");
+    dim("Next: `npm run customers -- --help` from the repository root.");
     if (!options.url) {
       dim("The embedded emulator ended with the demo; to keep data between commands, start");
       dim("one with `npm run emulator -- --port 4010` and pass --url http://127.0.0.1:4010.");
     }
   }
   if (failures > 0) throw new CliError(`${failures} check(s) failed`, EXIT_FAILURE);
+}
+
+/** Rows for step 9, new to the account (the sample file's rows are in it already). */
+const CUT_ROWS = 300;
+
+/**
+ * Step 9: the promise client's createMany while the emulator cuts off the body of some answers after
+ * applying the call. A cut-off body is a lost connection: retried with the same keys, every row is reported
+ * created and each customer exists once.
+ */
+async function importThroughCutBodies(square: SquareClient, target: Target): Promise<number> {
+  const rows = Array.from({ length: CUT_ROWS }, (_, i) => ({
+    given_name: `Cut${i}`,
+    family_name: "Answer",
+    email_address: `cut-${i}@example.com`,
+  }));
+  if (target.emulator) {
+    target.emulator.faults.set([
+      { kind: "truncated_body", operations: ["bulkCreateCustomers"], nth: [1, 2] },
+    ]);
+    say("the emulator applies the first two bulk calls, then cuts their answers off half-way");
+  }
+  code(`await square.customers.createMany(rows, { chunkSize: 100 })   // results in input order`);
+  const before = (await square.customers.list({ limit: 1, count: true })).count ?? 0;
+  const results = await square.customers.createMany(rows, { chunkSize: 100 });
+  target.emulator?.faults.set([]);
+  const after = (await square.customers.list({ limit: 1, count: true })).count ?? 0;
+  const created = results.filter((r) => r.outcome === "created").length;
+  if (created === CUT_ROWS && after - before === CUT_ROWS) {
+    ok(`all ${n(CUT_ROWS)} rows reported created; customers in account: +${n(after - before)}, none twice`);
+    return 0;
+  }
+  bad(`${n(created)} of ${n(CUT_ROWS)} reported created; customers in account changed by ${after - before}`);
+  return 1;
+}
+
+/** Imports the sample file as `customers import` does; quiet without a progress `label`. */
+async function importSample(target: Target, file: string, label?: string): Promise<ImportReport> {
+  const size = (await stat(file)).size;
+  const progress = createProgress(label ?? "", size, { quiet: label === undefined, counts: false });
+  const { report } = await importFile(target, {
+    file,
+    format: "csv",
+    rows: await openImportRows(file, { format: "csv", delimiter: "," }),
+    size,
+    progress,
+    chunkSize: 100,
+    concurrency: 4,
+    maxRetries: 5,
+  });
+  return report;
 }
 
 /** Embedded emulator with sample customers, or --url with a fresh merchant so runs never collide. */
@@ -254,7 +299,12 @@ function printTable(customers: Customer[]): void {
     c.email_address ?? "",
     (c.created_at ?? "").slice(0, 19),
   ]);
-  const table = formatTable(["NAME", "EMAIL", "CREATED"], rows);
+  const columns = [
+    { header: "NAME", minWidth: 12 },
+    { header: "EMAIL", minWidth: 14 },
+    { header: "CREATED" },
+  ];
+  const table = formatTable(columns, rows, tableWidth() - 3);
   out(table.replace(/^/gm, "   "));
   say(`→ ${customers.length} match${customers.length === 1 ? "" : "es"}`);
 }

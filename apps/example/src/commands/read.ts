@@ -3,7 +3,7 @@ import { createSquareClient, NotFoundError, type SquareClient } from "@square-cu
 import type { Customer, CustomerFilter, SearchCustomersRequest } from "@square-customers/core";
 import { parseRfc3339 } from "@square-customers/core/tooling";
 import { CliError, EXIT_USAGE } from "../errors.js";
-import { formatCustomer, listFormat, note, printCustomers, write } from "../output.js";
+import { formatCustomer, listFormat, n, note, printCustomers, write } from "../output.js";
 import { openTarget, type Target, type TargetOptions } from "../target.js";
 
 /** Opens the target, hands a promise client to `run`, and always closes the target (embedded emulator). */
@@ -45,28 +45,50 @@ function hintWhenEmpty(count: number, target: Target): void {
   }
 }
 
+/** "7 of 30 customers", or "30 customers" when every one was shown. */
+function shownOf(shown: number, total: number | undefined, noun: readonly [string, string]): string {
+  const of = total !== undefined && total > shown ? `${n(shown)} of ${n(total)}` : n(shown);
+  return `${of} ${(total ?? shown) === 1 ? noun[0] : noun[1]}`;
+}
+
 export interface ListOptions extends TargetOptions {
   readonly limit?: number;
   readonly sort: "default" | "created_at";
   readonly order: "asc" | "desc";
   readonly json?: boolean;
+  readonly table?: boolean;
+}
+
+/**
+ * Prints a listing (list or search, every page as the loop needs it; with --limit, pages stop once
+ * enough were read) and, for humans, how many were shown of how many there are. The first page, which
+ * carries the total, is awaited once and then reused by the loop.
+ */
+async function printListing(
+  listing: AsyncIterable<Customer> & PromiseLike<{ count?: number }>,
+  options: ListOptions,
+  target: Target,
+  noun: readonly [string, string],
+): Promise<void> {
+  const { count: total } = await listing;
+  const shown = await printCustomers(take(listing, options.limit), listFormat(options));
+  if (!options.json) note(`${shownOf(shown, total, noun)} from ${target.label}`);
+  hintWhenEmpty(shown, target);
 }
 
 export async function listCommand(options: ListOptions): Promise<void> {
   await withPromiseClient(options, async (square, target) => {
-    // Every page, fetched as the loop needs it; with --limit, pages stop once enough were read.
     const listing = square.customers.list({
       sort_field: options.sort === "created_at" ? "CREATED_AT" : "DEFAULT",
       sort_order: options.order === "asc" ? "ASC" : "DESC",
+      count: true,
       ...pageLimit(options.limit),
     });
-    const count = await printCustomers(take(listing, options.limit), listFormat(options.json));
-    if (!options.json) note(`${count} customer${count === 1 ? "" : "s"} from ${target.label}`);
-    hintWhenEmpty(count, target);
+    await printListing(listing, options, target, ["customer", "customers"]);
   });
 }
 
-export interface SearchOptions extends TargetOptions {
+export interface SearchOptions extends ListOptions {
   readonly email?: string;
   readonly phone?: string;
   readonly referenceId?: string;
@@ -74,10 +96,6 @@ export interface SearchOptions extends TargetOptions {
   readonly createdAfter?: string;
   readonly createdBefore?: string;
   readonly group?: string;
-  readonly sort: "default" | "created_at";
-  readonly order: "asc" | "desc";
-  readonly limit?: number;
-  readonly json?: boolean;
 }
 
 /** The search request the flags describe (filters combine with AND). */
@@ -106,6 +124,7 @@ export function searchRequest(options: SearchOptions): SearchCustomersRequest {
         order: options.order === "asc" ? "ASC" : "DESC",
       },
     },
+    count: true,
     ...pageLimit(options.limit),
   };
 }
@@ -124,28 +143,33 @@ export async function searchCommand(options: SearchOptions): Promise<void> {
   const request = searchRequest(options);
   await withPromiseClient(options, async (square, target) => {
     // Search pages like list: iterating the result walks every page.
-    const count = await printCustomers(
-      take(square.customers.search(request), options.limit),
-      listFormat(options.json),
-    );
-    if (!options.json) note(`${count} match${count === 1 ? "" : "es"} from ${target.label}`);
-    hintWhenEmpty(count, target);
+    await printListing(square.customers.search(request), options, target, ["match", "matches"]);
   });
 }
 
 export async function getCommand(id: string, options: TargetOptions & { json?: boolean }): Promise<void> {
   await withPromiseClient(options, async (square, target) => {
-    let customer: Customer | undefined;
-    try {
-      ({ customer } = await square.customers.retrieve(id));
-    } catch (error) {
-      if (error instanceof NotFoundError) {
-        const where =
-          target.kind === "embedded" ? " (the embedded emulator is fresh on every run; use --url)" : "";
-        throw new CliError(`no customer with id ${id}${where}`);
-      }
-      throw error;
-    }
-    await write(process.stdout, formatCustomer(customer ?? {}, options.json));
+    const customer = await retrieveOrExplain(id, () => square.customers.retrieve(id), target);
+    await write(process.stdout, formatCustomer(customer, options.json));
   });
+}
+
+/** The customer, or a clear "no customer with id" (exit 1) when there is none. */
+export async function retrieveOrExplain(
+  id: string,
+  retrieve: () => Promise<{ customer: Customer }>,
+  target: Target,
+): Promise<Customer> {
+  try {
+    const { customer } = await retrieve();
+    return customer;
+  } catch (error) {
+    if (error instanceof NotFoundError) throw new CliError(notFound(id, target));
+    throw error;
+  }
+}
+
+export function notFound(id: string, target: Target): string {
+  const where = target.kind === "embedded" ? " (the embedded emulator is fresh on every run; use --url)" : "";
+  return `no customer with id ${id}${where}`;
 }
