@@ -102,12 +102,18 @@ function atLeast(version, minimum) {
 }
 
 function run(cmd, argv, cwd = root) {
+  // Ctrl-C reaches the whole process group: the command gets it and decides what to do (the CLI prints
+  // what it did and exits). This process waits for it instead of dying first and giving the terminal
+  // back while the command still writes.
+  const waitForCommand = () => {};
+  process.on("SIGINT", waitForCommand);
   const result = spawnSync(cmd, argv, {
     cwd,
     env,
     stdio: "inherit",
     shell: process.platform === "win32",
   });
+  process.off("SIGINT", waitForCommand);
   if (result.error) fail(`${cmd}: ${result.error.message}`);
   if (result.signal) process.kill(process.pid, result.signal);
   return result.status ?? 1;
