@@ -204,7 +204,8 @@ const part = async (stubs: Record<string, string>) =>
 const parts = {
   "core's generated tables (operations, request constraints)": await part(WITHOUT_CORE_TABLES),
   "the generated response schemas": await part({
-    "packages/client-effect/dist/generated/schemas.js": "export const responses = {};",
+    "packages/client-effect/dist/generated/schemas.js":
+      "export const responses = {}; export const customerEvents = {};",
   }),
   "`createMany` (core's planning, Stream concurrency)": await part({
     "packages/client-effect/dist/create-many.js": "export const createMany = () => () => undefined;",

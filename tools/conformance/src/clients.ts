@@ -224,3 +224,15 @@ export const effectFlavor: ClientFlavor = {
 };
 
 export const flavors: readonly ClientFlavor[] = [promiseFlavor, effectFlavor];
+
+/** The value of an outcome that must have succeeded (the failure, readably, when it did not). */
+export function value<T>(outcome: Outcome<T>): T {
+  if (!outcome.ok) throw new Error(`expected success, got ${outcome.error.kind}: ${outcome.error.message}`);
+  return outcome.value;
+}
+
+/** The error of an outcome that must have failed. */
+export function error<T>(outcome: Outcome<T>): ErrorFacts {
+  if (outcome.ok) throw new Error("expected a failure");
+  return outcome.error;
+}

@@ -9,9 +9,10 @@ import {
   type ClientFlavor,
   type ClientSettings,
   effectFlavor,
+  error,
   flavors,
-  type Outcome,
   promiseFlavor,
+  value,
 } from "../src/clients.ts";
 
 let emulator: Emulator;
@@ -36,16 +37,6 @@ async function withFaults<T>(rules: FaultRule[], body: () => Promise<T>): Promis
   } finally {
     emulator.faults.set([]);
   }
-}
-
-function value<T>(outcome: Outcome<T>): T {
-  if (!outcome.ok) throw new Error(`expected success, got ${outcome.error.kind}: ${outcome.error.message}`);
-  return outcome.value;
-}
-
-function error<T>(outcome: Outcome<T>) {
-  if (outcome.ok) throw new Error("expected a failure");
-  return outcome.error;
 }
 
 const people = (n: number, tag: string) =>

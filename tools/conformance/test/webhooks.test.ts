@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { type CustomerEventType, type WebhookEvent, webhookSignature } from "@square-customers/core";
 import { type Emulator, startEmulator } from "@square-customers/emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { flavors, type Outcome } from "../src/clients.ts";
+import { error, flavors, value } from "../src/clients.ts";
 import { type NodeHandler, type ReceiverOptions, webhookFlavors } from "../src/webhook-clients.ts";
 
 let emulator: Emulator;
@@ -22,16 +22,6 @@ afterAll(async () => {
 });
 
 const newToken = () => `EAAAwebhooks-${randomUUID()}`;
-
-function value<T>(outcome: Outcome<T>): T {
-  if (!outcome.ok) throw new Error(`expected success, got ${outcome.error.kind}: ${outcome.error.message}`);
-  return outcome.value;
-}
-
-function error<T>(outcome: Outcome<T>) {
-  if (outcome.ok) throw new Error("expected a failure");
-  return outcome.error;
-}
 
 /** A receiver on 127.0.0.1 running `handler`; its URL has a path (signatures cover it). */
 async function listen(handler: NodeHandler): Promise<string> {
