@@ -1,7 +1,8 @@
 // @square-customers/core/tooling: the lower-level rules behind core's public surface, for tools built
 // on core that receive requests or read users' files (the emulator, the `customers` CLI): reading a query
-// string, splitting a bulk request's issues by entry, the request constraint table, and the format
-// checks that `validateRequest` applies. Client code needs none of it.
+// string, splitting a bulk request's issues by entry, the request constraint table, the format checks
+// that `validateRequest` applies, and the "did you mean" rule for names a user typed. Client code needs
+// none of it.
 export { type EntryIssues, entryMapField, splitEntryIssues } from "./bulk-entries.js";
 export {
   birthdayProblem,
@@ -14,3 +15,4 @@ export { requestSchemas } from "./generated/schemas.js";
 export { parseQuery } from "./query-params.js";
 export type { SchemaNode } from "./schema-node.js";
 export { CUSTOMER_IDENTITY_FIELDS, ENUM_HINTS, MAX_SEGMENT_IDS_IN_FILTER } from "./square-rules.js";
+export { closestName, didYouMean } from "./suggest.js";
