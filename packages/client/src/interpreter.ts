@@ -4,12 +4,15 @@
 // wire. What it means (success, which error, whether to try again) is core's `interpretAttempt`.
 import {
   type Attempt,
+  bodyText,
   type CallFailure,
   callerHeaders,
   checkMaxRetries,
+  clientHeaders,
   describeTransportError,
   HEADERS,
   interpretAttempt,
+  invalidRequestFailure,
   type PreparedCall,
   pathWithQuery,
   type Redactor,
@@ -19,7 +22,7 @@ import {
 } from "@square-customers/core";
 import ky, { type BeforeRequestHook, isNetworkError, isTimeoutError, type KyInstance } from "ky";
 import type { RawResponse, WithResponse } from "./call.js";
-import { errorFromFailure, type RequestSummary, RequestValidationError } from "./errors.js";
+import { errorFromFailure, type RequestSummary } from "./errors.js";
 import { type CallOptions, resolveSettings, type Settings, type SquareClientOptions } from "./options.js";
 import { sleep } from "./sleep.js";
 
@@ -30,10 +33,22 @@ export type Send = (call: PreparedCall, options: CallOptions | undefined) => Pro
 export function createInterpreter(options: SquareClientOptions): Send {
   const settings = resolveSettings(options);
   const api = createKy(options, settings);
-  return (call, callOptions) => send(api, settings, options, call, callOptions);
+  const client = { token: settings.token, squareVersion: options.squareVersion ?? SQUARE_VERSION };
+  // Core's headers for both kinds of request, made once per client.
+  const own: OwnHeaders = {
+    withBody: clientHeaders(client, true),
+    withoutBody: clientHeaders(client, false),
+  };
+  return (call, callOptions) => send(api, settings, options, own, call, callOptions);
 }
 
-/** One ky instance per client: base URL, the client's own headers (added last, so nothing replaces them), hooks. */
+/** The client's own headers (core's `clientHeaders`), for requests with and without a body. */
+interface OwnHeaders {
+  readonly withBody: Record<string, string>;
+  readonly withoutBody: Record<string, string>;
+}
+
+/** One ky instance per client: base URL, the caller's headers from the options, hooks. */
 function createKy(options: SquareClientOptions, settings: Settings): KyInstance {
   const logRequest: BeforeRequestHook = ({ request, options: kyOptions }) => {
     options.logger?.debug("square request", {
@@ -45,12 +60,7 @@ function createKy(options: SquareClientOptions, settings: Settings): KyInstance 
   };
   return ky.create({
     prefix: settings.baseUrl,
-    headers: {
-      ...callerHeaders(new Headers(options.headers)),
-      [HEADERS.authorization]: `Bearer ${settings.token}`,
-      [HEADERS.squareVersion]: options.squareVersion ?? SQUARE_VERSION,
-      [HEADERS.accept]: "application/json",
-    },
+    headers: callerHeaders(new Headers(options.headers)),
     retry: 0,
     throwHttpErrors: false,
     ...(options.fetch ? { fetch: options.fetch } : {}),
@@ -66,6 +76,7 @@ async function send(
   api: KyInstance,
   settings: Settings,
   options: SquareClientOptions,
+  own: OwnHeaders,
   call: PreparedCall,
   callOptions: CallOptions | undefined,
 ): Promise<WithResponse<unknown>> {
@@ -74,13 +85,20 @@ async function send(
     method: call.request.method,
     path: call.request.path,
   };
-  if (call.issues.length > 0) throw new RequestValidationError(summary, call.issues);
+  if (call.issues.length > 0)
+    throw errorFromFailure(summary, invalidRequestFailure(call.operation, call.issues));
+  const body = bodyText(call.request);
+  // The caller's headers for this call, then core's own last: nothing can replace them.
+  const headers = {
+    ...(callOptions?.headers ? callerHeaders(new Headers(callOptions.headers)) : {}),
+    ...(body === undefined ? own.withoutBody : own.withBody),
+  };
   const maxRetries = checkMaxRetries(callOptions?.maxRetries ?? settings.maxRetries);
   const signal = callOptions?.signal;
   for (let attempt = 0; ; attempt++) {
     signal?.throwIfAborted();
     const started = performance.now();
-    const observed = await attemptOnce(api, settings, call, callOptions, attempt + 1);
+    const observed = await attemptOnce(api, settings, call, { body, headers }, callOptions, attempt + 1);
     const outcome = interpretAttempt(call, observed.attempt, settings.redact);
     logAttempt(options, call, observed, attempt + 1, started);
     if (outcome.ok) return { data: outcome.body, response: observed.response! };
@@ -103,6 +121,7 @@ async function attemptOnce(
   api: KyInstance,
   settings: Settings,
   call: PreparedCall,
+  wire: { readonly body: string | undefined; readonly headers: Record<string, string> },
   callOptions: CallOptions | undefined,
   attemptNumber: number,
 ): Promise<Observed> {
@@ -110,10 +129,10 @@ async function attemptOnce(
   const signal = callOptions?.signal;
   const pending = api(pathWithQuery(call.request), {
     method: call.request.method,
-    ...(call.request.body === undefined ? {} : { json: call.request.body }),
+    ...(wire.body === undefined ? {} : { body: wire.body }),
+    headers: wire.headers,
     timeout,
     ...(signal ? { signal } : {}),
-    ...(callOptions?.headers ? { headers: callerHeaders(new Headers(callOptions.headers)) } : {}),
     context: { operation: call.operation, attempt: attemptNumber },
   });
   let status: number;
