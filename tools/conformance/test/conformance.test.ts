@@ -100,6 +100,20 @@ describe.each(flavors)("$name client", (flavor) => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(1000);
   });
 
+  it("lets Retry-After replace the backoff, even a longer one (core's rule, in both)", async () => {
+    // A backoff of 20 s before every retry; Square asks for 1 s, and its answer is what counts.
+    const square = connect(flavor, { slowBackoffMs: 20_000, maxRetries: 1 });
+    const started = performance.now();
+    const listed = await withFaults(
+      [{ kind: "rate_limit", operations: ["listCustomers"], nth: [1], retryAfterSeconds: 1 }],
+      () => square.listIds(),
+    );
+    expect(value(listed)).toEqual([]);
+    const waited = performance.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(1000);
+    expect(waited).toBeLessThan(10_000);
+  });
+
   it("sends a Date in a request as an RFC 3339 time", async () => {
     const square = connect(flavor);
     const before = value(await square.create({ given_name: "Before" })).customer?.id;
