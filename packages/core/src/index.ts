@@ -119,6 +119,7 @@ export {
 } from "./prepare-call.js";
 export { MIN_REDACTED_LENGTH, REDACTED, type Redactor, redactHeaders, redactor } from "./redaction.js";
 export { buildRequest, pathWithQuery, type RequestParts } from "./request.js";
+export { type FieldType, type Shape, shapeProblem } from "./response-check.js";
 export {
   canRetry,
   checkMaxRetries,
