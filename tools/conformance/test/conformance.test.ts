@@ -173,6 +173,27 @@ describe("both clients agree", () => {
     expect(emulator.requests.bulkCreateCustomers).toBe(before);
   });
 
+  it("on a search filter key the spec does not define: refused unsent, alike, and by the emulator too", async () => {
+    const before = emulator.requests.searchCustomers;
+    const body = { query: { filter: { emial: { exact: "ada@example.com" } } } };
+    const { promise, effect } = await both((flavor) => connect(flavor).call("searchCustomers", [body]));
+    expect(error(promise)).toEqual(error(effect));
+    expect(error(promise)).toMatchObject({
+      kind: "invalid_request",
+      retryable: false,
+      errors: [{ code: "UNKNOWN_BODY_PARAMETER", field: "query.filter.emial" }],
+    });
+    expect(emulator.requests.searchCustomers).toBe(before);
+    // Sent anyway, the emulator answers the same request with the same error.
+    const answer = await fetch(`${emulator.url}/v2/customers/search`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${newToken()}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    expect(answer.status).toBe(400);
+    expect((await answer.json()).errors).toEqual(error(promise).errors);
+  });
+
   it("on per-entry field paths of rows that cannot be sent", async () => {
     const rows = [{ given_name: "Ok" }, { given_name: "Bad", email_address: "nope", birthday: "1990-02-30" }];
     const { promise, effect } = await both((flavor) => connect(flavor).createMany(rows));
