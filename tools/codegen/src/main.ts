@@ -7,8 +7,8 @@ import { generateEffectSchemas } from "./effect-schemas.ts";
 import { generateCore } from "./generate-core.ts";
 import { generateMethodInterfaces, generateModelReexports } from "./method-interfaces.ts";
 import type { OpenApiDocument } from "./openapi.ts";
-import { generateResponseShapes } from "./response-shapes.ts";
 import { clientGeneratedDir, coreGeneratedDir, effectGeneratedDir, repoRoot, specPath } from "./paths.ts";
+import { generateResponseShapes } from "./response-shapes.ts";
 
 const check = process.argv.includes("--check");
 const doc = JSON.parse(readFileSync(specPath, "utf8")) as OpenApiDocument;

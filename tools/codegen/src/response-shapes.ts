@@ -16,13 +16,15 @@ export function generateResponseShapes(doc: OpenApiDocument): string {
   const plan = new ModelPlan(doc);
   const entries: string[] = [];
   for (const name of [...plan.responseSide].sort()) {
-      const schema = plan.schema(name);
+    const schema = plan.schema(name);
     if (schema.enum) continue; // an enum is a string wherever it is used
     if (FIELD_KINDS.has(name)) throw new Error(`${name}: a model may not be named like a field kind`);
     entries.push(`${propertyKey(name)}: ${shape(plan, name, plan.fields(name, "response"), false)},`);
     // An answer that is also one entry of a bulk answer: there, an entry that failed holds only its errors.
     if (plan.nestedAnswers.has(name)) {
-      entries.push(`${propertyKey(entryName(name))}: ${shape(plan, name, plan.fields(name, "response"), true)},`);
+      entries.push(
+        `${propertyKey(entryName(name))}: ${shape(plan, name, plan.fields(name, "response"), true)},`,
+      );
     }
   }
   const answers = new Set<string>();
@@ -39,7 +41,7 @@ export function generateResponseShapes(doc: OpenApiDocument): string {
     "/**",
     " * Every model Square sends (answers, the objects inside them, webhook events), by spec name; `…Entry` is",
     " * an answer as one entry of a bulk answer (every field optional). Field types: a JSON type, `unknown`",
-    " * (any value), another model's name, `[type]` for an array, `{ \"*\": type }` for a map.",
+    ' * (any value), another model\'s name, `[type]` for an array, `{ "*": type }` for a map.',
     " */",
     `export const shapes = {\n${entries.join("\n")}\n} as const satisfies Record<string, Shape>;\n`,
     `/** The names of the models in \`shapes\`. */\nexport type ShapeName = keyof typeof shapes;\n`,
@@ -54,7 +56,9 @@ function entryName(name: string): string {
 }
 
 function shape(plan: ModelPlan, model: string, fields: FieldPlan[], allOptional: boolean): string {
-  const types = fields.map((f) => `${propertyKey(f.name)}: ${JSON.stringify(fieldType(plan, model, f.schema))}`);
+  const types = fields.map(
+    (f) => `${propertyKey(f.name)}: ${JSON.stringify(fieldType(plan, model, f.schema))}`,
+  );
   const required = allOptional ? [] : fields.filter((f) => f.required).map((f) => f.name);
   const nullable = fields.filter((f) => f.nullable).map((f) => f.name);
   const parts = [`fields: { ${types.join(", ")} }`];
