@@ -32,24 +32,26 @@ export type Send = (call: PreparedCall, options: CallOptions | undefined) => Pro
 /** The client's interpreter: checks the options once, then sends prepared calls. */
 export function createInterpreter(options: SquareClientOptions): Send {
   const settings = resolveSettings(options);
-  const api = createKy(options, settings);
   const client = { token: settings.token, squareVersion: options.squareVersion ?? SQUARE_VERSION };
-  // Core's headers for both kinds of request, made once per client.
-  const own: OwnHeaders = {
-    withBody: clientHeaders(client, true),
-    withoutBody: clientHeaders(client, false),
+  // One ky instance per kind of request, each with core's headers for it, made once per client.
+  const apis: Apis = {
+    withBody: createKy(options, settings, clientHeaders(client, true)),
+    withoutBody: createKy(options, settings, clientHeaders(client, false)),
   };
-  return (call, callOptions) => send(api, settings, options, own, call, callOptions);
+  return (call, callOptions) => send(apis, settings, options, call, callOptions);
 }
 
-/** The client's own headers (core's `clientHeaders`), for requests with and without a body. */
-interface OwnHeaders {
-  readonly withBody: Record<string, string>;
-  readonly withoutBody: Record<string, string>;
+/** The client's ky instances: for requests with a body and without one (core's `clientHeaders` differ). */
+interface Apis {
+  readonly withBody: KyInstance;
+  readonly withoutBody: KyInstance;
 }
 
-/** One ky instance per client: base URL, the caller's headers from the options, hooks. */
-function createKy(options: SquareClientOptions, settings: Settings): KyInstance {
+/**
+ * A ky instance: base URL, the caller's headers from the options, then core's headers `own` (added last,
+ * so nothing replaces them), hooks.
+ */
+function createKy(options: SquareClientOptions, settings: Settings, own: Record<string, string>): KyInstance {
   const logRequest: BeforeRequestHook = ({ request, options: kyOptions }) => {
     options.logger?.debug("square request", {
       ...(kyOptions.context as Record<string, unknown>),
@@ -60,7 +62,7 @@ function createKy(options: SquareClientOptions, settings: Settings): KyInstance 
   };
   return ky.create({
     prefix: settings.baseUrl,
-    headers: callerHeaders(new Headers(options.headers)),
+    headers: { ...callerHeaders(new Headers(options.headers)), ...own },
     retry: 0,
     throwHttpErrors: false,
     ...(options.fetch ? { fetch: options.fetch } : {}),
@@ -73,10 +75,9 @@ function createKy(options: SquareClientOptions, settings: Settings): KyInstance 
 
 /** The send loop: attempt, let core judge, wait as core says, up to the retry budget. */
 async function send(
-  api: KyInstance,
+  apis: Apis,
   settings: Settings,
   options: SquareClientOptions,
-  own: OwnHeaders,
   call: PreparedCall,
   callOptions: CallOptions | undefined,
 ): Promise<WithResponse<unknown>> {
@@ -88,17 +89,13 @@ async function send(
   if (call.issues.length > 0)
     throw errorFromFailure(summary, invalidRequestFailure(call.operation, call.issues));
   const body = bodyText(call.request);
-  // The caller's headers for this call, then core's own last: nothing can replace them.
-  const headers = {
-    ...(callOptions?.headers ? callerHeaders(new Headers(callOptions.headers)) : {}),
-    ...(body === undefined ? own.withoutBody : own.withBody),
-  };
+  const api = body === undefined ? apis.withoutBody : apis.withBody;
   const maxRetries = checkMaxRetries(callOptions?.maxRetries ?? settings.maxRetries);
   const signal = callOptions?.signal;
   for (let attempt = 0; ; attempt++) {
     signal?.throwIfAborted();
     const started = performance.now();
-    const observed = await attemptOnce(api, settings, call, { body, headers }, callOptions, attempt + 1);
+    const observed = await attemptOnce(api, settings, call, body, callOptions, attempt + 1);
     const outcome = interpretAttempt(call, observed.attempt, settings.redact);
     logAttempt(options, call, observed, attempt + 1, started);
     if (outcome.ok) return { data: outcome.body, response: observed.response! };
@@ -121,7 +118,7 @@ async function attemptOnce(
   api: KyInstance,
   settings: Settings,
   call: PreparedCall,
-  wire: { readonly body: string | undefined; readonly headers: Record<string, string> },
+  requestBody: string | undefined,
   callOptions: CallOptions | undefined,
   attemptNumber: number,
 ): Promise<Observed> {
@@ -129,10 +126,11 @@ async function attemptOnce(
   const signal = callOptions?.signal;
   const pending = api(pathWithQuery(call.request), {
     method: call.request.method,
-    ...(wire.body === undefined ? {} : { body: wire.body }),
-    headers: wire.headers,
+    ...(requestBody === undefined ? {} : { body: requestBody }),
     timeout,
     ...(signal ? { signal } : {}),
+    // The call's own headers; none of them can be one of core's (`callerHeaders` leaves those out).
+    ...(callOptions?.headers ? { headers: callerHeaders(new Headers(callOptions.headers)) } : {}),
     context: { operation: call.operation, attempt: attemptNumber },
   });
   let status: number;
