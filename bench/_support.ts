@@ -245,6 +245,7 @@ export async function bundle(
 export const WITHOUT_CORE_TABLES = {
   "packages/core/dist/generated/operations.js": "export const operations = {};",
   "packages/core/dist/generated/schemas.js": "export const requestSchemas = {};",
+  "packages/core/dist/generated/shapes.js": "export const shapes = {};",
 };
 
 export const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;

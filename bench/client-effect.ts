@@ -2,8 +2,8 @@
 //  1. Per-call time of `customers.retrieve` against the emulator (own thread, 127.0.0.1): bare effect/http
 //     (`HttpClient.get` + `.json`, same transport and headers), the Effect client, Square's official SDK
 //     and a raw fetch, taking turns call by call. Effects are timed inside the fiber.
-//  2. Response decoding on its own, for a page of 100 customers as the emulator sends it: JSON.parse (for
-//     scale), the client's guard compiled from the schema, and Schema's decoder.
+//  2. Checking an answer on its own, for a page of 100 customers as the emulator sends it: JSON.parse (for
+//     scale), core's shape check (what both clients run on every answer), and Schema's decoder.
 //  3. Bundle size (esbuild, minified, browser ESM, gzip -9) of the smallest program that provides the layer
 //     and streams every customer, against the same job written by hand on effect/http: `Stream.paginate`
 //     over `GET /v2/customers`, a `Schema.Struct` of the fields people read, `filterStatusOk` and
@@ -14,7 +14,7 @@ import { Schemas } from "@square-customers/client-effect";
 import * as Effect from "effect/Effect";
 import * as Schema from "effect/Schema";
 import { SquareClient as Official } from "square";
-import { guardOf } from "../packages/client-effect/dist/decode.js";
+import { shapeProblem } from "../packages/core/dist/index.js";
 import {
   bundle,
   type Contender,
@@ -86,16 +86,16 @@ const perCall = {
 };
 console.log(`  bare effect/http / raw fetch: ${formatRatio(perCall.bareVsFetch)} (effect/http's own work)`);
 
-// ── 2. decoding on its own ─────────────────────────────────────────────────────────────────────────
+// ── 2. checking an answer on its own ───────────────────────────────────────────────────────────────
 const pageText = await (await fetch(`${emulator.url}/v2/customers?limit=100`, { headers })).text();
 await runtime.dispose();
 await emulator.close();
 
 const pageSchema = Schemas.ListCustomersResponse as Schema.Decoder<unknown>;
-const guard = guardOf(pageSchema.ast)!;
 const decodeSync = Schema.decodeUnknownSync(pageSchema);
 const page: unknown = JSON.parse(pageText);
-if (!guard(page)) throw new Error("the guard refused a page the emulator sent");
+const problem = shapeProblem("ListCustomersResponse", page);
+if (problem !== undefined) throw new Error(`core refused a page the emulator sent: ${problem}`);
 const sync = (name: string, work: () => unknown): Contender => ({
   name,
   call: async () => {
@@ -107,7 +107,7 @@ const sync = (name: string, work: () => unknown): Contender => ({
 const decoding = await interleavedRounds(
   [
     sync("JSON.parse (for scale)", () => JSON.parse(pageText)),
-    sync("client: guard from the schema", () => guard(page)),
+    sync("core's shape check (both clients)", () => shapeProblem("ListCustomersResponse", page)),
     sync("Schema's decoder", () => decodeSync(page)),
   ],
   { rounds: DECODE_ROUNDS, calls: DECODES_PER_ROUND, warmup: 50 },
@@ -116,8 +116,8 @@ console.log(
   `\nchecking a page of 100 customers (${(pageText.length / 1024).toFixed(1)} KiB of JSON) against ListCustomersResponse, µs`,
 );
 printTimes(decoding, "µs per page");
-const guardVsDecoder = spread(roundRatios(decoding, "client: guard from the schema", "Schema's decoder"));
-console.log(`  guard / Schema's decoder: ${formatRatio(guardVsDecoder)}`);
+const checkVsDecoder = spread(roundRatios(decoding, "core's shape check (both clients)", "Schema's decoder"));
+console.log(`  core's check / Schema's decoder: ${formatRatio(checkVsDecoder)}`);
 
 // ── 3. bundle size ─────────────────────────────────────────────────────────────────────────────────
 /** The smallest useful program with the Effect client: provide the layer, stream every customer. */
@@ -202,8 +202,8 @@ console.log(
 const part = async (stubs: Record<string, string>) =>
   mine.gz - (await bundle(withClient, "browser", stubs)).gz;
 const parts = {
-  "core's generated tables (operations, request constraints)": await part(WITHOUT_CORE_TABLES),
-  "the generated response schemas": await part({
+  "core's generated tables (operations, request constraints, answer shapes)": await part(WITHOUT_CORE_TABLES),
+  "the generated Effect schemas (unused by the client itself: its answers are checked by core)": await part({
     "packages/client-effect/dist/generated/schemas.js":
       "export const responses = {}; export const customerEvents = {};",
   }),
@@ -240,7 +240,7 @@ const met = printTargets("Targets (issue 14), this run:", [
     atMost: 1.25,
     note:
       `1.25× leaves ${kib(0.25 * theirs.gz)} for the client; its tables and schemas alone take` +
-      ` ${kib(parts["core's generated tables (operations, request constraints)"]! + parts["the generated response schemas"]!)}`,
+      ` ${kib(parts["core's generated tables (operations, request constraints, answer shapes)"]! + parts["the generated Effect schemas (unused by the client itself: its answers are checked by core)"]!)}`,
   },
 ]);
 console.log(met ? "\nall targets met" : "\nsome targets not met (see above)");

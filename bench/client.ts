@@ -137,7 +137,7 @@ const tablesGz = sizes["@square-customers/client"]! - withoutTables.gz;
 const restGz = withoutTables.gz - sizes["bare ky loop"]!;
 console.log(
   `  where the client's ${kib(sizes["@square-customers/client"]!)} go: ky and the loop ${kib(sizes["bare ky loop"]!)},` +
-    ` core's generated tables (operations, request constraints) ${kib(tablesGz)},` +
+    ` core's generated tables (operations, request constraints, answer shapes) ${kib(tablesGz)},` +
     ` core's rules and decisions with the client's own code ${kib(restGz)}`,
 );
 console.log(

@@ -17,7 +17,7 @@ import {
 import * as Arr from "effect/Array";
 import * as Effect from "effect/Effect";
 import * as Stream from "effect/Stream";
-import { failureFacts, requestInvalid, type SquareClientError } from "./errors.js";
+import { requestInvalid, type SquareClientError } from "./errors.js";
 import type { CallOptions } from "./methods.js";
 
 export type { CreateManyItem };
@@ -104,16 +104,9 @@ function runChunk(
       ...plan.heldBack,
       ...resultsOfAnswer(plan.sent, response as BulkCreateCustomersResponse),
     ]),
+    // Every error carries core's verdict (kind, errors, and a connection's reason): core reads it.
     Effect.catch((error: SquareClientError) =>
-      Effect.succeed([
-        ...plan.heldBack,
-        // A chunk core planned is never refused unsent, so the facts are always there.
-        ...resultsOfFailure(
-          plan.sent,
-          failureFacts(error) ?? { kind: "bad_request", errors: error.errors },
-          error,
-        ),
-      ]),
+      Effect.succeed([...plan.heldBack, ...resultsOfFailure(plan.sent, error)]),
     ),
   );
 }

@@ -1,13 +1,13 @@
 // The typed errors of every operation: one `Schema.TaggedError` per kind, so `Effect.catchTag` picks
-// exactly the failures a caller cares about. Errors are built only from scrubbed values (never request
+// exactly the failures a caller cares about. Each is built from core's `CallFailure` and carries core's
+// verdict as it is (`kind`, `retryable`): nothing here decides either, so an error means the same as the
+// promise client's for the same failure. Errors are built only from scrubbed values (never request
 // headers), so no field, message or printed form can hold the access token.
 import {
   type CallFailure,
   type ErrorKind,
   type FailureKind,
-  invalidRequestMessage,
-  isRetryableStatus,
-  issueToErrorDetail,
+  invalidRequestFailure,
   type SquareErrorDetail,
   squareErrorsOf,
   type TransportFailure,
@@ -32,8 +32,13 @@ const Issues = Schema.declare(
   { identifier: "ValidationIssues" },
 );
 
-/** Fields every error has, whatever its kind. */
+/** Fields every error has, whatever its kind (`kind`: core's `FailureKind`, one literal per class). */
 const common = {
+  /**
+   * Core's verdict: whether another attempt could have succeeded (the failure may pass, and the call was
+   * safe to repeat). The client retries while this holds; on a failed effect it means retries ran out.
+   */
+  retryable: Schema.Boolean,
   /** Operation name from core's table, e.g. `retrieveCustomer`. */
   operation: Schema.String,
   message: Schema.String,
@@ -45,23 +50,49 @@ const common = {
   requestId: Schema.optionalKey(Schema.String),
 };
 
-/** Fields of an error response; `retryAfter` is the raw `Retry-After` header, when sent. */
-const api = { ...common, status: Schema.Number, retryAfter: Schema.optionalKey(Schema.String) };
+/**
+ * Fields of an error response of core's kind `kind`; `retryAfter` is the raw `Retry-After` header, when
+ * sent.
+ */
+const api = <K extends ErrorKind>(kind: K) => ({
+  ...common,
+  kind: Schema.Literal(kind),
+  status: Schema.Number,
+  retryAfter: Schema.optionalKey(Schema.String),
+});
 
 /** 400 (and any other 4xx without a kind of its own): the request is wrong. */
-export class SquareBadRequest extends Schema.TaggedError<SquareBadRequest>()("SquareBadRequest", api) {}
+export class SquareBadRequest extends Schema.TaggedError<SquareBadRequest>()(
+  "SquareBadRequest",
+  api("bad_request"),
+) {}
 /** 401: missing, unknown or expired access token. */
-export class SquareUnauthorized extends Schema.TaggedError<SquareUnauthorized>()("SquareUnauthorized", api) {}
+export class SquareUnauthorized extends Schema.TaggedError<SquareUnauthorized>()(
+  "SquareUnauthorized",
+  api("unauthorized"),
+) {}
 /** 403: the token lacks a scope (`INSUFFICIENT_SCOPES`) or the action is not allowed. */
-export class SquareForbidden extends Schema.TaggedError<SquareForbidden>()("SquareForbidden", api) {}
+export class SquareForbidden extends Schema.TaggedError<SquareForbidden>()(
+  "SquareForbidden",
+  api("forbidden"),
+) {}
 /** 404: no such customer, group, segment, card, definition or attribute. */
-export class SquareNotFound extends Schema.TaggedError<SquareNotFound>()("SquareNotFound", api) {}
+export class SquareNotFound extends Schema.TaggedError<SquareNotFound>()(
+  "SquareNotFound",
+  api("not_found"),
+) {}
 /** 409, `CONFLICT` or `VERSION_MISMATCH`: a stale `version`; read again and retry. */
-export class SquareConflict extends Schema.TaggedError<SquareConflict>()("SquareConflict", api) {}
+export class SquareConflict extends Schema.TaggedError<SquareConflict>()("SquareConflict", api("conflict")) {}
 /** 429 / `RATE_LIMITED`: retried by default, honouring `Retry-After`; this is what is left after that. */
-export class SquareRateLimited extends Schema.TaggedError<SquareRateLimited>()("SquareRateLimited", api) {}
+export class SquareRateLimited extends Schema.TaggedError<SquareRateLimited>()(
+  "SquareRateLimited",
+  api("rate_limited"),
+) {}
 /** 5xx: trouble on Square's side. */
-export class SquareServerError extends Schema.TaggedError<SquareServerError>()("SquareServerError", api) {}
+export class SquareServerError extends Schema.TaggedError<SquareServerError>()(
+  "SquareServerError",
+  api("server"),
+) {}
 
 /**
  * No complete response (`reason`): the connection was refused (nothing was sent), reset or dropped, or
@@ -69,18 +100,21 @@ export class SquareServerError extends Schema.TaggedError<SquareServerError>()("
  */
 export class SquareTransportError extends Schema.TaggedError<SquareTransportError>()("SquareTransportError", {
   ...common,
+  kind: Schema.Literal("connection"),
   reason: Schema.Literals(["refused", "reset", "dropped", "truncated"]),
 }) {}
 
 /** One attempt took longer than the `timeout` option. */
 export class SquareTimeout extends Schema.TaggedError<SquareTimeout>()("SquareTimeout", {
   ...common,
+  kind: Schema.Literal("timeout"),
   timeoutMs: Schema.Number,
 }) {}
 
 /** A response arrived but its body is not what the API promises (not JSON, or the wrong shape). */
 export class SquareDecodeError extends Schema.TaggedError<SquareDecodeError>()("SquareDecodeError", {
   ...common,
+  kind: Schema.Literal("format"),
   status: Schema.Number,
 }) {}
 
@@ -90,6 +124,7 @@ export class SquareDecodeError extends Schema.TaggedError<SquareDecodeError>()("
  */
 export class SquareRequestInvalid extends Schema.TaggedError<SquareRequestInvalid>()("SquareRequestInvalid", {
   ...common,
+  kind: Schema.Literal("invalid_request"),
   issues: Issues,
 }) {}
 
@@ -121,9 +156,10 @@ const apiErrorClasses = {
   server: SquareServerError,
 } as const satisfies Record<ErrorKind, unknown>;
 
-/** The one place a failure from core becomes an error class; every text on it is core's, redacted. */
+/** The one place a failure from core becomes an error class; every text and verdict on it is core's. */
 export function errorFromFailure(failure: CallFailure): SquareClientError {
   const base = {
+    retryable: failure.retryable,
     operation: failure.operation,
     message: failure.message,
     errors: failure.errors,
@@ -133,83 +169,41 @@ export function errorFromFailure(failure: CallFailure): SquareClientError {
     case "connection":
       return new SquareTransportError({
         ...base,
+        kind: failure.kind,
         reason: (failure.transport ?? "dropped") as Exclude<TransportFailure, "timeout">,
       });
     case "timeout":
-      return new SquareTimeout({ ...base, timeoutMs: failure.timeoutMs ?? 0 });
+      return new SquareTimeout({ ...base, kind: failure.kind, timeoutMs: failure.timeoutMs ?? 0 });
     case "format":
-      return new SquareDecodeError({ ...base, status: failure.status ?? 0 });
-    default:
-      return new apiErrorClasses[failure.kind]({
+      return new SquareDecodeError({ ...base, kind: failure.kind, status: failure.status ?? 0 });
+    case "invalid_request":
+      return new SquareRequestInvalid({ ...base, kind: failure.kind, issues: failure.issues ?? [] });
+    default: {
+      const ApiError = apiErrorClasses[failure.kind] as new (fields: object) => SquareApiError;
+      return new ApiError({
         ...base,
+        kind: failure.kind,
         status: failure.status ?? 0,
         ...optional("retryAfter", failure.retryAfter),
       });
+    }
   }
 }
 
-/** Pre-flight issues as an error (nothing was sent); the message is core's, as in the promise client. */
+/** Pre-flight issues as an error (nothing was sent); text and verdict are core's, as in the promise client. */
 export function requestInvalid(
   operation: string,
   issues: ReadonlyArray<ValidationIssue>,
 ): SquareRequestInvalid {
-  return new SquareRequestInvalid({
-    operation,
-    message: invalidRequestMessage(operation, issues),
-    errors: issues.map(issueToErrorDetail),
-    issues,
-  });
+  return errorFromFailure(invalidRequestFailure(operation, issues)) as SquareRequestInvalid;
 }
 
 /**
- * What core's rules (`isRetryableFailure`, createMany's `resultsOfFailure`) need to know of an error;
- * undefined for a request core refused before sending.
+ * The kind of an error, in the same terms as the promise client's `error.kind` (core's `FailureKind`;
+ * `invalid_request` for a request refused before sending): the same as reading `error.kind`.
  */
-export function failureFacts(
-  error: SquareClientError,
-):
-  | { kind: FailureKind; status?: number; transport?: TransportFailure; errors: readonly SquareErrorDetail[] }
-  | undefined {
-  switch (error._tag) {
-    case "SquareTransportError":
-      return { kind: "connection", transport: error.reason, errors: error.errors };
-    case "SquareTimeout":
-      return { kind: "timeout", transport: "timeout", errors: error.errors };
-    case "SquareDecodeError":
-      return { kind: "format", status: error.status, errors: error.errors };
-    case "SquareRequestInvalid":
-      return undefined;
-    default:
-      return { kind: kindOfTag[error._tag], status: error.status, errors: error.errors };
-  }
-}
-
-/**
- * The kind of an error, in the same terms as the promise client's `error.kind`: core's `FailureKind`, or
- * `invalid_request` for a request refused before sending.
- */
-export function errorKind(error: SquareClientError): FailureKind | "invalid_request" {
-  return failureFacts(error)?.kind ?? "invalid_request";
-}
-
-const kindOfTag: Record<SquareApiError["_tag"], ErrorKind> = {
-  SquareBadRequest: "bad_request",
-  SquareUnauthorized: "unauthorized",
-  SquareForbidden: "forbidden",
-  SquareNotFound: "not_found",
-  SquareConflict: "conflict",
-  SquareRateLimited: "rate_limited",
-  SquareServerError: "server",
-};
-
-/**
- * Whether another attempt could succeed: no complete response, or a status core deems retryable (408,
- * 429, 5xx but 501). Whether the operation may be repeated is decided separately, by core.
- */
-export function isTransient(error: SquareClientError): boolean {
-  const facts = failureFacts(error);
-  if (facts === undefined || facts.kind === "format") return false;
-  return facts.status === undefined || isRetryableStatus(facts.status);
+export function errorKind(error: SquareClientError): FailureKind {
+  return error.kind;
 }
 
 /** `{ key: value }` when value is defined, else `{}` (optional keys are exact: never `undefined`). */

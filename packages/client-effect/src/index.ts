@@ -21,7 +21,6 @@ export { SquareClient, type SquareClientOptions, type SquareClientShape } from "
 export type { CreateMany, CreateManyItem, CreateManyOptions, CreateManyResult } from "./create-many.js";
 export {
   errorKind,
-  isTransient,
   type SquareApiError,
   SquareBadRequest,
   type SquareClientError,

@@ -1,20 +1,23 @@
 // The interpreter: sends a call core has prepared, on whatever `HttpClient` the user provides, and hands
 // each attempt's outcome back to core to be judged. Effect does the waiting (the retry Schedule), the
-// per-attempt timeout, tracing and response decoding; what an outcome means (success, which error,
-// whether to try again) is core's `interpretAttempt`, exactly as in the promise client.
+// per-attempt timeout and tracing; what an outcome means (success, which error, whether to try again,
+// how deep the answer is checked) is core's `interpretAttempt`, exactly as in the promise client, and so
+// is what goes on the wire (core's path and query, headers and body text).
 import {
   type Attempt,
+  bodyText,
   callerHeaders,
   checkAccessToken,
+  clientHeaders,
   DEFAULT_TIMEOUT_MS,
   describeTransportError,
   type Environment,
-  formatFailure,
   HEADERS,
   interpretAttempt,
-  isRetryableFailure,
+  JSON_MEDIA_TYPE,
   operation,
   type PreparedCall,
+  pathWithQuery,
   type Redactor,
   redactor,
   resolveBaseUrl,
@@ -33,8 +36,7 @@ import * as Option from "effect/Option";
 import * as Redacted from "effect/Redacted";
 import type * as Tracer from "effect/Tracer";
 import { withDeadline } from "./deadline.js";
-import { decodeResponse } from "./decode.js";
-import { errorFromFailure, failureFacts, requestInvalid, type SquareClientError } from "./errors.js";
+import { errorFromFailure, requestInvalid, type SquareClientError } from "./errors.js";
 import type { CallOptions } from "./methods.js";
 import { defaultRetrySchedule, type RetrySchedule } from "./retry.js";
 
@@ -147,7 +149,7 @@ function sendCall(
       return attemptOnce(http, request, call, settings, timeout, span);
     });
     const retried = Effect.catch(attempt, (error) =>
-      mayRetry(call, error) ? retryAfter(attempt, error, call, schedule) : Effect.fail(error),
+      error.retryable ? retryAfter(attempt, error, schedule) : Effect.fail(error),
     );
     return Effect.withParentSpan(retried, span, { captureStackTrace: false });
   });
@@ -157,12 +159,12 @@ function sendCall(
  * The retries after a first failure that may be retried, on the schedule. The schedule is fed that
  * failure first, exactly as if the first attempt had run under `Effect.retry`: the retry machinery is
  * only set up for calls that need it. The schedule says how often and how long to wait; whether a
- * failure may be retried at all is core's rule alone, so no schedule can make a create repeat.
+ * failure may be retried at all is core's verdict alone (`retryable` on the error), so no schedule can
+ * make a create repeat.
  */
 function retryAfter(
   attempt: Effect.Effect<unknown, SquareClientError>,
   first: SquareClientError,
-  call: PreparedCall,
   schedule: RetrySchedule,
 ): Effect.Effect<unknown, SquareClientError> {
   let replayed = false;
@@ -171,37 +173,32 @@ function retryAfter(
     replayed = true;
     return Effect.fail(first);
   });
-  return Effect.retry(again, { schedule, while: (error) => mayRetry(call, error) });
-}
-
-function mayRetry(call: PreparedCall, error: SquareClientError): boolean {
-  const facts = failureFacts(error);
-  return facts !== undefined && isRetryableFailure(call, facts);
+  return Effect.retry(again, { schedule, while: (error) => error.retryable });
 }
 
 /**
- * The request of every attempt, built once: base URL, query, body, the caller's headers and then the
- * client's own (last, so that nothing can replace them). The token goes in as `Authorization` only.
+ * The request of every attempt, built once: base URL, then core's path and query string, body text and
+ * headers, after the caller's headers (so that nothing can replace core's). The token goes in as
+ * `Authorization` only. The URL is core's string as it is, so both clients encode it alike.
  */
 function toHttpRequest(
   call: PreparedCall,
   settings: Settings,
   callOptions: CallOptions | undefined,
 ): HttpClientRequest.HttpClientRequest {
-  const { method, path, query, body } = call.request;
+  const body = bodyText(call.request);
+  const client = { token: Redacted.value(settings.token), squareVersion: settings.squareVersion };
   const headers = Headers.fromInput({
     ...callerHeaders(settings.headers, callOptions?.headers),
-    [HEADERS.authorization]: `Bearer ${Redacted.value(settings.token)}`,
-    [HEADERS.squareVersion]: settings.squareVersion,
-    [HEADERS.accept]: "application/json",
+    ...clientHeaders(client, body !== undefined),
   });
   return HttpClientRequest.makeWith(
-    method,
-    settings.baseUrl + path,
-    UrlParams.fromInput(query as Array<[string, string]>),
+    call.request.method,
+    settings.baseUrl + pathWithQuery(call.request),
+    UrlParams.empty,
     Option.none(),
     headers,
-    body === undefined ? HttpBody.empty : HttpBody.jsonUnsafe(body),
+    body === undefined ? HttpBody.empty : HttpBody.text(body, JSON_MEDIA_TYPE),
   );
 }
 
@@ -260,19 +257,12 @@ function transportAttempt(error: HttpClientError.HttpClientError, phase: "reques
   return { kind: "transport", failure, detail };
 }
 
-/** Core's judgement of an attempt; a success is then decoded with the operation's response schema. */
+/** Core's judgement of an attempt: the answer (checked as deep as core checks it), or its error. */
 function judge(
   call: PreparedCall,
   attempt: Attempt,
   redact: Redactor,
 ): Effect.Effect<unknown, SquareClientError> {
   const outcome = interpretAttempt(call, attempt, redact);
-  if (!outcome.ok) return Effect.fail(errorFromFailure(outcome.failure));
-  const model = operation(call.operation).response;
-  return decodeResponse(model, outcome.body, (error) => {
-    const response = attempt as Extract<Attempt, { kind: "response" }>;
-    return errorFromFailure(
-      formatFailure(call, response, `does not match ${model}: ${error.message}`, redact),
-    );
-  });
+  return outcome.ok ? Effect.succeed(outcome.body) : Effect.fail(errorFromFailure(outcome.failure));
 }

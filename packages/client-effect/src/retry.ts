@@ -3,8 +3,8 @@
 // with core's rules and cannot be overridden, so no schedule can ever duplicate a create.
 import {
   checkMaxRetries,
+  honourRetryAfter as coreHonourRetryAfter,
   DEFAULT_MAX_RETRIES,
-  parseRetryAfter,
   RETRY_MAX_MS,
   retryDelay,
 } from "@square-customers/core";
@@ -58,8 +58,10 @@ export function defaultRetrySchedule(options: RetryScheduleOptions = {}): RetryS
 }
 
 /**
- * Makes any schedule wait at least as long as a failure's `Retry-After` asks (capped at `maxMs`), for
- * callers who bring their own schedule: `honourRetryAfter(Schedule.spaced("1 second").pipe(...))`.
+ * Makes any schedule honour a failure's `Retry-After` by core's rule (`honourRetryAfter` in core, the
+ * same as the default schedule and the promise client): a valid `Retry-After` replaces the schedule's
+ * delay, capped at `maxMs`; without one the schedule's delay stands. For callers who bring their own
+ * schedule: `honourRetryAfter(Schedule.spaced("1 second").pipe(...))`.
  */
 export function honourRetryAfter<Out>(
   schedule: Schedule.Schedule<Out, SquareClientError>,
@@ -67,12 +69,11 @@ export function honourRetryAfter<Out>(
 ): Schedule.Schedule<Out, SquareClientError> {
   return schedule.pipe(
     Schedule.modifyDelay(({ duration, input }) =>
-      Effect.map(Clock.currentTimeMillis, (now) => {
-        const asked = parseRetryAfter(retryAfterOf(input), now);
-        return asked === undefined
-          ? duration
-          : Duration.max(duration, Duration.millis(Math.min(asked, maxMs)));
-      }),
+      Effect.map(Clock.currentTimeMillis, (now) =>
+        Duration.millis(
+          coreHonourRetryAfter(Duration.toMillis(duration), { retryAfter: retryAfterOf(input), now, maxMs }),
+        ),
+      ),
     ),
   );
 }

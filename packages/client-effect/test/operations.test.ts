@@ -177,13 +177,15 @@ layer(Emulator.layer(), { excludeTestServices: true })("operations", (it) => {
       assert.isUndefined((yield* definitions.list()).custom_attribute_definitions);
     }).pipe(Effect.provide(client())),
   );
-  it.effect("every request sent above is one the spec allows (contract)", () =>
+  it.effect("every request sent above is one the spec allows, headers included (contract)", () =>
     Effect.sync(() => {
       const spec = createSpecValidator();
       const operationIds = new Set(sent.map((r) => spec.matchOperation(r.method, r.url)));
       assert.strictEqual(operationIds.size, 31);
+      // Headers too: a body declared as JSON (Content-Type), the bearer token, Square-Version, Accept.
       for (const request of sent)
         assert.isNull(spec.validateRequest(request), `${request.method} ${request.url}`);
+      assert.isTrue(sent.some((request) => request.body !== undefined));
     }),
   );
 });

@@ -13,6 +13,8 @@ import {
 
 const rateLimited = (retryAfter?: string) =>
   new SquareRateLimited({
+    kind: "rate_limited",
+    retryable: true,
     operation: "listCustomers",
     message: "rate limited",
     status: 429,
@@ -63,7 +65,14 @@ describe("defaultRetrySchedule", () => {
 
   it.effect("without Retry-After: full-jitter exponential backoff within its ceiling", () =>
     Effect.gen(function* () {
-      const server = new SquareServerError({ operation: "x", message: "down", status: 503, errors: [] });
+      const server = new SquareServerError({
+        kind: "server",
+        retryable: true,
+        operation: "x",
+        message: "down",
+        status: 503,
+        errors: [],
+      });
       const { delays } = yield* delaysOf(defaultRetrySchedule({ maxRetries: 4, baseMs: 100 }), [server]);
       assert.strictEqual(delays.length, 4);
       delays.forEach((delay, i) => {
@@ -73,11 +82,18 @@ describe("defaultRetrySchedule", () => {
     }),
   );
 
-  it.effect("honourRetryAfter makes a custom schedule wait at least Retry-After", () =>
+  it.effect("honourRetryAfter lets Retry-After replace a custom schedule's delay, by core's rule", () =>
     Effect.gen(function* () {
-      const custom = honourRetryAfter(Schedule.spaced("10 millis").pipe(Schedule.upTo({ times: 2 })));
-      const { delays } = yield* delaysOf(custom, [rateLimited("1"), rateLimited()]);
-      assert.deepStrictEqual(delays, [1000, 10]);
+      const short = honourRetryAfter(Schedule.spaced("10 millis").pipe(Schedule.upTo({ times: 2 })));
+      assert.deepStrictEqual((yield* delaysOf(short, [rateLimited("1"), rateLimited()])).delays, [1000, 10]);
+      // A longer delay than Retry-After asks is replaced too: the server says when it takes requests again.
+      const long = honourRetryAfter(Schedule.spaced("10 seconds").pipe(Schedule.upTo({ times: 2 })));
+      assert.deepStrictEqual(
+        (yield* delaysOf(long, [rateLimited("1"), rateLimited()])).delays,
+        [1000, 10_000],
+      );
+      const capped = honourRetryAfter(Schedule.spaced("1 millis").pipe(Schedule.upTo({ times: 1 })), 500);
+      assert.deepStrictEqual((yield* delaysOf(capped, [rateLimited("3600")])).delays, [500]);
     }),
   );
 });

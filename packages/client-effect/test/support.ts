@@ -50,6 +50,7 @@ export interface SentRequest {
   readonly method: string;
   readonly url: string;
   readonly body?: unknown;
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 /** Fetch, recording every request it sends (after the client's own additions: URL and headers). */
@@ -68,6 +69,7 @@ export const recordingHttp = (sent: SentRequest[]) =>
             sent.push({
               method: request.method,
               url: query === "" ? request.url : `${request.url}?${query}`,
+              headers: { ...request.headers },
               ...(body === undefined ? {} : { body: JSON.parse(body) }),
             });
           }),

@@ -10,13 +10,14 @@ import {
   type CreateManyProgress,
   createManyKey,
   createManySettings,
+  invalidRequestFailure,
   operation,
   planChunk,
   prepareCall,
   resultsOfAnswer,
   resultsOfFailure,
 } from "@square-customers/core";
-import { ConnectionError, RequestValidationError, SquareApiError, SquareError } from "./errors.js";
+import { errorFromFailure, SquareError } from "./errors.js";
 import type { Send } from "./interpreter.js";
 import type { CallOptions } from "./options.js";
 
@@ -50,9 +51,9 @@ export async function createMany(
   const { chunkSize, concurrency, idempotencyKey = createManyKey, onProgress, ...callOptions } = options;
   const { settings, issues } = createManySettings({ chunkSize, concurrency });
   if (issues.length > 0) {
-    throw new RequestValidationError(
+    throw errorFromFailure(
       { operation: "createMany", method: BULK_CREATE.method, path: BULK_CREATE.path },
-      issues,
+      invalidRequestFailure("createMany", issues),
     );
   }
   const source = new ChunkSource(items, settings.chunkSize, idempotencyKey);
@@ -102,16 +103,9 @@ async function runChunk(
     return [...plan.heldBack, ...resultsOfAnswer(plan.sent, data as BulkCreateCustomersResponse)];
   } catch (error) {
     if (!(error instanceof SquareError)) throw error; // aborts and caller bugs end the run
-    return [...plan.heldBack, ...resultsOfFailure(plan.sent, failureOf(error), error)];
+    // Every error carries core's verdict (kind, errors, and a connection's reason): core reads it.
+    return [...plan.heldBack, ...resultsOfFailure<SquareError>(plan.sent, error)];
   }
-}
-
-/** What core's `resultsOfFailure` needs to know of an error. */
-function failureOf(error: SquareError): Parameters<typeof resultsOfFailure>[1] {
-  if (error instanceof SquareApiError) return { kind: error.kind, errors: error.errors };
-  if (error instanceof ConnectionError) return { kind: "connection", errors: [], transport: error.reason };
-  // Nothing else reaches here but timeouts and broken bodies: a chunk core planned is never invalid.
-  return { kind: error.kind === "invalid_request" ? "bad_request" : error.kind, errors: [] };
 }
 
 /**

@@ -1,15 +1,14 @@
-// The errors this client throws: one class per kind of failure core's `interpretAttempt` reports, each
-// built from core's `CallFailure` (whose texts core wrote and redacted), so the message of a failure is
-// the same as the Effect client's.
-import {
-  type CallFailure,
-  type ErrorKind,
-  type FailureKind,
-  invalidRequestMessage,
-  issueToErrorDetail,
-  type SquareErrorDetail,
-  type TransportFailure,
-  type ValidationIssue,
+// The errors this client throws: one class per kind of failure core reports, each built from core's
+// `CallFailure` (whose texts core wrote and redacted) and carrying core's verdict as it is: its `kind`
+// and whether it was `retryable`. Nothing here decides either, so an error means the same as the Effect
+// client's for the same failure.
+import type {
+  CallFailure,
+  ErrorKind,
+  FailureKind,
+  SquareErrorDetail,
+  TransportFailure,
+  ValidationIssue,
 } from "@square-customers/core";
 
 /** Which call an error belongs to. Never holds headers, so it can never hold the token. */
@@ -21,21 +20,32 @@ export interface RequestSummary {
   readonly path: string;
 }
 
-/** What kind of failure an error is: core's `FailureKind`, or a request refused before sending. */
-export type SquareErrorKind = FailureKind | "invalid_request";
+/** What kind of failure an error is: core's `FailureKind` (`invalid_request`: refused before sending). */
+export type SquareErrorKind = FailureKind;
 
 /**
  * Base class of every error this client throws (except the caller's own abort reason, which is
  * re-thrown untouched as `fetch` does). `toJSON` lists plain fields only.
  */
 export abstract class SquareError extends Error {
-  abstract readonly kind: SquareErrorKind;
+  /** Core's verdict: what kind of failure this is. */
+  readonly kind: SquareErrorKind;
+  /**
+   * Core's verdict: whether another attempt could have succeeded (the failure may pass and the call was
+   * safe to repeat). The client retried while this held; on a thrown error it means the retries ran out.
+   */
+  readonly retryable: boolean;
+  /** Square's error details (`[]` when there were none). */
+  readonly errors: readonly SquareErrorDetail[];
   readonly operation: string;
   readonly method: string;
   readonly path: string;
 
-  constructor(message: string, request: RequestSummary, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(request: RequestSummary, failure: CallFailure, options?: { cause?: unknown }) {
+    super(failure.message, options);
+    this.kind = failure.kind;
+    this.retryable = failure.retryable;
+    this.errors = failure.errors;
     this.operation = request.operation;
     this.method = request.method;
     this.path = request.path;
@@ -45,42 +55,34 @@ export abstract class SquareError extends Error {
     return {
       name: this.name,
       kind: this.kind,
+      retryable: this.retryable,
       message: this.message,
       operation: this.operation,
       method: this.method,
       path: this.path,
+      errors: this.errors,
     };
   }
 }
 
 /** Square answered with a non-2xx status. One subclass per `ErrorKind` (core's classification). */
 export class SquareApiError extends SquareError {
-  readonly kind: ErrorKind;
+  declare readonly kind: ErrorKind;
   readonly status: number;
-  /** Square's error envelope (`[]` when the body had none, e.g. a proxy's HTML error page). */
-  readonly errors: readonly SquareErrorDetail[];
   /** The request id the server sent back, if any; quote it to Square support. */
   readonly requestId: string | undefined;
   /** The parsed JSON body, or the raw text when it was not JSON. */
   readonly body: unknown;
 
   constructor(request: RequestSummary, failure: CallFailure & { kind: ErrorKind }) {
-    super(failure.message, request);
-    this.kind = failure.kind;
+    super(request, failure);
     this.status = failure.status ?? 0;
-    this.errors = failure.errors;
     this.requestId = failure.requestId;
     this.body = failure.body;
   }
 
   override toJSON(): Record<string, unknown> {
-    return {
-      ...super.toJSON(),
-      status: this.status,
-      errors: this.errors,
-      requestId: this.requestId,
-      body: this.body,
-    };
+    return { ...super.toJSON(), status: this.status, requestId: this.requestId, body: this.body };
   }
 }
 
@@ -118,10 +120,10 @@ const apiErrorClasses: Record<ErrorKind, typeof SquareApiError> = {
  * (`reason`). A refused connection sent nothing; after the others the request may have been applied.
  */
 export class ConnectionError extends SquareError {
-  readonly kind = "connection" as const;
+  declare readonly kind: "connection";
   readonly reason: Exclude<TransportFailure, "timeout">;
   constructor(request: RequestSummary, failure: CallFailure, options?: { cause?: unknown }) {
-    super(failure.message, request, options);
+    super(request, failure, options);
     this.reason = (failure.transport ?? "dropped") as Exclude<TransportFailure, "timeout">;
   }
   override toJSON(): Record<string, unknown> {
@@ -131,10 +133,10 @@ export class ConnectionError extends SquareError {
 
 /** One attempt took longer than the `timeout` option. */
 export class TimeoutError extends SquareError {
-  readonly kind = "timeout" as const;
+  declare readonly kind: "timeout";
   readonly timeoutMs: number;
   constructor(request: RequestSummary, failure: CallFailure) {
-    super(failure.message, request);
+    super(request, failure);
     this.timeoutMs = failure.timeoutMs ?? 0;
   }
   override toJSON(): Record<string, unknown> {
@@ -142,31 +144,31 @@ export class TimeoutError extends SquareError {
   }
 }
 
-/** Pre-flight validation (core's `validateRequest`) failed; nothing was sent. */
+/**
+ * Pre-flight validation (core's `validateRequest`) failed; nothing was sent. `errors` holds the same
+ * problems in Square's shape, as a server would have reported them.
+ */
 export class RequestValidationError extends SquareError {
-  readonly kind = "invalid_request" as const;
+  declare readonly kind: "invalid_request";
   readonly issues: readonly ValidationIssue[];
-  /** The same problems in Square's error shape, as a server would have reported them. */
-  readonly errors: readonly SquareErrorDetail[];
-  constructor(request: RequestSummary, issues: readonly ValidationIssue[]) {
-    super(invalidRequestMessage(request.operation, issues), request);
-    this.issues = issues;
-    this.errors = issues.map(issueToErrorDetail);
+  constructor(request: RequestSummary, failure: CallFailure) {
+    super(request, failure);
+    this.issues = failure.issues ?? [];
   }
   override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), issues: this.issues, errors: this.errors };
+    return { ...super.toJSON(), issues: this.issues };
   }
 }
 
 /** A complete response whose body is not what the API promises: not JSON, or the wrong shape. */
 export class ResponseFormatError extends SquareError {
-  readonly kind = "format" as const;
+  declare readonly kind: "format";
   readonly status: number;
   readonly requestId: string | undefined;
   /** The start of the raw body (at most 500 characters), for debugging. */
   readonly bodySnippet: string;
   constructor(request: RequestSummary, failure: CallFailure) {
-    super(failure.message, request);
+    super(request, failure);
     this.status = failure.status ?? 0;
     this.requestId = failure.requestId;
     this.bodySnippet = failure.bodySnippet ?? "";
@@ -190,6 +192,8 @@ export function errorFromFailure(request: RequestSummary, failure: CallFailure, 
       return new TimeoutError(request, failure);
     case "format":
       return new ResponseFormatError(request, failure);
+    case "invalid_request":
+      return new RequestValidationError(request, failure);
     default:
       return new apiErrorClasses[failure.kind](request, { ...failure, kind: failure.kind });
   }

@@ -4,12 +4,15 @@
 // wire. What it means (success, which error, whether to try again) is core's `interpretAttempt`.
 import {
   type Attempt,
+  bodyText,
   type CallFailure,
   callerHeaders,
   checkMaxRetries,
+  clientHeaders,
   describeTransportError,
   HEADERS,
   interpretAttempt,
+  invalidRequestFailure,
   type PreparedCall,
   pathWithQuery,
   type Redactor,
@@ -19,7 +22,7 @@ import {
 } from "@square-customers/core";
 import ky, { type BeforeRequestHook, isNetworkError, isTimeoutError, type KyInstance } from "ky";
 import type { RawResponse, WithResponse } from "./call.js";
-import { errorFromFailure, type RequestSummary, RequestValidationError } from "./errors.js";
+import { errorFromFailure, type RequestSummary } from "./errors.js";
 import { type CallOptions, resolveSettings, type Settings, type SquareClientOptions } from "./options.js";
 import { sleep } from "./sleep.js";
 
@@ -29,12 +32,26 @@ export type Send = (call: PreparedCall, options: CallOptions | undefined) => Pro
 /** The client's interpreter: checks the options once, then sends prepared calls. */
 export function createInterpreter(options: SquareClientOptions): Send {
   const settings = resolveSettings(options);
-  const api = createKy(options, settings);
-  return (call, callOptions) => send(api, settings, options, call, callOptions);
+  const client = { token: settings.token, squareVersion: options.squareVersion ?? SQUARE_VERSION };
+  // One ky instance per kind of request, each with core's headers for it, made once per client.
+  const apis: Apis = {
+    withBody: createKy(options, settings, clientHeaders(client, true)),
+    withoutBody: createKy(options, settings, clientHeaders(client, false)),
+  };
+  return (call, callOptions) => send(apis, settings, options, call, callOptions);
 }
 
-/** One ky instance per client: base URL, the client's own headers (added last, so nothing replaces them), hooks. */
-function createKy(options: SquareClientOptions, settings: Settings): KyInstance {
+/** The client's ky instances: for requests with a body and without one (core's `clientHeaders` differ). */
+interface Apis {
+  readonly withBody: KyInstance;
+  readonly withoutBody: KyInstance;
+}
+
+/**
+ * A ky instance: base URL, the caller's headers from the options, then core's headers `own` (added last,
+ * so nothing replaces them), hooks.
+ */
+function createKy(options: SquareClientOptions, settings: Settings, own: Record<string, string>): KyInstance {
   const logRequest: BeforeRequestHook = ({ request, options: kyOptions }) => {
     options.logger?.debug("square request", {
       ...(kyOptions.context as Record<string, unknown>),
@@ -45,12 +62,7 @@ function createKy(options: SquareClientOptions, settings: Settings): KyInstance 
   };
   return ky.create({
     prefix: settings.baseUrl,
-    headers: {
-      ...callerHeaders(new Headers(options.headers)),
-      [HEADERS.authorization]: `Bearer ${settings.token}`,
-      [HEADERS.squareVersion]: options.squareVersion ?? SQUARE_VERSION,
-      [HEADERS.accept]: "application/json",
-    },
+    headers: { ...callerHeaders(new Headers(options.headers)), ...own },
     retry: 0,
     throwHttpErrors: false,
     ...(options.fetch ? { fetch: options.fetch } : {}),
@@ -63,7 +75,7 @@ function createKy(options: SquareClientOptions, settings: Settings): KyInstance 
 
 /** The send loop: attempt, let core judge, wait as core says, up to the retry budget. */
 async function send(
-  api: KyInstance,
+  apis: Apis,
   settings: Settings,
   options: SquareClientOptions,
   call: PreparedCall,
@@ -74,13 +86,16 @@ async function send(
     method: call.request.method,
     path: call.request.path,
   };
-  if (call.issues.length > 0) throw new RequestValidationError(summary, call.issues);
+  if (call.issues.length > 0)
+    throw errorFromFailure(summary, invalidRequestFailure(call.operation, call.issues));
+  const body = bodyText(call.request);
+  const api = body === undefined ? apis.withoutBody : apis.withBody;
   const maxRetries = checkMaxRetries(callOptions?.maxRetries ?? settings.maxRetries);
   const signal = callOptions?.signal;
   for (let attempt = 0; ; attempt++) {
     signal?.throwIfAborted();
     const started = performance.now();
-    const observed = await attemptOnce(api, settings, call, callOptions, attempt + 1);
+    const observed = await attemptOnce(api, settings, call, body, callOptions, attempt + 1);
     const outcome = interpretAttempt(call, observed.attempt, settings.redact);
     logAttempt(options, call, observed, attempt + 1, started);
     if (outcome.ok) return { data: outcome.body, response: observed.response! };
@@ -103,6 +118,7 @@ async function attemptOnce(
   api: KyInstance,
   settings: Settings,
   call: PreparedCall,
+  requestBody: string | undefined,
   callOptions: CallOptions | undefined,
   attemptNumber: number,
 ): Promise<Observed> {
@@ -110,9 +126,10 @@ async function attemptOnce(
   const signal = callOptions?.signal;
   const pending = api(pathWithQuery(call.request), {
     method: call.request.method,
-    ...(call.request.body === undefined ? {} : { json: call.request.body }),
+    ...(requestBody === undefined ? {} : { body: requestBody }),
     timeout,
     ...(signal ? { signal } : {}),
+    // The call's own headers; none of them can be one of core's (`callerHeaders` leaves those out).
     ...(callOptions?.headers ? { headers: callerHeaders(new Headers(callOptions.headers)) } : {}),
     context: { operation: call.operation, attempt: attemptNumber },
   });

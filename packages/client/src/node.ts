@@ -3,11 +3,20 @@
 // wrong (a JSON body parser re-serializes it and the signature no longer matches); this reads the bytes as
 // they arrived, with a size limit, and answers Square the way it expects.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { WEBHOOK_SIGNATURE_HEADER, type WebhookEvent } from "@square-customers/core";
+import {
+  WEBHOOK_ACCEPTED,
+  WEBHOOK_HANDLER_FAILED,
+  WEBHOOK_MAX_BODY_BYTES,
+  WEBHOOK_SIGNATURE_HEADER,
+  type WebhookAnswer,
+  type WebhookEvent,
+  webhookRefusal,
+  webhookRefused,
+} from "@square-customers/core";
 import { type UnwrapOptions, unwrapDelivery, WebhookVerificationError } from "./webhooks.js";
 
-/** Square's deliveries are small; anything bigger than this is refused unread. */
-export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
+/** Core's cap on a delivery's body (`WEBHOOK_MAX_BODY_BYTES`): anything bigger is refused unread. */
+export const MAX_WEBHOOK_BODY_BYTES = WEBHOOK_MAX_BODY_BYTES;
 
 /** Verifies and reads a delivery from a `node:http` request whose body has not been read yet. */
 export async function unwrapNodeRequest(
@@ -37,20 +46,23 @@ export function createWebhookHandler(
       event = await unwrapNodeRequest(request, options);
     } catch (error) {
       if (!(error instanceof WebhookVerificationError)) throw error;
-      answer(response, error.status, { error: error.reason });
+      // The rest of an oversized body is never read: answer, then close the connection.
+      if (error.reason === "body_too_large") closeAfterAnswer(request, response);
+      answer(response, webhookRefused(error.reason));
       return;
     }
     try {
       await onEvent(event);
     } catch {
-      answer(response, 500, { error: "handler_failed" });
+      answer(response, WEBHOOK_HANDLER_FAILED);
       return;
     }
-    answer(response, 200, { ok: true });
+    answer(response, WEBHOOK_ACCEPTED);
   };
 }
 
-function answer(response: ServerResponse, status: number, body: object): void {
+/** Writes core's answer: its status and JSON body. */
+function answer(response: ServerResponse, { status, body }: WebhookAnswer): void {
   const text = JSON.stringify(body);
   response.writeHead(status, {
     "content-type": "application/json",
@@ -59,21 +71,24 @@ function answer(response: ServerResponse, status: number, body: object): void {
   response.end(text);
 }
 
-/** The request body as bytes, refused past MAX_WEBHOOK_BODY_BYTES. */
+function closeAfterAnswer(request: IncomingMessage, response: ServerResponse): void {
+  response.setHeader("connection", "close");
+  response.on("finish", () => request.socket.destroy());
+}
+
+/** The request body as bytes, refused (`body_too_large`, core's text) past core's cap. */
 function readRawBody(request: IncomingMessage): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     request.on("data", (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_WEBHOOK_BODY_BYTES) {
-        request.destroy();
-        reject(
-          new WebhookVerificationError(
-            "malformed_body",
-            `the body is larger than ${MAX_WEBHOOK_BODY_BYTES} bytes`,
-          ),
-        );
+      if (size > WEBHOOK_MAX_BODY_BYTES) {
+        // Stop reading, but keep the socket: the sender still gets the 413.
+        request.pause();
+        request.removeAllListeners("data");
+        const refusal = webhookRefusal("body_too_large");
+        reject(new WebhookVerificationError(refusal.reason, refusal.message));
       } else {
         chunks.push(chunk);
       }

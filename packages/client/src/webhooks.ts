@@ -3,10 +3,12 @@
 // (`unwrapWebhook`); this file only reads the request. For `node:http` requests see `./node.ts`.
 import {
   unwrapWebhook as coreUnwrap,
+  WEBHOOK_MAX_BODY_BYTES,
   WEBHOOK_REFUSAL_STATUS,
   WEBHOOK_SIGNATURE_HEADER,
   type WebhookEvent,
   type WebhookFailureReason,
+  webhookRefusal,
 } from "@square-customers/core";
 
 export interface UnwrapOptions {
@@ -19,13 +21,16 @@ export interface UnwrapOptions {
   readonly notificationUrl: string;
 }
 
-/** A delivery that must not be applied: no signature, a wrong one, or a body that is not an event. */
+/**
+ * A delivery that must not be applied: no signature, a wrong one, a body that is not an event, or one
+ * over the size cap. The message is core's, word for word the Effect client's `WebhookError`.
+ */
 export class WebhookVerificationError extends Error {
   readonly reason: WebhookFailureReason;
-  /** The status to answer the delivery with (401 for signatures, 400 for a bad body). */
+  /** The status to answer the delivery with (401 for signatures, 400 for a bad body, 413 past the cap). */
   readonly status: number;
   constructor(reason: WebhookFailureReason, message: string) {
-    super(`webhook refused: ${message}`);
+    super(message);
     this.name = "WebhookVerificationError";
     this.reason = reason;
     this.status = WEBHOOK_REFUSAL_STATUS[reason];
@@ -50,9 +55,38 @@ export async function unwrapDelivery(
 
 /**
  * Verifies and reads a delivery from a Fetch-API `Request`. The body is read as bytes, exactly as sent:
- * the signature covers the raw body, so it must not be parsed (or re-serialized) first.
+ * the signature covers the raw body, so it must not be parsed (or re-serialized) first. Reading stops
+ * past core's cap (`WEBHOOK_MAX_BODY_BYTES`): such a delivery is refused with `body_too_large`.
  */
 export async function unwrapWebhook(request: Request, options: UnwrapOptions): Promise<WebhookEvent> {
-  const rawBody = new Uint8Array(await request.arrayBuffer());
+  const rawBody = await readCappedBody(request);
+  if (rawBody === undefined) {
+    const refusal = webhookRefusal("body_too_large");
+    throw new WebhookVerificationError(refusal.reason, refusal.message);
+  }
   return unwrapDelivery({ rawBody, signatureHeader: request.headers.get(WEBHOOK_SIGNATURE_HEADER) }, options);
+}
+
+/** A request's body as bytes, or undefined (and the rest left unread) once it passes core's cap. */
+async function readCappedBody(request: Request): Promise<Uint8Array | undefined> {
+  if (Number(request.headers.get("content-length") ?? 0) > WEBHOOK_MAX_BODY_BYTES) return undefined;
+  if (request.body === null) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    size += read.value.byteLength;
+    if (size > WEBHOOK_MAX_BODY_BYTES) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(read.value);
+  }
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
 }

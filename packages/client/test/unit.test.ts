@@ -13,6 +13,14 @@ import {
 } from "../src/index.js";
 
 const TOKEN = "EAAAl-unit-test-secret-token-0123456789";
+/** A customer as Square returns it: the fields it always sends, and any others given. */
+const customer = (fields: Record<string, unknown>) => ({
+  created_at: "2025-01-01T00:00:00Z",
+  updated_at: "2025-01-01T00:00:00Z",
+  version: 0,
+  creation_source: "THIRD_PARTY",
+  ...fields,
+});
 
 type Answer = () => Response | Promise<Response>;
 
@@ -58,7 +66,7 @@ async function failure(promise: PromiseLike<unknown>): Promise<unknown> {
 
 describe("requests", () => {
   it("sends the token, Square-Version and JSON, to the path from core's table", async () => {
-    const { fetch, seen } = scripted(json(200, { customer: { id: "C1" } }));
+    const { fetch, seen } = scripted(json(200, { customer: customer({ id: "C1" }) }));
     const square = client(fetch, { squareVersion: "2025-08-20", headers: { "x-extra": "1" } });
     await square.customers.update("C 1/x", { nickname: "n" }, { headers: { "x-call": "2" } });
     const request = seen[0]!;
@@ -88,6 +96,20 @@ describe("requests", () => {
     expect((error as RequestValidationError).issues.length).toBeGreaterThan(0);
     const limit = await failure(client(fetch).customers.list({ limit: 500 }));
     expect((limit as RequestValidationError).issues).toEqual([expect.objectContaining({ field: "limit" })]);
+    expect(seen).toHaveLength(0);
+  });
+
+  it("refuses a search filter key the spec does not define, naming the one it most likely means", async () => {
+    const { fetch, seen } = scripted(json(200, {}));
+    const filter = { emial: { exact: "ada@example.com" } } as never;
+    const error = await failure(client(fetch).customers.search({ query: { filter } }));
+    expect(error).toMatchObject({
+      kind: "invalid_request",
+      retryable: false,
+      issues: [{ field: "query.filter.emial", code: "UNKNOWN_BODY_PARAMETER" }],
+      message:
+        'searchCustomers request is invalid, nothing was sent: query.filter.emial: query.filter.emial is not a field of CustomerFilter (did you mean "email_address"?) (UNKNOWN_BODY_PARAMETER)',
+    });
     expect(seen).toHaveLength(0);
   });
 });
@@ -141,13 +163,20 @@ describe("responses a server cannot be made to send", () => {
 
 describe("statuses the emulator does not send", () => {
   it("408 is retried; 501 (will not change) is answered once", async () => {
-    const timedOut = scripted(json(408, {}), json(200, { customer: { id: "C1" } }));
+    const timedOut = scripted(json(408, {}), json(200, { customer: customer({ id: "C1" }) }));
     const { response } = await client(timedOut.fetch).customers.retrieve("C1").withResponse();
     expect(response).toMatchObject({ status: 200, attempts: 2 });
 
     const notImplemented = scripted(json(501, {}));
-    expect(await failure(client(notImplemented.fetch).customers.retrieve("C1"))).toBeInstanceOf(ServerError);
+    const error = await failure(client(notImplemented.fetch).customers.retrieve("C1"));
+    expect(error).toBeInstanceOf(ServerError);
+    // Core's verdict travels on the error as it is: no retry could help a 501.
+    expect(error).toMatchObject({ kind: "server", retryable: false });
     expect(notImplemented.seen).toHaveLength(1);
+    const unavailable = scripted(json(503, {}));
+    const ranOut = await failure(client(unavailable.fetch, { maxRetries: 0 }).customers.retrieve("C1"));
+    expect(ranOut).toMatchObject({ kind: "server", retryable: true, status: 503 });
+    expect((ranOut as ServerError).toJSON()).toMatchObject({ kind: "server", retryable: true, errors: [] });
   });
 
   it("maxRetries must be a non-negative integer (NaN would retry for ever)", async () => {
@@ -194,7 +223,7 @@ describe("the token never leaks", () => {
   });
 
   it("leaves successful bodies alone: they are the caller's data", async () => {
-    const body = { customer: { id: "C1", note: `notes mention ${TOKEN}` } };
+    const body = { customer: customer({ id: "C1", note: `notes mention ${TOKEN}` }) };
     const data = await client(scripted(json(200, body)).fetch).customers.retrieve("C1");
     expect(data).toEqual(body);
     // A short (test) token is not searched for, so ordinary text is not mangled.

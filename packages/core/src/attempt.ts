@@ -2,18 +2,21 @@
 // failure); this module decides everything else: success or which kind of failure, the error's fields and
 // message, and whether another attempt may be made. Counting attempts is left to the client (its loop or
 // its Schedule), so that classification and the retry budget never mix.
-import { classifyError, type ErrorKind, squareErrorsOf } from "./errors.js";
+import { classifyError, type ErrorKind, issueToErrorDetail, squareErrorsOf } from "./errors.js";
 import type { SquareErrorDetail } from "./generated/models.js";
 import {
   apiErrorMessage,
   formatFailureMessage,
+  invalidRequestMessage,
   type TransportFailure,
   transportFailureMessage,
 } from "./messages.js";
 import { operation } from "./operation.js";
 import type { PreparedCall } from "./prepare-call.js";
 import type { Redactor } from "./redaction.js";
+import { shapeProblem } from "./response-check.js";
 import { isRetryableStatus, parseRetryAfter } from "./retry.js";
+import type { ValidationIssue } from "./validation.js";
 
 export type { TransportFailure };
 
@@ -39,9 +42,10 @@ export type Attempt =
 
 /**
  * The kinds of failure a call can end with: a kind of Square error response (core's `ErrorKind`), no
- * complete response (`connection`, `timeout`), or a complete body that is not what the API promises.
+ * complete response (`connection`, `timeout`), a complete body that is not what the API promises
+ * (`format`), or a request pre-flight validation refused, so that nothing was sent (`invalid_request`).
  */
-export type FailureKind = ErrorKind | "connection" | "timeout" | "format";
+export type FailureKind = ErrorKind | "connection" | "timeout" | "format" | "invalid_request";
 
 /** A failed attempt, described for the clients' error classes (already redacted). */
 export interface CallFailure {
@@ -62,7 +66,12 @@ export interface CallFailure {
   /** How the attempt failed without a complete response (connection and timeout failures). */
   readonly transport?: TransportFailure;
   readonly timeoutMs?: number;
-  /** Whether another attempt may be made: the failure may pass, and the call may be repeated. */
+  /** What pre-flight validation found (`invalid_request` failures; `errors` holds them in Square's shape). */
+  readonly issues?: readonly ValidationIssue[];
+  /**
+   * Whether another attempt may be made: the failure may pass, and the call may be repeated. The clients
+   * retry on this alone, and put it on every error they report.
+   */
   readonly retryable: boolean;
 }
 
@@ -80,6 +89,22 @@ export function interpretAttempt(call: PreparedCall, attempt: Attempt, redact: R
   }
   if (attempt.status >= 200 && attempt.status < 300) return interpretSuccess(call, attempt, redact);
   return { ok: false, failure: errorResponseFailure(call, attempt, redact) };
+}
+
+/**
+ * A call refused before sending because pre-flight validation found `issues` (see `PreparedCall.issues`;
+ * `operation` may also name a helper such as `createMany`, for its options). Never retryable: nothing
+ * was sent, and the same request would be refused again.
+ */
+export function invalidRequestFailure(operation: string, issues: readonly ValidationIssue[]): CallFailure {
+  return {
+    kind: "invalid_request",
+    operation,
+    message: invalidRequestMessage(operation, issues),
+    errors: issues.map(issueToErrorDetail),
+    issues,
+    retryable: false,
+  };
 }
 
 /**
@@ -136,15 +161,10 @@ function interpretSuccess(
   });
   if (body === undefined) return bad(response.body === "" ? "body is empty" : "body is not valid JSON");
   if (!isObject(body)) return bad("body is not a JSON object");
-  // Paging relies on these two fields; a page that breaks them cannot be followed.
-  const paging = operation(call.operation).paging;
-  if (paging) {
-    const items = body[paging.items];
-    if (items !== undefined && !Array.isArray(items)) return bad(`field "${paging.items}" is not an array`);
-    if (body.cursor !== undefined && typeof body.cursor !== "string") {
-      return bad(`field "cursor" is not a string`);
-    }
-  }
+  // How deep an answer is checked is one rule for both clients (response-check.ts).
+  const model = operation(call.operation).response;
+  const problem = shapeProblem(model, body);
+  if (problem !== undefined) return bad(`does not match ${model}: ${problem}`);
   return { ok: true, body };
 }
 

@@ -223,24 +223,30 @@ export function resultsOfAnswer(
 }
 
 /**
- * The results of a chunk's items after its bulk call failed (after retries). A failure that leaves open
- * whether the call was applied makes every item `unknown`; a refusal by Square, or a connection that was
- * never made, makes them `rejected`.
+ * What `resultsOfFailure` reads of a failed bulk call: core's verdict, which every error of both clients
+ * carries (`kind`, Square's `errors`, and for a connection failure its `reason`), so a client passes its
+ * error as it is.
  */
-export function resultsOfFailure<E>(
+export interface FailedCall {
+  readonly kind: FailureKind;
+  readonly errors: readonly SquareErrorDetail[];
+  readonly reason?: string | undefined;
+}
+
+/**
+ * The results of a chunk's items after its bulk call failed (after retries) with `error`. A failure that
+ * leaves open whether the call was applied makes every item `unknown`; a refusal by Square, or a
+ * connection that was never made, makes them `rejected`.
+ */
+export function resultsOfFailure<E extends FailedCall>(
   sent: readonly CreateManyEntry[],
-  failure: {
-    readonly kind: FailureKind;
-    readonly errors: readonly SquareErrorDetail[];
-    readonly transport?: string | undefined;
-  },
   error: E,
 ): Array<CreateManyResult<E>> {
-  const outcome = failureOutcome(failure);
+  const outcome = failureOutcome({ kind: error.kind, transport: error.reason });
   return sent.map((entry): CreateManyResult<E> => {
     const base = { index: entry.index, idempotencyKey: entry.idempotencyKey, item: entry.item };
-    if (outcome === "unknown") return { ...base, outcome, errors: failure.errors, error };
-    return { ...base, outcome, errors: failure.errors, sent: failure.transport !== "refused", error };
+    if (outcome === "unknown") return { ...base, outcome, errors: error.errors, error };
+    return { ...base, outcome, errors: error.errors, sent: error.reason !== "refused", error };
   });
 }
 

@@ -12,6 +12,7 @@ export {
   type FailureKind,
   formatFailure,
   interpretAttempt,
+  invalidRequestFailure,
   isRetryableFailure,
   type TransportFailure,
 } from "./attempt.js";
@@ -40,6 +41,7 @@ export {
   type CreateManySettings,
   createManyKey,
   createManySettings,
+  type FailedCall,
   failureOutcome,
   InputOrder,
   type PlannedChunk,
@@ -106,13 +108,23 @@ export {
 export { isOperationName, operation } from "./operation.js";
 export type { OperationDefinition, QueryParamDefinition, RetryClass } from "./operation-definition.js";
 export { nextCursor, pageItems, withCursor } from "./paging.js";
-export { callerHeaders, type PreparedCall, prepareCall, serializeDates } from "./prepare-call.js";
+export {
+  bodyText,
+  callerHeaders,
+  clientHeaders,
+  JSON_MEDIA_TYPE,
+  type PreparedCall,
+  prepareCall,
+  serializeDates,
+} from "./prepare-call.js";
 export { MIN_REDACTED_LENGTH, REDACTED, type Redactor, redactHeaders, redactor } from "./redaction.js";
 export { buildRequest, pathWithQuery, type RequestParts } from "./request.js";
+export { type FieldType, type Shape, shapeProblem } from "./response-check.js";
 export {
   canRetry,
   checkMaxRetries,
   DEFAULT_MAX_RETRIES,
+  honourRetryAfter,
   isRetryableStatus,
   parseRetryAfter,
   RETRY_BASE_MS,
@@ -127,11 +139,18 @@ export {
   type UnknownWebhookEvent,
   unwrapWebhook,
   verifyWebhookSignature,
+  WEBHOOK_ACCEPTED,
+  WEBHOOK_FAILURE_REASONS,
+  WEBHOOK_HANDLER_FAILED,
+  WEBHOOK_MAX_BODY_BYTES,
   WEBHOOK_REFUSAL_STATUS,
   WEBHOOK_SIGNATURE_HEADER,
+  type WebhookAnswer,
   type WebhookEvent,
   type WebhookFailureReason,
   type WebhookOutcome,
   type WebhookSignatureInput,
+  webhookRefusal,
+  webhookRefused,
   webhookSignature,
 } from "./webhooks.js";

@@ -1,5 +1,6 @@
 // Preparing a call: everything a client must know before it sends anything, decided once, here. The
 // clients call `prepareCall` when a method is called and then only send what it returns.
+import { HEADERS } from "./constants.js";
 import { hasIdempotencyKey, withIdempotencyKey } from "./idempotency.js";
 import { operation } from "./operation.js";
 import { buildRequest, type RequestParts } from "./request.js";
@@ -57,11 +58,42 @@ function needsSerializing(value: unknown): boolean {
   return Object.values(value).some(needsSerializing);
 }
 
+/** The media type of every body, both ways. */
+export const JSON_MEDIA_TYPE = "application/json";
+
+/**
+ * The headers a client sends on every request, set after the caller's own so that none of them can be
+ * replaced: the token, the Square-Version, that the answer must be JSON, and, for a request with a body,
+ * that the body is JSON. One list for both clients, so both send the same headers.
+ */
+export function clientHeaders(
+  client: { readonly token: string; readonly squareVersion: string },
+  hasBody: boolean,
+): Record<string, string> {
+  const headers: Record<string, string> = {
+    [HEADERS.authorization]: `Bearer ${client.token}`,
+    [HEADERS.squareVersion]: client.squareVersion,
+    [HEADERS.accept]: JSON_MEDIA_TYPE,
+  };
+  if (hasBody) headers[HEADERS.contentType] = JSON_MEDIA_TYPE;
+  return headers;
+}
+
+/** The body of a request as it goes on the wire (JSON text), or undefined for a request without one. */
+export function bodyText(request: Pick<RequestParts, "body">): string | undefined {
+  return request.body === undefined ? undefined : JSON.stringify(request.body);
+}
+
 /**
  * Request headers that no caller option may set: the client's token, its Square-Version and the JSON
- * content negotiation are the client's alone.
+ * content negotiation are the client's alone (`clientHeaders`).
  */
-const RESERVED_HEADERS = new Set(["authorization", "square-version", "content-type", "accept"]);
+const RESERVED_HEADERS = new Set<string>([
+  HEADERS.authorization,
+  HEADERS.squareVersion,
+  HEADERS.contentType,
+  HEADERS.accept,
+]);
 
 /**
  * The extra headers of a call: the client's `headers` option, then the call's own, with every reserved

@@ -4,6 +4,7 @@ import { operation } from "./operation.js";
 import type { OperationDefinition, QueryParamDefinition } from "./operation-definition.js";
 import type { SchemaNode } from "./schema-node.js";
 import { checkNode } from "./schema-walk.js";
+import { didYouMean } from "./suggest.js";
 import type { OperationName } from "./types.js";
 import type { ValidationIssue } from "./validation.js";
 
@@ -11,7 +12,8 @@ type Issues = ValidationIssue[];
 
 /**
  * Reads query parameters as they arrive over HTTP (strings) into typed values, reporting parameters that
- * are unknown or not of their type. Run `validateRequest` on the result for ranges and enums.
+ * are unknown, given more than once (**choice**: which one would count is not documented) or not of their
+ * type. Run `validateRequest` on the result for ranges and enums.
  */
 export function parseQuery(
   name: OperationName,
@@ -20,10 +22,20 @@ export function parseQuery(
   const defs = operation(name).query;
   const query: Record<string, string | number | boolean> = {};
   const issues: Issues = [];
+  const seen = new Set<string>();
   for (const [key, raw] of entries) {
-    const def = defs[key];
+    const def = definitionOf(defs, key);
+    if (seen.has(key)) {
+      issues.push({
+        field: key,
+        code: "CONFLICTING_PARAMETERS",
+        message: `${key} is given more than once`,
+      });
+      continue;
+    }
+    seen.add(key);
     if (!def) {
-      issues.push({ field: key, code: "UNKNOWN_QUERY_PARAMETER", message: `unknown query parameter ${key}` });
+      issues.push(unknownParameter(defs, key));
     } else if (def.type === "integer" || def.type === "number") {
       if (
         /^-?\d+$/.test(raw) ||
@@ -52,9 +64,8 @@ export function checkQuery(op: OperationDefinition, input: unknown, issues: Issu
   const values = input as Record<string, unknown>;
   for (const [key, value] of Object.entries(values)) {
     if (value === undefined) continue;
-    const def = op.query[key];
-    if (!def)
-      issues.push({ field: key, code: "UNKNOWN_QUERY_PARAMETER", message: `unknown query parameter ${key}` });
+    const def = definitionOf(op.query, key);
+    if (!def) issues.push(unknownParameter(op.query, key));
     else checkNode(queryNode(def), value, key, issues);
   }
   for (const [key, def] of Object.entries(op.query)) {
@@ -62,6 +73,20 @@ export function checkQuery(op: OperationDefinition, input: unknown, issues: Issu
       issues.push({ field: key, code: "MISSING_REQUIRED_PARAMETER", message: `${key} is required` });
     }
   }
+}
+
+/** The definition of parameter `key` (own keys only: `?constructor=` names no parameter). */
+function definitionOf(defs: OperationDefinition["query"], key: string): QueryParamDefinition | undefined {
+  return Object.hasOwn(defs, key) ? defs[key] : undefined;
+}
+
+/** A query parameter the operation does not take, with the one it most likely means. */
+function unknownParameter(defs: OperationDefinition["query"], key: string): ValidationIssue {
+  return {
+    field: key,
+    code: "UNKNOWN_QUERY_PARAMETER",
+    message: `unknown query parameter ${key}${didYouMean(key, Object.keys(defs))}`,
+  };
 }
 
 function queryNode(def: QueryParamDefinition): SchemaNode {

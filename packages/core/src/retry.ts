@@ -58,13 +58,26 @@ export interface RetryDelayOptions {
 }
 
 /**
- * How long to wait before retry number `retry` (0 for the first retry): what `Retry-After` asks when
- * it is valid, else exponential backoff with full jitter; never more than `maxMs`.
+ * How long to wait before retry number `retry` (0 for the first retry): exponential backoff with full
+ * jitter, never more than `maxMs`, unless `Retry-After` asks otherwise (see `honourRetryAfter`).
  */
 export function retryDelay(retry: number, options: RetryDelayOptions = {}): number {
   const { baseMs = RETRY_BASE_MS, maxMs = RETRY_MAX_MS, random = Math.random } = options;
-  const asked = parseRetryAfter(options.retryAfter, options.now);
-  if (asked !== undefined) return Math.min(asked, maxMs);
   const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, retry));
-  return Math.floor(random() * ceiling);
+  return honourRetryAfter(Math.floor(random() * ceiling), options);
+}
+
+/**
+ * The one rule for how a server's `Retry-After` and a backoff combine, in both clients (the promise
+ * client's loop, the Effect client's default schedule and any schedule passed through its
+ * `honourRetryAfter`): a valid `Retry-After` replaces the backoff, capped at `maxMs`, whether it asks for
+ * more or for less (the server knows when it will take the request again); without one, or with one that
+ * is malformed or already past, the backoff stands as it is.
+ */
+export function honourRetryAfter(
+  backoffMs: number,
+  options: Pick<RetryDelayOptions, "retryAfter" | "now" | "maxMs"> = {},
+): number {
+  const asked = parseRetryAfter(options.retryAfter, options.now);
+  return asked === undefined ? backoffMs : Math.min(asked, options.maxMs ?? RETRY_MAX_MS);
 }

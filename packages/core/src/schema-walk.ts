@@ -7,6 +7,7 @@ import type { ErrorCode } from "./generated/models.js";
 import { requestSchemas } from "./generated/schemas.js";
 import type { SchemaNode } from "./schema-node.js";
 import { ENUM_HINTS, schemaRules } from "./square-rules.js";
+import { didYouMean } from "./suggest.js";
 import type { ValidationIssue } from "./validation.js";
 
 type Issues = ValidationIssue[];
@@ -42,7 +43,9 @@ export function checkNode(node: SchemaNode, value: unknown, field: string, issue
   if (schema.type === "integer" || schema.type === "number")
     checkNumber(schema, value as number, field, issues);
   if (schema.type === "array") checkArray(schema, value as unknown[], field, issues);
-  if (schema.type === "object") checkObject(schema, value as Record<string, unknown>, field, issues);
+  if (schema.type === "object") {
+    checkObject(schema, value as Record<string, unknown>, field, issues, schemaName);
+  }
   const rule = schemaName ? schemaRules[schemaName] : undefined;
   if (rule) rule(value as Record<string, unknown>, field, issues);
 }
@@ -143,11 +146,19 @@ function checkArray(schema: SchemaNode, value: unknown[], field: string, issues:
   }
 }
 
+/**
+ * An object: its required fields, each field it has, and its size. A field the schema does not define is
+ * refused (**choice**, spec/BEHAVIOUR.md): a typo in a search filter would otherwise widen the search to
+ * every customer, and one in an update would change nothing without a word. Objects the spec leaves open
+ * are not closed here: maps keyed by the caller (`additionalProperties`) and free-form values (no
+ * `properties`: a custom attribute's value, a definition's JSON schema).
+ */
 function checkObject(
   schema: SchemaNode,
   value: Record<string, unknown>,
   field: string,
   issues: Issues,
+  schemaName: string | undefined,
 ): void {
   for (const key of schema.required ?? []) {
     if (value[key] === undefined) {
@@ -159,9 +170,13 @@ function checkObject(
     }
   }
   const keys = Object.keys(value).filter((key) => value[key] !== undefined);
+  const closed = schema.properties !== undefined && schema.additionalProperties === undefined;
   for (const key of keys) {
-    const child = schema.properties?.[key] ?? schema.additionalProperties;
+    const child =
+      (schema.properties && Object.hasOwn(schema.properties, key) ? schema.properties[key] : undefined) ??
+      schema.additionalProperties;
     if (child) checkNode(child, value[key], join(field, key), issues);
+    else if (closed) issues.push(unknownField(schema, join(field, key), key, schemaName));
   }
   if (schema.minProperties !== undefined && keys.length < schema.minProperties) {
     issues.push({
@@ -177,6 +192,22 @@ function checkObject(
       message: `${label(field)} must have at most ${schema.maxProperties} entries`,
     });
   }
+}
+
+/** A field the object's schema does not define, with the defined field it most likely means. */
+function unknownField(
+  schema: SchemaNode,
+  field: string,
+  key: string,
+  schemaName: string | undefined,
+): ValidationIssue {
+  const known = Object.keys(schema.properties ?? {});
+  const where = schemaName === undefined ? "a known field" : `a field of ${schemaName}`;
+  return {
+    field,
+    code: "UNKNOWN_BODY_PARAMETER",
+    message: `${field} is not ${where}${didYouMean(key, known)}`,
+  };
 }
 
 /**

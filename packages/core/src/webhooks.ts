@@ -2,6 +2,7 @@
 // One implementation of each for everyone: both clients unwrap deliveries with `unwrapWebhook`, and the
 // emulator signs them with `webhookSignature` (spec/BEHAVIOUR.md, "Webhooks").
 import { type CustomerWebhookEvent, customerEventTypes } from "./generated/events.js";
+import { shapeProblem } from "./response-check.js";
 
 /** The header carrying a delivery's HMAC-SHA256 signature. */
 export const WEBHOOK_SIGNATURE_HEADER = "x-square-hmacsha256-signature";
@@ -56,8 +57,23 @@ export interface UnknownWebhookEvent {
 /** What a delivery holds: a customer event, keyed by its `type`, or an unknown one. */
 export type WebhookEvent = CustomerWebhookEvent | UnknownWebhookEvent;
 
-/** Why a delivery was refused. A refused delivery is never applied; handlers answer it with a 4xx. */
-export type WebhookFailureReason = "missing_signature" | "signature_mismatch" | "malformed_body";
+/**
+ * Why a delivery was refused. A refused delivery is never applied; handlers answer it with a 4xx
+ * (`webhookRefused`).
+ */
+export type WebhookFailureReason =
+  | "missing_signature"
+  | "signature_mismatch"
+  | "malformed_body"
+  | "body_too_large";
+
+/** Every reason a delivery is refused for (for schemas and exhaustive checks). */
+export const WEBHOOK_FAILURE_REASONS = [
+  "missing_signature",
+  "signature_mismatch",
+  "malformed_body",
+  "body_too_large",
+] as const satisfies readonly WebhookFailureReason[];
 
 export type WebhookOutcome =
   | { readonly ok: true; readonly event: WebhookEvent }
@@ -68,37 +84,91 @@ export const WEBHOOK_REFUSAL_STATUS: Readonly<Record<WebhookFailureReason, numbe
   missing_signature: 401,
   signature_mismatch: 401,
   malformed_body: 400,
-};
-
-const REFUSAL_TEXT: Readonly<Record<WebhookFailureReason, string>> = {
-  missing_signature: `the delivery has no ${WEBHOOK_SIGNATURE_HEADER} header`,
-  signature_mismatch:
-    "the signature does not match: another signature key, a notification URL other than the subscription's " +
-    "(scheme, host, path and trailing slash must be the same), or a changed body",
-  malformed_body: "the body is not a webhook event (a JSON object with string type and event_id, and data)",
+  body_too_large: 413,
 };
 
 /**
- * Checks a delivery and reads it: a missing or wrong signature, or a body that is not an event, is a
- * refusal with its reason; anything else is an event (an unknown type included).
+ * The largest delivery body a receiver reads (1 MiB): Square's customer events are a few KB, and a
+ * receiver must not read an endless body into memory. Past it, a handler stops reading and refuses the
+ * delivery with `body_too_large`.
+ */
+export const WEBHOOK_MAX_BODY_BYTES = 1024 * 1024;
+
+const REFUSAL_TEXT: Readonly<Record<WebhookFailureReason, string>> = {
+  missing_signature: `webhook delivery refused: it has no ${WEBHOOK_SIGNATURE_HEADER} header`,
+  signature_mismatch:
+    "webhook delivery refused: its signature does not match (another signature key, a notification URL other " +
+    "than the subscription's: scheme, host, path and trailing slash must be the same, or a changed body)",
+  malformed_body:
+    "webhook delivery refused: the body is not a webhook event (a JSON object with string type and event_id, and data)",
+  body_too_large: `webhook delivery refused: the body is larger than ${WEBHOOK_MAX_BODY_BYTES} bytes`,
+};
+
+/** A refused delivery, with core's text for `reason`, or `detail` when there is more to say. */
+export function webhookRefusal(
+  reason: WebhookFailureReason,
+  detail?: string,
+): Extract<WebhookOutcome, { ok: false }> {
+  return {
+    ok: false,
+    reason,
+    message: detail === undefined ? REFUSAL_TEXT[reason] : `webhook delivery refused: ${detail}`,
+  };
+}
+
+/** What a receiver answers a delivery with: a status, and a small JSON body. */
+export interface WebhookAnswer {
+  readonly status: number;
+  readonly body: { readonly ok: true } | { readonly error: WebhookFailureReason | "handler_failed" };
+}
+
+/** The answer to a delivery that was verified and whose event the receiver's code handled: 200. */
+export const WEBHOOK_ACCEPTED: WebhookAnswer = { status: 200, body: { ok: true } };
+
+/** The answer to a refused delivery: 401 for signatures, 400 for a body that is no event, 413 past the cap. */
+export function webhookRefused(reason: WebhookFailureReason): WebhookAnswer {
+  return { status: WEBHOOK_REFUSAL_STATUS[reason], body: { error: reason } };
+}
+
+/**
+ * The answer when the receiver's own code failed on a verified event: 500, so that Square delivers the
+ * event again later.
+ */
+export const WEBHOOK_HANDLER_FAILED: WebhookAnswer = { status: 500, body: { error: "handler_failed" } };
+
+/**
+ * Checks a delivery and reads it: a body over the cap, a missing or wrong signature, or a body that is
+ * not an event, is a refusal with its reason; anything else is an event (an unknown type included).
  */
 export async function unwrapWebhook(input: WebhookSignatureInput): Promise<WebhookOutcome> {
-  if (!input.signatureHeader?.trim()) return refusal("missing_signature");
-  if (!(await verifyWebhookSignature(input))) return refusal("signature_mismatch");
+  const size = typeof input.rawBody === "string" ? byteLength(input.rawBody) : input.rawBody.byteLength;
+  if (size > WEBHOOK_MAX_BODY_BYTES) return webhookRefusal("body_too_large");
+  if (!input.signatureHeader?.trim()) return webhookRefusal("missing_signature");
+  if (!(await verifyWebhookSignature(input))) return webhookRefusal("signature_mismatch");
   const text = typeof input.rawBody === "string" ? input.rawBody : new TextDecoder().decode(input.rawBody);
   return parseWebhookEvent(text);
 }
 
-/** Reads a delivery's body (already verified) into an event. */
+/**
+ * Reads a delivery's body (already verified) into an event: the one rule of which deliveries both clients
+ * accept. Every event needs string `type` and `event_id` and a `data` object; an event of a type this
+ * package knows must also have its model's shape, checked as deep as answers are (response-check.ts:
+ * forward compatible, so fields and enum values Square adds later pass). Any other type is kept whole as
+ * an unknown event.
+ */
 export function parseWebhookEvent(rawBody: string): WebhookOutcome {
   let body: unknown;
   try {
     body = JSON.parse(rawBody);
   } catch {
-    return refusal("malformed_body");
+    return webhookRefusal("malformed_body");
   }
-  if (!isEvent(body)) return refusal("malformed_body");
+  if (!isEvent(body)) return webhookRefusal("malformed_body");
   if (Object.hasOwn(customerEventTypes, body.type)) {
+    const model = customerEventTypes[body.type as keyof typeof customerEventTypes];
+    const problem = shapeProblem(model, body);
+    if (problem !== undefined)
+      return webhookRefusal("malformed_body", `the body is not a ${body.type} event: ${problem}`);
     return { ok: true, event: body as unknown as CustomerWebhookEvent };
   }
   return {
@@ -131,8 +201,19 @@ function isEvent(
   );
 }
 
-function refusal(reason: WebhookFailureReason): WebhookOutcome {
-  return { ok: false, reason, message: REFUSAL_TEXT[reason] };
+/** UTF-8 bytes of a string, without encoding it. */
+function byteLength(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      bytes += 4; // a surrogate pair: one code point of four bytes
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
 }
 
 async function hmac(input: {

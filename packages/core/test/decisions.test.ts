@@ -11,6 +11,7 @@ import {
   createManyKey,
   createManySettings,
   describeTransportError,
+  type FailedCall,
   formatFailure,
   InputOrder,
   interpretAttempt,
@@ -75,10 +76,26 @@ describe("interpretAttempt", () => {
   const response = (status: number, body: string, extra: Partial<Attempt> = {}): Attempt =>
     ({ kind: "response", status, body, ...extra }) as Attempt;
 
-  it("returns a 2xx JSON object as the result", () => {
-    expect(interpretAttempt(retrieve, response(200, '{"customer":{"id":"C1"}}'), none)).toEqual({
+  it("returns a 2xx JSON object of the answer's shape as the result", () => {
+    const customer = {
+      id: "C1",
+      created_at: "2025-01-01T00:00:00Z",
+      updated_at: "2025-01-01T00:00:00Z",
+      version: 0,
+      creation_source: "THIRD_PARTY",
+    };
+    expect(interpretAttempt(retrieve, response(200, JSON.stringify({ customer })), none)).toEqual({
       ok: true,
-      body: { customer: { id: "C1" } },
+      body: { customer },
+    });
+    expect(interpretAttempt(retrieve, response(200, '{"customer":{"id":"C1"}}'), none)).toMatchObject({
+      ok: false,
+      failure: {
+        kind: "format",
+        retryable: false,
+        message:
+          "retrieveCustomer: the HTTP 200 response does not match RetrieveCustomerResponse: customer.created_at is missing",
+      },
     });
   });
 
@@ -103,7 +120,7 @@ describe("interpretAttempt", () => {
     const badPage = interpretAttempt(list, response(200, '{"customers":{}}'), none);
     expect(badPage).toMatchObject({
       ok: false,
-      failure: { kind: "format", message: expect.stringContaining('"customers" is not an array') },
+      failure: { kind: "format", message: expect.stringContaining("customers is not an array") },
     });
   });
 
@@ -201,12 +218,16 @@ describe("interpretAttempt", () => {
     );
     expect(JSON.stringify(failed)).not.toContain("EAAAsecret-token-123");
     expect(JSON.stringify(failed)).toContain(REDACTED);
-    const ok = interpretAttempt(
-      retrieve,
-      response(200, '{"customer":{"note":"EAAAsecret-token-123"}}'),
-      redact,
-    );
-    expect(ok).toEqual({ ok: true, body: { customer: { note: "EAAAsecret-token-123" } } });
+    const customer = {
+      id: "C1",
+      created_at: "2025-01-01T00:00:00Z",
+      updated_at: "2025-01-01T00:00:00Z",
+      version: 0,
+      creation_source: "THIRD_PARTY",
+      note: "EAAAsecret-token-123",
+    };
+    const ok = interpretAttempt(retrieve, response(200, JSON.stringify({ customer })), redact);
+    expect(ok).toEqual({ ok: true, body: { customer } });
     const format = formatFailure(
       retrieve,
       { status: 200, body: "oops EAAAsecret-token-123" },
@@ -442,24 +463,18 @@ describe("createMany planning", () => {
 
   it("makes a failed call's items unknown when it may have been applied, rejected when surely not", () => {
     const sent = [entry(0, { given_name: "A" }, "k0")];
-    const outcome = (failure: Parameters<typeof resultsOfFailure>[1]) =>
-      resultsOfFailure(sent, failure, "E")[0];
-    expect(outcome({ kind: "connection", transport: "truncated", errors: [] })).toMatchObject({
-      outcome: "unknown",
-      error: "E",
-    });
+    const outcome = (failure: FailedCall) => resultsOfFailure(sent, failure)[0];
+    const truncated: FailedCall = { kind: "connection", reason: "truncated", errors: [] };
+    expect(outcome(truncated)).toMatchObject({ outcome: "unknown", error: truncated });
     expect(outcome({ kind: "timeout", errors: [] })?.outcome).toBe("unknown");
     expect(outcome({ kind: "server", errors: [] })?.outcome).toBe("unknown");
     expect(outcome({ kind: "format", errors: [] })?.outcome).toBe("unknown");
-    expect(outcome({ kind: "connection", transport: "refused", errors: [] })).toMatchObject({
+    expect(outcome({ kind: "connection", reason: "refused", errors: [] })).toMatchObject({
       outcome: "rejected",
       sent: false,
     });
-    expect(outcome({ kind: "unauthorized", errors: [] })).toMatchObject({
-      outcome: "rejected",
-      sent: true,
-      error: "E",
-    });
+    expect(outcome({ kind: "unauthorized", errors: [] })).toMatchObject({ outcome: "rejected", sent: true });
+    expect(outcome({ kind: "invalid_request", errors: [] })).toMatchObject({ outcome: "rejected" });
   });
 
   it("counts progress and puts out-of-order results back in input order", () => {

@@ -9,6 +9,7 @@ import {
   contentIdempotencyKey,
   ENVIRONMENTS,
   hasIdempotencyKey,
+  honourRetryAfter,
   isRetryableFailure,
   nextCursor,
   pageItems,
@@ -157,6 +158,16 @@ describe("retry delay", () => {
   it("caps a huge Retry-After", () => {
     expect(retryDelay(0, { retryAfter: "86400", now })).toBe(RETRY_MAX_MS);
     expect(retryDelay(0, { retryAfter: "Thu, 01 Jan 2099 00:00:00 GMT", now, maxMs: 10_000 })).toBe(10_000);
+  });
+
+  it("lets Retry-After replace any backoff, longer or shorter, and leaves a backoff alone without one", () => {
+    expect(honourRetryAfter(10_000, { retryAfter: "1", now })).toBe(1000);
+    expect(honourRetryAfter(100, { retryAfter: "3", now })).toBe(3000);
+    expect(honourRetryAfter(100, { retryAfter: "86400", now, maxMs: 5000 })).toBe(5000);
+    expect(honourRetryAfter(60_000, { retryAfter: "soon", now })).toBe(60_000);
+    expect(honourRetryAfter(60_000, {})).toBe(60_000);
+    // retryDelay is the backoff through the same rule.
+    expect(retryDelay(4, { retryAfter: "1", now, random: () => 0.99 })).toBe(1000);
   });
 
   it("uses exponential backoff with full jitter, capped", () => {

@@ -272,6 +272,83 @@ describe("validateRequest", () => {
   });
 });
 
+describe("unknown keys", () => {
+  it("refuses a search filter key the spec does not define, naming it and the key it most likely means", () => {
+    const issues = validateRequest("searchCustomers", [], {
+      query: { filter: { emial: { exact: "a@example.com" } } },
+    });
+    expect(issues).toEqual([
+      {
+        field: "query.filter.emial",
+        code: "UNKNOWN_BODY_PARAMETER",
+        message: 'query.filter.emial is not a field of CustomerFilter (did you mean "email_address"?)',
+      },
+    ]);
+    expect(
+      codes(
+        validateRequest("searchCustomers", [], {
+          query: { filter: { email_address: { exakt: "a" } }, sort: { feild: "DEFAULT" } },
+          limt: 5,
+        }),
+      ),
+    ).toEqual([
+      { field: "query.filter.email_address.exakt", code: "UNKNOWN_BODY_PARAMETER" },
+      { field: "query.sort.feild", code: "UNKNOWN_BODY_PARAMETER" },
+      { field: "limt", code: "UNKNOWN_BODY_PARAMETER" },
+    ]);
+  });
+
+  it("refuses unknown fields in every body and in bulk entries, relative to the entry", () => {
+    expect(validateRequest("updateCustomer", ["C1"], { nickanme: "Amy" }).map((i) => i.message)).toEqual([
+      'nickanme is not a field of UpdateCustomerRequest (did you mean "nickname"?)',
+    ]);
+    expect(
+      codes(validateRequest("bulkCreateCustomers", [], { customers: { k1: { given_name: "A", id: "C1" } } })),
+    ).toEqual([{ field: "customers.k1.id", code: "UNKNOWN_BODY_PARAMETER" }]);
+    // `__proto__` as a JSON key is an own key too, and just as unknown.
+    expect(
+      codes(validateRequest("createCustomer", [], JSON.parse('{"given_name":"A","__proto__":{}}'))),
+    ).toEqual([{ field: "__proto__", code: "UNKNOWN_BODY_PARAMETER" }]);
+    expect(codes(validateRequest("createCustomer", [], { given_name: "A", constructor: "x" }))).toEqual([
+      { field: "constructor", code: "UNKNOWN_BODY_PARAMETER" },
+    ]);
+  });
+
+  it("leaves the objects the spec leaves open alone: caller-keyed maps and free-form values", () => {
+    expect(
+      validateRequest("upsertCustomerCustomAttribute", ["C1", "tier"], {
+        custom_attribute: { value: { anything: true, nested: { at: 1 } } },
+      }),
+    ).toEqual([]);
+    expect(
+      validateRequest("createCustomerCustomAttributeDefinition", [], {
+        custom_attribute_definition: {
+          key: "tier",
+          schema: {
+            $ref: "https://developer-production-s.squarecdn.com/schemas/v1/common.json#squareup.common.String",
+          },
+        },
+      }),
+    ).toEqual([]);
+    expect(validateRequest("bulkDeleteCustomers", [], { customer_ids: ["a"] })).toEqual([]);
+    // Fields Square sets (read-only) are still fields: sending an object back as it came is not a typo.
+    expect(
+      validateRequest("updateCustomerGroup", ["G1"], {
+        group: { id: "G1", name: "VIP", created_at: "2025-01-01T00:00:00Z" },
+      }),
+    ).toEqual([]);
+  });
+
+  it("suggests the query parameter a caller most likely meant", () => {
+    expect(validateRequest("listCustomers", [], { limt: 5 })[0]?.message).toBe(
+      'unknown query parameter limt (did you mean "limit"?)',
+    );
+    expect(codes(validateRequest("listCustomers", [], { constructor: 1 }))).toEqual([
+      { field: "constructor", code: "UNKNOWN_QUERY_PARAMETER" },
+    ]);
+  });
+});
+
 describe("parseQuery", () => {
   it("reads wire strings into typed values and reports bad ones", () => {
     expect(
@@ -293,6 +370,19 @@ describe("parseQuery", () => {
       ["limit", "EXPECTED_INTEGER"],
       ["count", "EXPECTED_BOOLEAN"],
       ["x", "UNKNOWN_QUERY_PARAMETER"],
+    ]);
+  });
+
+  it("refuses a parameter given twice, and names only the operation's own parameters", () => {
+    expect(
+      parseQuery("listCustomers", [
+        ["limit", "1"],
+        ["limit", "2"],
+        ["constructor", "x"],
+      ]).issues.map((i) => [i.field, i.code]),
+    ).toEqual([
+      ["limit", "CONFLICTING_PARAMETERS"],
+      ["constructor", "UNKNOWN_QUERY_PARAMETER"],
     ]);
   });
 });

@@ -5,14 +5,51 @@ import {
   parseWebhookEvent,
   unwrapWebhook,
   verifyWebhookSignature,
+  WEBHOOK_ACCEPTED,
+  WEBHOOK_FAILURE_REASONS,
+  WEBHOOK_HANDLER_FAILED,
+  WEBHOOK_MAX_BODY_BYTES,
   WEBHOOK_REFUSAL_STATUS,
+  webhookRefusal,
+  webhookRefused,
   webhookSignature,
 } from "../src/index.js";
 
 const signatureKey = "whsec-test-key";
 const notificationUrl = "https://example.com/webhooks/square";
-const rawBody =
-  '{"merchant_id":"M1","type":"customer.created","event_id":"E1","created_at":"2025-01-01T00:00:00Z","data":{"type":"customer","id":"C1","object":{"customer":{"id":"C1"}}}}';
+const at = "2025-01-01T00:00:00Z";
+const customer = { id: "C1", created_at: at, updated_at: at, version: 2, creation_source: "THIRD_PARTY" };
+const definition = {
+  key: "tier",
+  schema: {},
+  visibility: "VISIBILITY_HIDDEN",
+  version: 1,
+  created_at: at,
+  updated_at: at,
+};
+const attribute = { key: "tier", value: "gold", version: 1, created_at: at, updated_at: at };
+
+/** The object an event of `type` carries in `data.object`. */
+function objectKey(type: string): string {
+  if (type.startsWith("customer.custom_attribute_definition.")) return "custom_attribute_definition";
+  return type.startsWith("customer.custom_attribute.") ? "custom_attribute" : "customer";
+}
+
+/** A delivery body of `type`, with the object that kind of event carries. */
+function sample(type: string): Record<string, unknown> {
+  const objects = { custom_attribute_definition: definition, custom_attribute: attribute, customer };
+  const key = objectKey(type);
+  const object = { [key]: objects[key as keyof typeof objects] };
+  return {
+    merchant_id: "M1",
+    type,
+    event_id: "E1",
+    created_at: at,
+    data: { type: "customer", id: "C1", object },
+  };
+}
+
+const rawBody = JSON.stringify(sample("customer.created"));
 const sign = (key: string, url: string, body: string) =>
   createHmac("sha256", key)
     .update(url + body)
@@ -129,6 +166,7 @@ describe("unwrapWebhook", () => {
       missing_signature: 401,
       signature_mismatch: 401,
       malformed_body: 400,
+      body_too_large: 413,
     });
   });
 
@@ -152,12 +190,67 @@ describe("unwrapWebhook", () => {
     });
   });
 
-  it("knows every customer event type of the spec", () => {
+  it("knows every customer event type of the spec, and holds each to its event's shape", () => {
     expect(Object.keys(customerEventTypes)).toHaveLength(23);
     for (const type of Object.keys(customerEventTypes)) {
-      const body = JSON.stringify({ type, event_id: "E", data: { id: "X" } });
-      const outcome = parseWebhookEvent(body);
+      const outcome = parseWebhookEvent(JSON.stringify(sample(type)));
       expect(outcome.ok && outcome.event.type).toBe(type);
+      // A known type without the object it promises is no such event.
+      const hollow = parseWebhookEvent(
+        JSON.stringify({ ...sample(type), data: { type: "x", id: "X", object: {} } }),
+      );
+      expect(hollow, type).toMatchObject({ ok: false, reason: "malformed_body" });
+      expect(hollow.ok ? "" : hollow.message).toBe(
+        `webhook delivery refused: the body is not a ${type} event: data.object.${objectKey(type)} is missing`,
+      );
     }
+  });
+
+  it("accepts what a newer Square may send: new fields and new enum values", () => {
+    const newer = {
+      ...sample("customer.updated"),
+      schema_version: 2,
+      data: {
+        type: "customer",
+        id: "C1",
+        object: { customer: { ...customer, creation_source: "NEW_SOURCE", loyalty: { points: 3 } } },
+      },
+    };
+    expect(parseWebhookEvent(JSON.stringify(newer))).toMatchObject({
+      ok: true,
+      event: { type: "customer.updated" },
+    });
+  });
+
+  it("refuses a body over the cap before checking anything else", async () => {
+    const big = JSON.stringify({
+      ...sample("customer.created"),
+      padding: "é".repeat(WEBHOOK_MAX_BODY_BYTES / 2),
+    });
+    const outcome = await unwrap({ rawBody: big, signatureHeader: sign(signatureKey, notificationUrl, big) });
+    expect(outcome).toEqual({
+      ok: false,
+      reason: "body_too_large",
+      message: `webhook delivery refused: the body is larger than ${WEBHOOK_MAX_BODY_BYTES} bytes`,
+    });
+    const bytes = new TextEncoder().encode(big);
+    expect(await unwrap({ rawBody: bytes, signatureHeader: "x" })).toMatchObject({
+      reason: "body_too_large",
+    });
+    // One byte under the cap is read (and then checked as usual).
+    const fits = "a".repeat(WEBHOOK_MAX_BODY_BYTES);
+    expect(await unwrap({ rawBody: fits })).toMatchObject({ reason: "signature_mismatch" });
+  });
+
+  it("gives the answers every receiver sends", () => {
+    expect(WEBHOOK_ACCEPTED).toEqual({ status: 200, body: { ok: true } });
+    expect(webhookRefused("signature_mismatch")).toEqual({
+      status: 401,
+      body: { error: "signature_mismatch" },
+    });
+    expect(webhookRefused("body_too_large")).toEqual({ status: 413, body: { error: "body_too_large" } });
+    expect(WEBHOOK_HANDLER_FAILED).toEqual({ status: 500, body: { error: "handler_failed" } });
+    for (const reason of WEBHOOK_FAILURE_REASONS)
+      expect(webhookRefusal(reason).message).toMatch(/^webhook delivery refused: /);
   });
 });

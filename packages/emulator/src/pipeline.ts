@@ -1,8 +1,9 @@
-// The request pipeline of the API: Square-Version → route → fault decision (latency, answers instead of
-// the handler) → auth → merchant → input (JSON body or query) → core's validation → the operation's
-// handler, in a transaction for writes, whose changes are then published as webhook events. It returns
-// an Outcome (the reply and what happened on the way: operation, fault, merchant) for the server to write
-// and log; nothing here touches the socket.
+// The request pipeline of the API: Square-Version → route → content negotiation (JSON both ways) → fault
+// decision (latency, answers instead of the handler) → auth → merchant → input (JSON body or query, and
+// nothing the operation does not take) → core's validation (unknown fields and parameters included) →
+// the operation's handler, in a transaction for writes, whose changes are then published as webhook
+// events. It returns an Outcome (the reply and what happened on the way: operation, fault, merchant) for
+// the server to write and log; nothing here touches the socket.
 
 import { setTimeout as sleep } from "node:timers/promises";
 import {
@@ -22,8 +23,9 @@ import type { FaultInjector, FaultRule } from "./faults.js";
 import type { Context } from "./handlers/context.js";
 import { handlers } from "./handlers/index.js";
 import { envelope, internalError, invalid, parseJsonObject, type Reply } from "./http.js";
+import { negotiationReply } from "./negotiation.js";
 import { route } from "./router.js";
-import { EMPTY_BODY_IS_EMPTY_OBJECT, SQUARE_VERSION_PATTERN } from "./square-choices.js";
+import { BODY_NOT_TAKEN, EMPTY_BODY_IS_EMPTY_OBJECT, SQUARE_VERSION_PATTERN } from "./square-choices.js";
 import type { Store } from "./store.js";
 import { Changes } from "./webhooks/changes.js";
 import type { WebhookDispatcher } from "./webhooks/dispatcher.js";
@@ -53,6 +55,8 @@ export interface ApiRequest {
   readonly body: Buffer;
   readonly authorization: string | undefined;
   readonly squareVersion: string | undefined;
+  readonly contentType: string | undefined;
+  readonly accept: string | undefined;
 }
 
 /** The reply, and what happened on the way to it. */
@@ -118,6 +122,8 @@ export async function runPipeline(env: PipelineEnv, request: ApiRequest): Promis
   }
   const { name, pathArgs } = matched;
   env.requests[name] += 1;
+  const refused = negotiationReply(operation(name), request, request.body);
+  if (refused !== undefined) return { reply: refused, operation: name };
 
   // Decided once, up front; the outcome carries it to the writer, which applies its after-handler part.
   const { fault, latencyMs } = env.faults.decide(name);
@@ -189,15 +195,27 @@ export function runHandler<T>(
   return result;
 }
 
-/** The operation's input (JSON body, or query parameters) and core's validation issues for it. */
+/**
+ * The operation's input (JSON body, or query parameters) and core's validation issues for it. What the
+ * operation does not take is refused: a query parameter it does not define (operations with a body take
+ * none), or a body sent to one without.
+ */
 function readInput(
   name: OperationName,
   op: OperationDefinition,
   pathArgs: string[],
   request: ApiRequest,
 ): { value: unknown; issues: ValidationIssue[] } | { reply: Reply } {
+  const parsed = parseQuery(name, new URLSearchParams(request.query));
   if (op.body === null) {
-    const parsed = parseQuery(name, new URLSearchParams(request.query));
+    if (request.body.length > 0) {
+      const detail = `${op.method} ${op.path} takes no request body.`;
+      return {
+        reply: envelope(BODY_NOT_TAKEN.status, [
+          errorDetail("INVALID_REQUEST_ERROR", BODY_NOT_TAKEN.code, detail),
+        ]),
+      };
+    }
     return {
       value: parsed.query,
       issues: [...parsed.issues, ...validateRequest(name, pathArgs, parsed.query)],
@@ -205,8 +223,8 @@ function readInput(
   }
   const text = request.body.toString("utf8");
   if (text.trim() === "" && EMPTY_BODY_IS_EMPTY_OBJECT)
-    return { value: {}, issues: validateRequest(name, pathArgs, {}) };
-  const parsed = parseJsonObject(text);
-  if ("reply" in parsed) return parsed;
-  return { value: parsed.value, issues: validateRequest(name, pathArgs, parsed.value) };
+    return { value: {}, issues: [...parsed.issues, ...validateRequest(name, pathArgs, {})] };
+  const json = parseJsonObject(text);
+  if ("reply" in json) return json;
+  return { value: json.value, issues: [...parsed.issues, ...validateRequest(name, pathArgs, json.value)] };
 }

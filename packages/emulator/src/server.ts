@@ -280,6 +280,8 @@ async function answerApi(
             body,
             authorization: headerText(req, "authorization"),
             squareVersion,
+            contentType: headerText(req, "content-type"),
+            accept: headerText(req, "accept"),
           });
   } catch (error) {
     if (error instanceof BodyTooLarge) outcome = { reply: tooLargeReply(error, req, res) };

@@ -31,8 +31,32 @@ export const IDEMPOTENCY_KEY_REUSED = {
 /** A body that is not JSON at all, or JSON that is not an object. */
 export const MALFORMED_JSON_CODE: ErrorCode = "EXPECTED_JSON_BODY";
 
-/** A POST with an empty body is read as `{}` (Square's SDKs always send a body, curl users may not). */
+/**
+ * A POST with an empty body and no Content-Type is read as `{}` (Square's SDKs always send a body, curl
+ * users may not). An empty body declared as anything but JSON is still refused.
+ */
 export const EMPTY_BODY_IS_EMPTY_OBJECT = true;
+
+// ---- content negotiation (negotiation.ts): Square's spec lists these codes among the errors any
+// endpoint may return (`x-square-generic-error-codes`), without saying when; the statuses follow HTTP.
+
+/** A body not declared as JSON (no Content-Type, or another media type): 415 UNSUPPORTED_MEDIA_TYPE. */
+export const BODY_NOT_JSON = { status: 415, code: "UNSUPPORTED_MEDIA_TYPE" satisfies ErrorCode } as const;
+
+/** A Content-Type that is no media type, or JSON in a charset other than UTF-8: 400 INVALID_CONTENT_TYPE. */
+export const CONTENT_TYPE_MALFORMED = {
+  status: 400,
+  code: "INVALID_CONTENT_TYPE" satisfies ErrorCode,
+} as const;
+
+/** An `Accept` that leaves JSON out (an empty one counts as absent): 406 NOT_ACCEPTABLE. */
+export const JSON_NOT_ACCEPTED = { status: 406, code: "NOT_ACCEPTABLE" satisfies ErrorCode } as const;
+
+/**
+ * A body sent to an operation that takes none (GET, DELETE and the like): 400 BAD_REQUEST rather than
+ * ignored, so a client that puts its input in the wrong place learns it.
+ */
+export const BODY_NOT_TAKEN = { status: 400, code: "BAD_REQUEST" satisfies ErrorCode } as const;
 
 /** Deepest JSON nesting accepted in a request body; deeper bodies get 400 (no request needs > 6). */
 export const MAX_JSON_DEPTH = 32;

@@ -54,11 +54,9 @@ export function client(e: Emulator, token = "token-a") {
     for (const [k, v] of Object.entries(options.query ?? {})) url.searchParams.set(k, String(v));
     const headers: Record<string, string> = { ...options.headers };
     if (!options.noAuth) headers.authorization ??= `Bearer ${token}`;
-    let body: string | undefined = options.raw;
-    if (options.body !== undefined) {
-      body = JSON.stringify(options.body);
-      headers["content-type"] ??= "application/json";
-    }
+    const body: string | undefined = options.body !== undefined ? JSON.stringify(options.body) : options.raw;
+    // Declared as JSON, as the emulator (like Square) requires; negotiation.test.ts sends other types.
+    if (body !== undefined) headers["content-type"] ??= "application/json";
     const res = await fetch(url, { method, headers, ...(body !== undefined ? { body } : {}) });
     const text = await res.text();
     let parsed: unknown;

@@ -35,8 +35,8 @@ export function generateEffectSchemas(doc: OpenApiDocument): string {
     }
   }
 
-  // The client decodes responses only, so it looks schemas up here; request-only schemas stay out of
-  // bundles that never name them.
+  // Every answer's schema by model name, for callers who decode answers themselves. The client checks
+  // answers with core's rule (`shapeProblem`), which these schemas agree with (a client-effect test).
   const responses = new Set<string>();
   for (const { operation } of eachOperation(doc)) {
     const ref = operation.responses["200"]?.content?.["application/json"].schema.$ref;

@@ -8,13 +8,14 @@ import { generateCore } from "./generate-core.ts";
 import { generateMethodInterfaces, generateModelReexports } from "./method-interfaces.ts";
 import type { OpenApiDocument } from "./openapi.ts";
 import { clientGeneratedDir, coreGeneratedDir, effectGeneratedDir, repoRoot, specPath } from "./paths.ts";
+import { generateResponseShapes } from "./response-shapes.ts";
 
 const check = process.argv.includes("--check");
 const doc = JSON.parse(readFileSync(specPath, "utf8")) as OpenApiDocument;
 
 // Each directory holds generated files only: one it no longer gets is removed.
 const outputs: Array<{ dir: string; files: Record<string, string> }> = [
-  { dir: coreGeneratedDir, files: generateCore(doc) },
+  { dir: coreGeneratedDir, files: { ...generateCore(doc), "shapes.ts": generateResponseShapes(doc) } },
   {
     dir: clientGeneratedDir,
     files: {

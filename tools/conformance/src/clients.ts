@@ -10,21 +10,33 @@ import {
 import {
   defaultRetrySchedule,
   type SquareClientOptions as EffectOptions,
-  errorKind,
+  honourRetryAfter,
   SquareClient,
   type SquareClientError,
   type SquareClientShape,
 } from "@square-customers/client-effect";
-import type { CreateManyResult, FailureKind, SquareErrorDetail } from "@square-customers/core";
+import {
+  type CreateManyResult,
+  DEFAULT_MAX_RETRIES,
+  type FailureKind,
+  type MethodTree,
+  methodNames,
+  type OperationName,
+  type SquareErrorDetail,
+} from "@square-customers/core";
+import * as Duration from "effect/Duration";
 import * as Effect from "effect/Effect";
 import * as FetchHttpClient from "effect/http/FetchHttpClient";
 import * as Layer from "effect/Layer";
 import * as Result from "effect/Result";
+import * as Schedule from "effect/Schedule";
 import * as Stream from "effect/Stream";
 
 /** An error as plain data: what both clients must agree on. */
 export interface ErrorFacts {
-  readonly kind: FailureKind | "invalid_request";
+  /** Core's verdict, carried by every error of both clients. */
+  readonly kind: FailureKind;
+  readonly retryable: boolean;
   readonly message: string;
   readonly status?: number | undefined;
   readonly errors: readonly SquareErrorDetail[];
@@ -55,14 +67,46 @@ export interface ClientSettings {
   /** Headers on every request (the client's `headers` option). */
   readonly headers?: Record<string, string>;
   readonly timeoutMs?: number;
+  /**
+   * A slow backoff of this many milliseconds before each retry, instead of the suite's fast one: the
+   * promise client's `backoff` bounds, and for the Effect client a caller's own schedule
+   * (`Schedule.spaced`) passed through its `honourRetryAfter`.
+   */
+  readonly slowBackoffMs?: number;
 }
 
 export interface CallSettings {
   readonly headers?: Record<string, string>;
 }
 
+/** Where each operation of core's table sits in the clients' method tree: `["customers", "groups", "add"]`. */
+export function methodPath(name: OperationName): string[] {
+  const find = (tree: MethodTree, path: string[]): string[] | undefined => {
+    for (const [key, value] of Object.entries(tree)) {
+      if (value === name) return [...path, key];
+      if (typeof value !== "string") {
+        const found = find(value, [...path, key]);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  };
+  const path = find(methodNames, []);
+  if (path === undefined) throw new Error(`no method for ${name}`);
+  return path;
+}
+
+/** The method at `path` of a client's tree, bound to its group. */
+function methodAt(root: object, path: readonly string[]): (...args: unknown[]) => unknown {
+  let group = root as Record<string, unknown>;
+  for (const key of path.slice(0, -1)) group = group[key] as Record<string, unknown>;
+  return (group[path.at(-1)!] as (...args: unknown[]) => unknown).bind(group);
+}
+
 /** What the suite calls; each method is the same operation in both clients. */
 export interface ClientUnderTest {
+  /** Any operation of core's table through its method (`customers.groups.add(…)`): its first page or answer. */
+  call(name: OperationName, args: readonly unknown[]): Promise<Outcome<unknown>>;
   create(input: object, call?: CallSettings): Promise<Outcome<{ customer?: { id?: string } }>>;
   retrieve(id: string): Promise<Outcome<{ customer?: { id?: string } }>>;
   bulkCreate(
@@ -109,6 +153,7 @@ function promiseFacts(error: unknown): ErrorFacts {
   };
   return {
     kind: e.kind,
+    retryable: e.retryable,
     message: e.message,
     status: e.status,
     errors: e.errors ?? [],
@@ -131,13 +176,18 @@ export const promiseFlavor: ClientFlavor = {
     const options: PromiseOptions = {
       accessToken: settings.token,
       environment: settings.url,
-      backoff: FAST_BACKOFF,
+      backoff:
+        settings.slowBackoffMs === undefined
+          ? FAST_BACKOFF
+          : { baseMs: settings.slowBackoffMs, maxMs: settings.slowBackoffMs },
       ...(settings.maxRetries === undefined ? {} : { maxRetries: settings.maxRetries }),
       ...(settings.headers === undefined ? {} : { headers: settings.headers }),
       ...(settings.timeoutMs === undefined ? {} : { timeout: settings.timeoutMs }),
     };
     const square = createSquareClient(options);
     return {
+      call: (name, args) =>
+        promiseOutcome(() => methodAt(square, methodPath(name))(...args) as PromiseLike<unknown>),
       create: (input, call) => promiseOutcome(() => square.customers.create(input as never, call ?? {})),
       retrieve: (id) => promiseOutcome(() => square.customers.retrieve(id)),
       bulkCreate: (customers) => promiseOutcome(() => square.customers.bulkCreate({ customers })),
@@ -162,7 +212,8 @@ export const promiseFlavor: ClientFlavor = {
 
 export function effectFacts(error: SquareClientError): ErrorFacts {
   return {
-    kind: errorKind(error),
+    kind: error.kind,
+    retryable: error.retryable,
     message: error.message,
     status: error.status,
     errors: error.errors,
@@ -177,10 +228,17 @@ export const effectFlavor: ClientFlavor = {
     const options: EffectOptions = {
       accessToken: settings.token,
       environment: settings.url,
-      retrySchedule: defaultRetrySchedule({
-        ...FAST_BACKOFF,
-        ...(settings.maxRetries === undefined ? {} : { maxRetries: settings.maxRetries }),
-      }),
+      retrySchedule:
+        settings.slowBackoffMs === undefined
+          ? defaultRetrySchedule({
+              ...FAST_BACKOFF,
+              ...(settings.maxRetries === undefined ? {} : { maxRetries: settings.maxRetries }),
+            })
+          : honourRetryAfter(
+              Schedule.spaced(Duration.millis(settings.slowBackoffMs)).pipe(
+                Schedule.upTo({ times: settings.maxRetries ?? DEFAULT_MAX_RETRIES }),
+              ),
+            ),
       ...(settings.headers === undefined ? {} : { headers: settings.headers }),
       ...(settings.timeoutMs === undefined ? {} : { timeout: settings.timeoutMs }),
     };
@@ -200,6 +258,10 @@ export const effectFlavor: ClientFlavor = {
         }),
       );
     return {
+      call: (name, args) =>
+        withClient(
+          (s) => methodAt(s, methodPath(name))(...args) as Effect.Effect<unknown, SquareClientError>,
+        ),
       create: (input, call) => withClient((s) => s.customers.create(input as never, call ?? {})),
       retrieve: (id) => withClient((s) => s.customers.retrieve(id)),
       bulkCreate: (customers) => withClient((s) => s.customers.bulkCreate({ customers })),

@@ -1,8 +1,11 @@
-// Both clients' webhook sides behind one small interface: the 8 Webhook Subscriptions operations, and a
-// node:http request handler built from each client's receiving side (the promise client's
-// `createWebhookHandler`, the Effect client's `decodeWebhook`). Outcomes are plain data, as in clients.ts.
+// Both clients' webhook sides behind one small interface: the 8 Webhook Subscriptions operations, a
+// node:http request handler that is each client's own receiving handler (the promise client's
+// `createWebhookHandler`; the Effect client's `webhookHandler` on an effect/http router, served through
+// its Web handler), and each client's decoder on its own (`unwrapDelivery`, `decodeWebhook`). Outcomes
+// are plain data, as in clients.ts.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createSquareClient } from "@square-customers/client";
+import { Readable } from "node:stream";
+import { createSquareClient, unwrapDelivery, WebhookVerificationError } from "@square-customers/client";
 import { createWebhookHandler } from "@square-customers/client/node";
 import {
   decodeWebhook,
@@ -10,6 +13,7 @@ import {
   SquareClient,
   type SquareClientError,
   type SquareClientShape,
+  webhookHandler,
 } from "@square-customers/client-effect";
 import type {
   CreateWebhookSubscriptionRequest,
@@ -20,6 +24,8 @@ import type {
 } from "@square-customers/core";
 import * as Effect from "effect/Effect";
 import * as FetchHttpClient from "effect/http/FetchHttpClient";
+import * as HttpRouter from "effect/http/HttpRouter";
+import * as HttpServer from "effect/http/HttpServer";
 import * as Layer from "effect/Layer";
 import * as Result from "effect/Result";
 import * as Stream from "effect/Stream";
@@ -46,11 +52,24 @@ export interface ReceiverOptions {
 /** A node:http handler that accepts verified deliveries (handing each event to `onEvent`) and refuses the rest. */
 export type NodeHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
 
+/** A delivery read on its own: the event, or the refusal's reason and message. */
+export type Decoded =
+  | { readonly ok: true; readonly event: WebhookEvent }
+  | { readonly ok: false; readonly reason: string; readonly message: string };
+
 export interface WebhookFlavor {
   readonly name: "promise" | "effect";
   connect(settings: { url: string; token: string }): WebhookClientUnderTest;
-  /** `options` is read on every delivery, so a test can rotate the key under a running receiver. */
+  /**
+   * The client's own receiving handler. `options` is read on every delivery, so a test can rotate the
+   * key under a running receiver; `onEvent` may throw (or fail) to stand for the receiver's code failing.
+   */
   handler(options: ReceiverOptions, onEvent: (event: WebhookEvent) => void): NodeHandler;
+  /** The client's decoder on its own, on a delivery's raw parts. */
+  decode(
+    delivery: { rawBody: string | Uint8Array; signatureHeader: string | undefined },
+    options: ReceiverOptions,
+  ): Promise<Decoded>;
 }
 
 export const promiseWebhooks: WebhookFlavor = {
@@ -77,6 +96,14 @@ export const promiseWebhooks: WebhookFlavor = {
   },
   handler(options, onEvent) {
     return (request, response) => createWebhookHandler({ ...options }, onEvent)(request, response);
+  },
+  async decode(delivery, options) {
+    try {
+      return { ok: true, event: await unwrapDelivery(delivery, options) };
+    } catch (error) {
+      if (!(error instanceof WebhookVerificationError)) throw error;
+      return { ok: false, reason: error.reason, message: error.message };
+    }
   },
 };
 
@@ -121,24 +148,45 @@ export const effectWebhooks: WebhookFlavor = {
   },
   handler(options, onEvent) {
     return async (request, response) => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of request) chunks.push(chunk as Buffer);
-      const header = request.headers["x-square-hmacsha256-signature"];
-      const decoded = await Effect.runPromise(
-        Effect.result(
-          decodeWebhook(
-            {
-              rawBody: new Uint8Array(Buffer.concat(chunks)),
-              signatureHeader: Array.isArray(header) ? header[0] : header,
-            },
-            { ...options },
-          ),
-        ),
+      // A router per delivery, so that `options` is read afresh each time (the key may have rotated).
+      const routes = HttpRouter.add(
+        "POST",
+        "*",
+        webhookHandler({ ...options }, (event) => Effect.sync(() => onEvent(event))),
       );
-      if (Result.isSuccess(decoded)) onEvent(decoded.success);
-      response.writeHead(Result.isSuccess(decoded) ? 200 : decoded.failure.status).end();
+      const { handler, dispose } = HttpRouter.toWebHandler(
+        routes.pipe(Layer.provide(HttpServer.layerServices)),
+        { disableLogger: true },
+      );
+      try {
+        const answer = await handler(toWebRequest(request));
+        response.writeHead(answer.status, Object.fromEntries(answer.headers));
+        response.end(Buffer.from(await answer.arrayBuffer()));
+      } finally {
+        await dispose();
+      }
     };
   },
+  async decode(delivery, options) {
+    const decoded = await Effect.runPromise(Effect.result(decodeWebhook(delivery, options)));
+    return Result.isSuccess(decoded)
+      ? { ok: true, event: decoded.success }
+      : { ok: false, reason: decoded.failure.reason, message: decoded.failure.message };
+  },
 };
+
+/** A node:http request as a Fetch-API `Request`, its body streamed as it arrives. */
+function toWebRequest(request: IncomingMessage): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+  }
+  return new Request(`http://${request.headers.host ?? "127.0.0.1"}${request.url ?? "/"}`, {
+    method: request.method ?? "POST",
+    headers,
+    body: Readable.toWeb(request) as ReadableStream<Uint8Array>,
+    duplex: "half",
+  } as RequestInit);
+}
 
 export const webhookFlavors: readonly WebhookFlavor[] = [promiseWebhooks, effectWebhooks];

@@ -100,6 +100,20 @@ describe.each(flavors)("$name client", (flavor) => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(1000);
   });
 
+  it("lets Retry-After replace the backoff, even a longer one (core's rule, in both)", async () => {
+    // A backoff of 20 s before every retry; Square asks for 1 s, and its answer is what counts.
+    const square = connect(flavor, { slowBackoffMs: 20_000, maxRetries: 1 });
+    const started = performance.now();
+    const listed = await withFaults(
+      [{ kind: "rate_limit", operations: ["listCustomers"], nth: [1], retryAfterSeconds: 1 }],
+      () => square.listIds(),
+    );
+    expect(value(listed)).toEqual([]);
+    const waited = performance.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(1000);
+    expect(waited).toBeLessThan(10_000);
+  });
+
   it("sends a Date in a request as an RFC 3339 time", async () => {
     const square = connect(flavor);
     const before = value(await square.create({ given_name: "Before" })).customer?.id;
@@ -157,6 +171,27 @@ describe("both clients agree", () => {
         "createMany request is invalid, nothing was sent: chunkSize: chunkSize must be an integer from 1 to 100, got 101 (VALUE_TOO_HIGH)",
     });
     expect(emulator.requests.bulkCreateCustomers).toBe(before);
+  });
+
+  it("on a search filter key the spec does not define: refused unsent, alike, and by the emulator too", async () => {
+    const before = emulator.requests.searchCustomers;
+    const body = { query: { filter: { emial: { exact: "ada@example.com" } } } };
+    const { promise, effect } = await both((flavor) => connect(flavor).call("searchCustomers", [body]));
+    expect(error(promise)).toEqual(error(effect));
+    expect(error(promise)).toMatchObject({
+      kind: "invalid_request",
+      retryable: false,
+      errors: [{ code: "UNKNOWN_BODY_PARAMETER", field: "query.filter.emial" }],
+    });
+    expect(emulator.requests.searchCustomers).toBe(before);
+    // Sent anyway, the emulator answers the same request with the same error.
+    const answer = await fetch(`${emulator.url}/v2/customers/search`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${newToken()}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    expect(answer.status).toBe(400);
+    expect((await answer.json()).errors).toEqual(error(promise).errors);
   });
 
   it("on per-entry field paths of rows that cannot be sent", async () => {

@@ -5,7 +5,12 @@ import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type CustomerEventType, type WebhookEvent, webhookSignature } from "@square-customers/core";
+import {
+  type CustomerEventType,
+  WEBHOOK_MAX_BODY_BYTES,
+  type WebhookEvent,
+  webhookSignature,
+} from "@square-customers/core";
 import { type Emulator, startEmulator } from "@square-customers/emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { error, flavors, value } from "../src/clients.ts";
@@ -145,6 +150,145 @@ describe.each(webhookFlavors)("$name client: webhooks", (flavor) => {
 });
 
 describe("both clients agree", () => {
+  const at = "2025-01-01T00:00:00Z";
+  const customer = { id: "C1", created_at: at, updated_at: at, version: 3, creation_source: "THIRD_PARTY" };
+  const event = (type: string, object: unknown, extra: object = {}) => ({
+    merchant_id: "M1",
+    type,
+    event_id: `E-${type}-${JSON.stringify(extra).length}`,
+    created_at: at,
+    data: { type: "customer", id: "C1", object },
+    ...extra,
+  });
+  /** Deliveries both decoders must judge alike: [name, raw body, signed with the right key?]. */
+  const deliveries: Array<[string, string, "signed" | "unsigned" | "forged"]> = [
+    ["a customer event", JSON.stringify(event("customer.created", { customer })), "signed"],
+    [
+      "a newer Square's event: new fields, a new enum value",
+      JSON.stringify(
+        event(
+          "customer.updated",
+          { customer: { ...customer, creation_source: "SOMETHING_NEW", loyalty: { tier: "gold" } } },
+          { schema_version: 2 },
+        ),
+      ),
+      "signed",
+    ],
+    [
+      "an event type this package does not know",
+      '{"type":"loyalty.account.created","event_id":"L1","data":{}}',
+      "signed",
+    ],
+    ["a customer event without its customer", JSON.stringify(event("customer.deleted", {})), "signed"],
+    [
+      "a customer event with a mistyped field",
+      JSON.stringify(event("customer.created", { customer: { ...customer, version: "3" } })),
+      "signed",
+    ],
+    ["a body that is not JSON", "{not json", "signed"],
+    ["a JSON array", "[]", "signed"],
+    ["no signature", JSON.stringify(event("customer.created", { customer })), "unsigned"],
+    ["a signature with another key", JSON.stringify(event("customer.created", { customer })), "forged"],
+    [
+      "a body over the cap",
+      JSON.stringify(
+        event("customer.created", { customer }, { padding: "x".repeat(WEBHOOK_MAX_BODY_BYTES) }),
+      ),
+      "signed",
+    ],
+  ];
+
+  it("on which deliveries are accepted, the handlers' answers and the refusals' messages", async () => {
+    const receivers = await Promise.all(webhookFlavors.map((flavor) => flavorReceiver(flavor)));
+    for (const receiver of receivers) receiver.options.signatureKey = "the-key";
+    const results = await Promise.all(
+      webhookFlavors.map(async (flavor, i) => {
+        const { options, events } = receivers[i]!;
+        const outcomes: unknown[] = [];
+        for (const [name, body, signing] of deliveries) {
+          const key = signing === "forged" ? "another-key" : "the-key";
+          const signature =
+            signing === "unsigned"
+              ? undefined
+              : await webhookSignature({ ...options, signatureKey: key, rawBody: body });
+          const answer = await fetch(options.notificationUrl, {
+            method: "POST",
+            body,
+            headers: {
+              "content-type": "application/json",
+              ...(signature ? { "x-square-hmacsha256-signature": signature } : {}),
+            },
+          });
+          const decoded = await flavor.decode({ rawBody: body, signatureHeader: signature }, options);
+          outcomes.push({
+            name,
+            status: answer.status,
+            answer: await answer.json(),
+            decoded: decoded.ok ? { ok: true, type: decoded.event.type } : decoded,
+          });
+        }
+        return { outcomes, events: events.map((e) => e.event_id) };
+      }),
+    );
+    const [promise, effect] = results;
+    expect(effect).toEqual(promise);
+    expect(
+      promise!.outcomes.map((o) => [(o as { name: string }).name, (o as { status: number }).status]),
+    ).toEqual([
+      ["a customer event", 200],
+      ["a newer Square's event: new fields, a new enum value", 200],
+      ["an event type this package does not know", 200],
+      ["a customer event without its customer", 400],
+      ["a customer event with a mistyped field", 400],
+      ["a body that is not JSON", 400],
+      ["a JSON array", 400],
+      ["no signature", 401],
+      ["a signature with another key", 401],
+      ["a body over the cap", 413],
+    ]);
+    expect(promise!.outcomes[9]).toMatchObject({
+      answer: { error: "body_too_large" },
+      decoded: {
+        ok: false,
+        reason: "body_too_large",
+        message: `webhook delivery refused: the body is larger than ${WEBHOOK_MAX_BODY_BYTES} bytes`,
+      },
+    });
+    expect(promise!.outcomes[4]).toMatchObject({
+      answer: { error: "malformed_body" },
+      decoded: {
+        message:
+          "webhook delivery refused: the body is not a customer.created event: data.object.customer.version is not an integer",
+      },
+    });
+    expect(promise!.events).toHaveLength(3);
+  });
+
+  it("on the answer when the receiver's own code fails: 500, so that Square delivers again", async () => {
+    const answers = await Promise.all(
+      webhookFlavors.map(async (flavor) => {
+        const options = { signatureKey: "the-key", notificationUrl: "" };
+        options.notificationUrl = await listen(
+          flavor.handler(options, () => {
+            throw new Error("database down");
+          }),
+        );
+        const body = JSON.stringify(event("customer.created", { customer }));
+        const signature = await webhookSignature({ ...options, rawBody: body });
+        const answer = await fetch(options.notificationUrl, {
+          method: "POST",
+          body,
+          headers: { "x-square-hmacsha256-signature": signature },
+        });
+        return { status: answer.status, body: await answer.json() };
+      }),
+    );
+    expect(answers).toEqual([
+      { status: 500, body: { error: "handler_failed" } },
+      { status: 500, body: { error: "handler_failed" } },
+    ]);
+  });
+
   it("on a malformed subscription request: Square's error, the same in both", async () => {
     const bad = {
       subscription: { event_types: ["customer.created"], notification_url: "ftp://example.com/" },

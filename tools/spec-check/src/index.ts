@@ -32,6 +32,13 @@ interface Operation {
   pattern: RegExp;
   query: Map<string, { check: ValidateFunction; type: string | undefined }>;
   body?: ValidateFunction;
+  /** The media types the spec lists for the request body, and whether a body is required. */
+  bodyTypes: readonly string[];
+  bodyRequired: boolean;
+  /** The media types of the 200 answer. */
+  responseTypes: readonly string[];
+  /** Whether the operation names a security scheme (an OAuth token, sent as a bearer token). */
+  secured: boolean;
   response: ValidateFunction;
 }
 
@@ -40,6 +47,12 @@ export interface HttpExchange {
   /** A full URL or a path with its query string. */
   readonly url: string;
   readonly body?: unknown;
+  /**
+   * The request headers, when they are to be judged too: the bearer token an operation's security asks
+   * for, a well-formed Square-Version, a body's `Content-Type` among the spec's media types for it, and an
+   * `Accept` that admits the answer's media type.
+   */
+  readonly headers?: Headers | Readonly<Record<string, string>>;
 }
 
 export interface SpecValidator {
@@ -84,6 +97,11 @@ export function createSpecValidator(specFile: string = defaultSpec): SpecValidat
     return ajv.compile(rebase({ allOf: [schema, { required: payload }] }, "answers") as object);
   };
 
+  // The header the security scheme adds to every call (Square-Version), and the form of its default.
+  const extraHeaders: Array<{ name: string; schema?: { default?: unknown } }> =
+    spec.components.securitySchemes?.oauth2?.["x-additional-headers"] ?? [];
+  const versionHeader = extraHeaders.find((h) => h.name.toLowerCase() === "square-version");
+
   const operations: Operation[] = [];
   for (const [path, item] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(item)) {
@@ -98,6 +116,10 @@ export function createSpecValidator(specFile: string = defaultSpec): SpecValidat
             .map((p) => [p.name, { check: compile(p.schema), type: resolveType(doc, p.schema) }]),
         ),
         ...(op.requestBody ? { body: compile(op.requestBody.content["application/json"].schema) } : {}),
+        bodyTypes: Object.keys(op.requestBody?.content ?? {}),
+        bodyRequired: op.requestBody?.required === true,
+        responseTypes: Object.keys(op.responses["200"].content ?? {}),
+        secured: (op.security ?? spec.security ?? []).length > 0,
         response: compileAnswer(op.responses["200"].content["application/json"].schema),
       });
     }
@@ -137,10 +159,19 @@ export function createSpecValidator(specFile: string = defaultSpec): SpecValidat
 
   return {
     matchOperation: (method, url) => find(method, url)?.operationId,
-    validateRequest({ method, url, body }) {
+    validateRequest({ method, url, body, headers }) {
       const op = find(method, url);
       if (!op)
         return `${method} ${new URL(url, "http://spec.invalid").pathname}: no such operation in the spec`;
+      if (headers !== undefined) {
+        const problem = headerProblem(
+          op,
+          new Headers(headers as HeadersInit),
+          body !== undefined,
+          versionHeader,
+        );
+        if (problem) return `${op.operationId}: ${problem}`;
+      }
       for (const [name, value] of new URL(url, "http://spec.invalid").searchParams) {
         const param = op.query.get(name);
         if (!param) return `${op.operationId}: unknown query parameter ${name}`;
@@ -172,6 +203,64 @@ export function createSpecValidator(specFile: string = defaultSpec): SpecValidat
       return null;
     },
   };
+}
+
+/**
+ * What is wrong with a request's headers for `op`, or null. Media types compare without parameters; a
+ * charset, when given, must be UTF-8 (the only one JSON may be sent in).
+ */
+function headerProblem(
+  op: Operation,
+  headers: Headers,
+  hasBody: boolean,
+  versionHeader: { name: string; schema?: { default?: unknown } } | undefined,
+): string | null {
+  if (op.secured && !/^Bearer \S+$/.test(headers.get("authorization") ?? "")) {
+    return "no bearer token in Authorization (the operation's security scheme is OAuth)";
+  }
+  const version = versionHeader ? headers.get(versionHeader.name) : null;
+  const form = /^\d{4}-\d{2}-\d{2}$/;
+  if (version !== null && typeof versionHeader?.schema?.default === "string" && !form.test(version)) {
+    return `${versionHeader.name} ${JSON.stringify(version)} is not a date like ${versionHeader.schema.default}`;
+  }
+  if (hasBody) {
+    const type = headers.get("content-type");
+    if (type === null) return "a body without Content-Type";
+    const { mediaType, params } = parseMediaType(type);
+    if (!op.bodyTypes.includes(mediaType)) {
+      return `Content-Type ${JSON.stringify(type)} is not one the spec lists (${op.bodyTypes.join(", ")})`;
+    }
+    const charset = params.get("charset");
+    if (charset !== undefined && charset.toLowerCase() !== "utf-8") return `Content-Type charset ${charset}`;
+  } else if (op.bodyRequired) {
+    return "no request body, which the spec requires";
+  }
+  const accept = headers.get("accept");
+  if (accept !== null && !op.responseTypes.some((type) => accepts(accept, type))) {
+    return `Accept ${JSON.stringify(accept)} admits none of ${op.responseTypes.join(", ")}`;
+  }
+  return null;
+}
+
+function parseMediaType(value: string): { mediaType: string; params: Map<string, string> } {
+  const [type = "", ...rest] = value.split(";");
+  const params = new Map<string, string>();
+  for (const param of rest) {
+    const [key = "", raw = ""] = param.split("=");
+    params.set(key.trim().toLowerCase(), raw.trim().replace(/^"(.*)"$/, "$1"));
+  }
+  return { mediaType: type.trim().toLowerCase(), params };
+}
+
+/** Whether an `Accept` header admits `type` (a range matching it with a weight above 0). */
+function accepts(accept: string, type: string): boolean {
+  const [main, sub] = type.split("/");
+  return accept.split(",").some((range) => {
+    const { mediaType, params } = parseMediaType(range);
+    const [rangeMain, rangeSub] = mediaType.split("/");
+    const matches = (rangeMain === "*" || rangeMain === main) && (rangeSub === "*" || rangeSub === sub);
+    return matches && Number(params.get("q") ?? "1") > 0;
+  });
 }
 
 /**
