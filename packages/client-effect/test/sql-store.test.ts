@@ -63,7 +63,7 @@ function asPromiseStore(store: EffectMirrorStore, runtime: ManagedRuntime.Manage
   };
 }
 
-function markOf(query: (text: string, params: unknown[]) => Promise<Record<string, unknown>[]>, dialect: "sqlite" | "postgres") {
+function markOf(query: (text: string, params: unknown[]) => Promise<readonly Record<string, unknown>[]>, dialect: "sqlite" | "postgres") {
   const placeholders = dialect === "sqlite" ? ["?", "?"] : ["$1", "$2"];
   return async (merchantId: string, id: string): Promise<MirrorMark | undefined> => {
     const [row] = await query(
