@@ -34,6 +34,9 @@ export function legacyMirror(db: DatabaseSync, store: () => MirrorStore): Legacy
     async upgrade(merchantId) {
       const checkpoint = setting<{ loadedAt: string; reconciledAt: string }>("checkpoint");
       const rows = db.prepare("SELECT id, version, seen_at, deleted, body FROM customers ORDER BY id").all() as unknown as LegacyRow[];
+      // The old settings held the signature key: its pages are zeroed as the tables are dropped, and the
+      // file is checkpointed, so no copy of it stays in the file.
+      db.exec("PRAGMA secure_delete = ON");
       await store().transaction((tx) => {
         for (let i = 0; i < rows.length; i += PAGE) {
           tx.write({ kind: "write", merchantId, writes: rows.slice(i, i + PAGE).map(writeOfRow) });
@@ -52,6 +55,7 @@ export function legacyMirror(db: DatabaseSync, store: () => MirrorStore): Legacy
         }
         db.exec("DROP TABLE customers; DROP TABLE events; DROP TABLE settings;");
       });
+      db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
       return { customers: rows.filter((r) => r.deleted === 0).length };
     },
   };
