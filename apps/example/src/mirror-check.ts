@@ -1,6 +1,8 @@
 // Checks of a mirror, independent of the rules that keep it (those are core's): does it hold exactly the
 // account's customers, field by field, and did any write ever put an older version over a newer one? The
 // demo, the convergence tests and the benchmark use them.
+
+import type { DatabaseSync } from "node:sqlite";
 import {
   type Customer,
   type MaybePromise,
@@ -10,7 +12,6 @@ import {
   type MirrorTransaction,
   mirroredCustomer,
 } from "@square-customers/core";
-import type { DatabaseSync } from "node:sqlite";
 
 /** One way the mirror differs from the account. */
 export interface MirrorDifference {
@@ -96,7 +97,7 @@ export class StaleWriteWatch implements MirrorStore {
         write: async (op) => {
           const before = op.writes.map((w) => this.markOf(op.merchantId, w.id));
           const written = await tx.write(op);
-          op.writes.forEach((w, i) => this.watch(before[i], this.markOf(op.merchantId, w.id)));
+          for (const [i, w] of op.writes.entries()) this.watch(before[i], this.markOf(op.merchantId, w.id));
           this.writes += written;
           return written;
         },

@@ -123,7 +123,9 @@ async function openPostgres(url: string): Promise<SyncDatabase> {
       label: shownUrl(url),
       kind: "postgres",
       async setting<T>(name: string) {
-        const { rows } = await pool.query("SELECT value FROM customers_sync_settings WHERE name = $1", [name]);
+        const { rows } = await pool.query("SELECT value FROM customers_sync_settings WHERE name = $1", [
+          name,
+        ]);
         return rows[0] === undefined ? undefined : (JSON.parse(rows[0].value as string) as T);
       },
       async saveSetting(name, value) {

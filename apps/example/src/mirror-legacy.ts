@@ -21,11 +21,15 @@ const PAGE = 500;
 
 /** The earlier layout, when `db` has it. */
 export function legacyMirror(db: DatabaseSync, store: () => MirrorStore): LegacyMirror | undefined {
-  const columns = db.prepare("SELECT name FROM pragma_table_info('customers')").all() as Array<{ name: string }>;
+  const columns = db.prepare("SELECT name FROM pragma_table_info('customers')").all() as Array<{
+    name: string;
+  }>;
   const names = new Set(columns.map((c) => c.name));
   if (!names.has("seen_at") || !names.has("body")) return undefined;
   const setting = <T>(name: string): T | undefined => {
-    const row = db.prepare("SELECT value FROM settings WHERE name = ?").get(name) as { value: string } | undefined;
+    const row = db.prepare("SELECT value FROM settings WHERE name = ?").get(name) as
+      | { value: string }
+      | undefined;
     return row === undefined ? undefined : (JSON.parse(row.value) as T);
   };
   return {
@@ -33,7 +37,9 @@ export function legacyMirror(db: DatabaseSync, store: () => MirrorStore): Legacy
     target: setting<MirrorTarget>("target"),
     async upgrade(merchantId) {
       const checkpoint = setting<{ loadedAt: string; reconciledAt: string }>("checkpoint");
-      const rows = db.prepare("SELECT id, version, seen_at, deleted, body FROM customers ORDER BY id").all() as unknown as LegacyRow[];
+      const rows = db
+        .prepare("SELECT id, version, seen_at, deleted, body FROM customers ORDER BY id")
+        .all() as unknown as LegacyRow[];
       // The old settings held the signature key: its pages are zeroed as the tables are dropped, and the
       // file is checkpointed, so no copy of it stays in the file.
       db.exec("PRAGMA secure_delete = ON");

@@ -139,12 +139,19 @@ async function ensureSubscription(
       let signatureKey = keys.read();
       if (signatureKey === undefined) {
         // The key was lost (the key file deleted, another machine): a new one replaces it.
-        ({ signature_key: signatureKey } = await square.webhooks.subscriptions.updateSignatureKey(earlier.id, {
-          idempotency_key: randomUUID(),
-        }));
+        ({ signature_key: signatureKey } = await square.webhooks.subscriptions.updateSignatureKey(
+          earlier.id,
+          {
+            idempotency_key: randomUUID(),
+          },
+        ));
         keys.write(signatureKey);
       }
-      return { subscription: { id: earlier.id, notificationUrl }, signatureKey, eventsMayBeLost: !found.enabled };
+      return {
+        subscription: { id: earlier.id, notificationUrl },
+        signatureKey,
+        eventsMayBeLost: !found.enabled,
+      };
     }
   }
   const { subscription } = await square.webhooks.subscriptions.create({
@@ -157,7 +164,8 @@ async function ensureSubscription(
   });
   const signatureKey = subscription.signature_key;
   try {
-    if (!signatureKey) throw new CliError("the new webhook subscription came without a signature key", EXIT_FAILURE);
+    if (!signatureKey)
+      throw new CliError("the new webhook subscription came without a signature key", EXIT_FAILURE);
     keys.write(signatureKey);
   } catch (error) {
     await square.webhooks.subscriptions.delete(subscription.id).catch(() => {});

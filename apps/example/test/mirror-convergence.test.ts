@@ -26,6 +26,7 @@ import {
 } from "@square-customers/client-effect";
 import type { MirrorMark, MirrorOutcome, MirrorStore, WebhookEvent } from "@square-customers/core";
 import { type Emulator, startEmulator } from "@square-customers/emulator";
+import { SqliteMirrorStore } from "@square-customers/mirror-sqlite";
 import * as Effect from "effect/Effect";
 import * as FetchHttpClient from "effect/http/FetchHttpClient";
 import * as HttpRouter from "effect/http/HttpRouter";
@@ -33,7 +34,6 @@ import * as HttpServer from "effect/http/HttpServer";
 import * as Layer from "effect/Layer";
 import * as Stream from "effect/Stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SqliteMirrorStore } from "@square-customers/mirror-sqlite";
 import { compareMirror, StaleWriteWatch, sqliteMarkOf } from "../src/mirror-check.js";
 import { prepareWorkload, runWorkload } from "../src/mirror-workload.js";
 

@@ -14,14 +14,24 @@ import { createServer, type Server } from "node:http";
 import { createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { DatabaseSync } from "node:sqlite";
-import { createMirror, createSquareClient, type SquareClient, type WebhookEvent } from "@square-customers/client";
+import { fileURLToPath } from "node:url";
+import {
+  createMirror,
+  createSquareClient,
+  type SquareClient,
+  type WebhookEvent,
+} from "@square-customers/client";
 import type { MirroredCustomer, MirrorStore } from "@square-customers/core";
 import { type Emulator, startEmulator } from "@square-customers/emulator";
 import { PostgresMirrorStore } from "@square-customers/mirror-postgres";
 import { SqliteMirrorStore } from "@square-customers/mirror-sqlite";
-import { STALE_WATCH_SQL, STALE_WRITES_SQL, startPostgres, type TestPostgres } from "@square-customers/mirror-testing";
+import {
+  STALE_WATCH_SQL,
+  STALE_WRITES_SQL,
+  startPostgres,
+  type TestPostgres,
+} from "@square-customers/mirror-testing";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compareMirror } from "../src/mirror-check.js";
@@ -59,7 +69,11 @@ interface Database {
   readonly name: string;
   /** A SQLite file or a postgres:// URL. */
   readonly location: string;
-  open(): Promise<{ store: MirrorStore; customers(merchantId: string): Promise<MirroredCustomer[]>; close(): Promise<void> }>;
+  open(): Promise<{
+    store: MirrorStore;
+    customers(merchantId: string): Promise<MirroredCustomer[]>;
+    close(): Promise<void>;
+  }>;
   staleWrites(): Promise<number>;
 }
 
@@ -110,18 +124,24 @@ async function postgresDatabase(name: string): Promise<Database> {
 }
 
 /** A merchant with `customers` customers; its client and its id (from a subscription's test event). */
-async function merchant(customers: number): Promise<{ token: string; square: SquareClient; merchantId: string }> {
+async function merchant(
+  customers: number,
+): Promise<{ token: string; square: SquareClient; merchantId: string }> {
   const token = `writers-${randomUUID()}`;
   const square = createSquareClient({ accessToken: token, environment: emulator.url });
   await square.customers.createMany(
-    Array.from({ length: customers }, (_, i) => ({ given_name: `Writer${i}`, email_address: `w${i}@example.com` })),
+    Array.from({ length: customers }, (_, i) => ({
+      given_name: `Writer${i}`,
+      email_address: `w${i}@example.com`,
+    })),
   );
   const { subscription } = await square.webhooks.subscriptions.create({
     subscription: { event_types: ["customer.created"], notification_url: "http://127.0.0.1:9/nobody" },
   });
   const { subscription_test_result } = await square.webhooks.subscriptions.test(subscription.id, {});
   await square.webhooks.subscriptions.delete(subscription.id);
-  const merchantId = (JSON.parse(subscription_test_result.payload ?? "{}") as { merchant_id: string }).merchant_id;
+  const merchantId = (JSON.parse(subscription_test_result.payload ?? "{}") as { merchant_id: string })
+    .merchant_id;
   return { token, square, merchantId };
 }
 
@@ -163,7 +183,10 @@ function dealt(events: readonly WebhookEvent[], seed: number): string[] {
 }
 
 /** Runs the workers at once; resolves with their outcome counts, added up. */
-async function applyConcurrently(location: string, files: readonly string[]): Promise<Record<string, number>> {
+async function applyConcurrently(
+  location: string,
+  files: readonly string[],
+): Promise<Record<string, number>> {
   const runs = files.map((file) => {
     const child = spawn(process.execPath, [WORKER, location, file], { stdio: ["ignore", "pipe", "pipe"] });
     return collect(child).exited;
@@ -212,7 +235,10 @@ describe(`${WORKERS} writers at once`, () => {
       expect(counts.stale).toBeGreaterThan(0);
       const opened = await database.open();
       try {
-        const comparison = compareMirror(await square.customers.list().toArray(), await opened.customers(merchantId));
+        const comparison = compareMirror(
+          await square.customers.list().toArray(),
+          await opened.customers(merchantId),
+        );
         expect(comparison.differences).toEqual([]);
         expect(comparison.customers).toBeGreaterThan(100);
       } finally {
@@ -283,7 +309,10 @@ describe("SIGKILL at any moment loses nothing", () => {
       expect(kills).toBeGreaterThanOrEqual(KILLS);
       const opened = await database.open();
       try {
-        const comparison = compareMirror(await square.customers.list().toArray(), await opened.customers(merchantId));
+        const comparison = compareMirror(
+          await square.customers.list().toArray(),
+          await opened.customers(merchantId),
+        );
         expect(comparison.differences).toEqual([]);
       } finally {
         await opened.close();

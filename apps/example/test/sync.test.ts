@@ -12,9 +12,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSquareClient, type SquareClient } from "@square-customers/client";
 import { type Emulator, startEmulator } from "@square-customers/emulator";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SqliteMirrorStore } from "@square-customers/mirror-sqlite";
 import { startPostgres, type TestPostgres } from "@square-customers/mirror-testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compareMirror } from "../src/mirror-check.js";
 import { prepareWorkload, runWorkload } from "../src/mirror-workload.js";
 import { run, start } from "./support.js";
@@ -69,7 +69,12 @@ async function differences(file: string, square: SquareClient, merchantId: strin
 
 /** The merchant a running sync mirrors, from its `ready` line. */
 async function readyOf(sync: ReturnType<typeof start>) {
-  return parse(await sync.line(kind("ready"))) as { merchantId: string; notificationUrl: string; subscriptionId: string; start: string };
+  return parse(await sync.line(kind("ready"))) as {
+    merchantId: string;
+    notificationUrl: string;
+    subscriptionId: string;
+    start: string;
+  };
 }
 
 describe("customers sync", () => {
@@ -167,7 +172,9 @@ describe("customers sync", () => {
     expect(emulator.requests.listCustomers).toBe(lists);
     expect(secondRun.stdout).not.toContain('"kind":"load"');
     expect(secondRun.stdout).toContain('"kind":"event"');
-    expect(secondRun.stderr).toContain("customers deleted while the mirror was down are removed as Square retries");
+    expect(secondRun.stderr).toContain(
+      "customers deleted while the mirror was down are removed as Square retries",
+    );
     expect((await differences(db, square, merchantId)).differences).toEqual([]);
   });
 
@@ -206,7 +213,10 @@ describe("customers sync", () => {
     const db = join(dir, "shared.sqlite");
     const merchants: string[] = [];
     for (const { token, square, ids } of [one, two]) {
-      const sync = start(["sync", "--db", db, "--url", emulator.url, "--json", "--key-file", join(dir, `${token}.key`)], { token });
+      const sync = start(
+        ["sync", "--db", db, "--url", emulator.url, "--json", "--key-file", join(dir, `${token}.key`)],
+        { token },
+      );
       merchants.push((await readyOf(sync)).merchantId);
       await square.customers.update(ids[0]!, { nickname: token.slice(-6) });
       await emulator.webhooks.whenIdle();
@@ -266,7 +276,12 @@ describe("customers sync", () => {
     const [emulatorFile, db] = [join(dir, "legacy-emulator.sqlite"), join(dir, "legacy.sqlite")];
     copyFileSync(new URL("emulator.sqlite", fixtures), emulatorFile);
     copyFileSync(new URL("mirror.sqlite", fixtures), db);
-    const old = await startEmulator({ port: 0, host: "127.0.0.1", db: emulatorFile, webhookRetryScale: 0.001 });
+    const old = await startEmulator({
+      port: 0,
+      host: "127.0.0.1",
+      db: emulatorFile,
+      webhookRetryScale: 0.001,
+    });
     try {
       const token = "legacy-fixture-token";
       const square = createSquareClient({ accessToken: token, environment: old.url });
@@ -314,19 +329,29 @@ describe("customers sync --db postgres://…", () => {
     expect(refused.stderr).toContain("needs --key-file");
     expect(refused.stderr).not.toContain("mirror-tests");
     const keyFile = join(dir, "pg.key");
-    const sync = start(["sync", "--db", url, "--url", emulator.url, "--json", "--key-file", keyFile], { token });
+    const sync = start(["sync", "--db", url, "--url", emulator.url, "--json", "--key-file", keyFile], {
+      token,
+    });
     const { merchantId } = await readyOf(sync);
     await square.customers.update(ids[2]!, { nickname: "In Postgres" });
     await square.customers.delete(ids[3]!);
     await emulator.webhooks.whenIdle();
     expect((await sync.stop("SIGINT")).code).toBe(130);
     const pool = server.pool(url);
-    const { rows } = await pool.query("SELECT customer FROM square_live_customers WHERE merchant_id = $1", [merchantId]);
-    const comparison = compareMirror(await square.customers.list().toArray(), rows.map((r) => r.customer));
+    const { rows } = await pool.query("SELECT customer FROM square_live_customers WHERE merchant_id = $1", [
+      merchantId,
+    ]);
+    const comparison = compareMirror(
+      await square.customers.list().toArray(),
+      rows.map((r) => r.customer),
+    );
     expect(comparison.differences).toEqual([]);
     expect(comparison.customers).toBe(14);
     const key = readFileSync(keyFile, "utf8").trim();
-    const { rows: leaks } = await pool.query("SELECT count(*)::int AS n FROM customers_sync_settings WHERE value LIKE $1", [`%${key}%`]);
+    const { rows: leaks } = await pool.query(
+      "SELECT count(*)::int AS n FROM customers_sync_settings WHERE value LIKE $1",
+      [`%${key}%`],
+    );
     expect(leaks[0]?.n).toBe(0);
   });
 });

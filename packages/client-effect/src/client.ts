@@ -156,8 +156,9 @@ export class SquareClient extends Context.Service<SquareClient, SquareClientShap
 ) {
   /** The client from explicit options. */
   /** A client as a value (one per merchant token, say), needing an `HttpClient`. */
-  static readonly make: (options: SquareClientOptions) => Effect.Effect<SquareClientShape, never, HttpClient.HttpClient> =
-    make;
+  static readonly make: (
+    options: SquareClientOptions,
+  ) => Effect.Effect<SquareClientShape, never, HttpClient.HttpClient> = make;
 
   static readonly layer = (
     options: SquareClientOptions,

@@ -22,7 +22,9 @@ export class MirrorStoreError extends Schema.TaggedError<MirrorStoreError>()("Mi
 
 /** The operations inside one transaction, one method per operation kind. */
 export type EffectMirrorTransaction = {
-  readonly [K in MirrorOp["kind"]]: (op: MirrorOpOf<K>) => Effect.Effect<MirrorOpResults[K], MirrorStoreError>;
+  readonly [K in MirrorOp["kind"]]: (
+    op: MirrorOpOf<K>,
+  ) => Effect.Effect<MirrorOpResults[K], MirrorStoreError>;
 };
 
 /** A mirror store for the Effect client. */
@@ -36,7 +38,11 @@ export interface EffectMirrorStore {
 
 export function storeError(method: string, cause: unknown): MirrorStoreError {
   const reason = cause instanceof Error ? cause.message : String(cause);
-  return new MirrorStoreError({ method, message: `the mirror's store failed in ${method}: ${reason}`, cause });
+  return new MirrorStoreError({
+    method,
+    message: `the mirror's store failed in ${method}: ${reason}`,
+    cause,
+  });
 }
 
 /** A store answer as an effect: a synchronous answer stays synchronous; a throw or rejection is typed. */

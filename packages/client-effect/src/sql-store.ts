@@ -17,7 +17,12 @@ import {
 import * as Effect from "effect/Effect";
 import { SqlClient } from "effect/sql/SqlClient";
 import type { SqlError } from "effect/sql/SqlError";
-import { type EffectMirrorStore, type EffectMirrorTransaction, type MirrorStoreError, storeError } from "./mirror-store.js";
+import {
+  type EffectMirrorStore,
+  type EffectMirrorTransaction,
+  type MirrorStoreError,
+  storeError,
+} from "./mirror-store.js";
 
 /** The dialect of the client's database; the mirror's SQL is written for PostgreSQL and SQLite. */
 function dialectOf(sql: SqlClient): Effect.Effect<SqlDialect, MirrorStoreError> {
@@ -27,7 +32,12 @@ function dialectOf(sql: SqlClient): Effect.Effect<SqlDialect, MirrorStoreError> 
     orElse: () => undefined,
   });
   return dialect === undefined
-    ? Effect.fail(storeError("open", new Error(`the mirror's SQL is for PostgreSQL and SQLite, not the ${sql.driver} driver`)))
+    ? Effect.fail(
+        storeError(
+          "open",
+          new Error(`the mirror's SQL is for PostgreSQL and SQLite, not the ${sql.driver} driver`),
+        ),
+      )
     : Effect.succeed(dialect);
 }
 
@@ -80,9 +90,9 @@ export const makeSqlMirrorStore: Effect.Effect<EffectMirrorStore, MirrorStoreErr
     const store: EffectMirrorStore = {
       kind: "effect",
       transaction: (work) =>
-        sql.withTransaction(work(tx)).pipe(
-          Effect.catchTag("SqlError", (error) => Effect.fail(storeError("transaction", error))),
-        ),
+        sql
+          .withTransaction(work(tx))
+          .pipe(Effect.catchTag("SqlError", (error) => Effect.fail(storeError("transaction", error)))),
     };
     return store;
   },

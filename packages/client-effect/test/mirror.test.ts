@@ -5,7 +5,7 @@
 // are made up, for merchant M1: the loads key that merchant's rows by the same id.
 import { createHmac } from "node:crypto";
 import { assert, layer } from "@effect/vitest";
-import { changeOfRead, type Customer, type MirrorStore } from "@square-customers/core";
+import { type Customer, changeOfRead, type MirrorStore } from "@square-customers/core";
 import { Cause, Effect, Exit, Layer, Stream } from "effect";
 import { HttpRouter, HttpServer } from "effect/http";
 import {
@@ -49,7 +49,9 @@ layer(Emulator.layer(), { excludeTestServices: true })("makeMirror", (it) => {
       const store = new MemoryMirrorStore();
       const [first] = yield* account;
       const gone = changeOfRead({ ...first!, id: "GONE", version: 1 }, 0, 0);
-      yield* Effect.promise(() => store.transaction((tx) => tx.write({ kind: "write", merchantId: M, writes: [gone] })));
+      yield* Effect.promise(() =>
+        store.transaction((tx) => tx.write({ kind: "write", merchantId: M, writes: [gone] })),
+      );
       const mirror = yield* makeMirror({ store });
       const progress = yield* Stream.runCollect(mirror.fullLoad(M));
       assert.deepStrictEqual(
@@ -57,7 +59,11 @@ layer(Emulator.layer(), { excludeTestServices: true })("makeMirror", (it) => {
         ["listing 100/150 -0", "listing 150/150 -0", "deleting 150/150 -0", "done 150/150 -1"],
       );
       assert.deepStrictEqual(sortById(store.customers(M)), yield* account);
-      assert.deepStrictEqual(store.mark(M, "GONE"), { version: 1, at: store.checkpoint(M)!.loadedAt, deleted: true });
+      assert.deepStrictEqual(store.mark(M, "GONE"), {
+        version: 1,
+        at: store.checkpoint(M)!.loadedAt,
+        deleted: true,
+      });
     }).pipe(Effect.provide(clientLayer())),
   );
 
@@ -180,4 +186,3 @@ function delivery(body: string, key: string): Request {
     headers: { "x-square-hmacsha256-signature": signature },
   });
 }
-

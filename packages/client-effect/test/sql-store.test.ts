@@ -40,16 +40,23 @@ async function open(layer: Layer.Layer<SqlClient, unknown>) {
   runtimes.push(runtime);
   const store = await runtime.runPromise(makeSqlMirrorStore);
   const query = (text: string, params: unknown[]) =>
-    runtime.runPromise(Effect.flatMap(Effect.service(SqlClient), (sql) => sql.unsafe<Record<string, unknown>>(text, params)));
+    runtime.runPromise(
+      Effect.flatMap(Effect.service(SqlClient), (sql) => sql.unsafe<Record<string, unknown>>(text, params)),
+    );
   return { runtime, store, query };
 }
 
 /** The Effect store as a promise store, its operations run inside the transaction's fiber context. */
-function asPromiseStore(store: EffectMirrorStore, runtime: ManagedRuntime.ManagedRuntime<SqlClient, unknown>): MirrorStore {
+function asPromiseStore(
+  store: EffectMirrorStore,
+  runtime: ManagedRuntime.ManagedRuntime<SqlClient, unknown>,
+): MirrorStore {
   const promiseTx = (tx: EffectMirrorTransaction, context: Context.Context<never>): MirrorTransaction => {
     const wrap = (kind: keyof EffectMirrorTransaction) => (op: never) =>
       Effect.runPromiseWith(context)((tx[kind] as (op: never) => Effect.Effect<unknown, unknown>)(op));
-    return Object.fromEntries(Object.keys(tx).map((k) => [k, wrap(k as keyof EffectMirrorTransaction)])) as MirrorTransaction;
+    return Object.fromEntries(
+      Object.keys(tx).map((k) => [k, wrap(k as keyof EffectMirrorTransaction)]),
+    ) as MirrorTransaction;
   };
   return {
     transaction: (work) =>
@@ -63,18 +70,27 @@ function asPromiseStore(store: EffectMirrorStore, runtime: ManagedRuntime.Manage
   };
 }
 
-function markOf(query: (text: string, params: unknown[]) => Promise<readonly Record<string, unknown>[]>, dialect: "sqlite" | "postgres") {
+function markOf(
+  query: (text: string, params: unknown[]) => Promise<readonly Record<string, unknown>[]>,
+  dialect: "sqlite" | "postgres",
+) {
   const placeholders = dialect === "sqlite" ? ["?", "?"] : ["$1", "$2"];
   return async (merchantId: string, id: string): Promise<MirrorMark | undefined> => {
     const [row] = await query(
       `SELECT version, observed_at, deleted_at FROM square_customers WHERE merchant_id = ${placeholders[0]} AND id = ${placeholders[1]}`,
       [merchantId, id],
     );
-    return row && { version: Number(row.version), at: Number(row.observed_at), deleted: row.deleted_at !== null };
+    return (
+      row && { version: Number(row.version), at: Number(row.observed_at), deleted: row.deleted_at !== null }
+    );
   };
 }
 
-function contract(name: string, dialect: "sqlite" | "postgres", layer: () => Promise<Layer.Layer<SqlClient, unknown>>) {
+function contract(
+  name: string,
+  dialect: "sqlite" | "postgres",
+  layer: () => Promise<Layer.Layer<SqlClient, unknown>>,
+) {
   let opened: Awaited<ReturnType<typeof open>>;
   beforeAll(async () => {
     opened = await open(await layer());
@@ -105,13 +121,35 @@ describe("one schema for every driver", () => {
     const file = join(dir, "shared.sqlite");
     const written = SqliteMirrorStore.open(file);
     await written.transaction((tx) =>
-      tx.write({ kind: "write", merchantId: "M1", writes: [{ kind: "upsert", id: "C1", customer: customer("C1", 2), mark: { version: 2, at: 5, deleted: false } }] }),
+      tx.write({
+        kind: "write",
+        merchantId: "M1",
+        writes: [
+          {
+            kind: "upsert",
+            id: "C1",
+            customer: customer("C1", 2),
+            mark: { version: 2, at: 5, deleted: false },
+          },
+        ],
+      }),
     );
     written.close();
     const { runtime, store } = await open(SqliteClient.layer({ filename: file }));
     const count = await runtime.runPromise(
       store.transaction((tx) =>
-        tx.write({ kind: "write", merchantId: "M1", writes: [{ kind: "upsert", id: "C1", customer: customer("C1", 1), mark: { version: 1, at: 9, deleted: false } }] }),
+        tx.write({
+          kind: "write",
+          merchantId: "M1",
+          writes: [
+            {
+              kind: "upsert",
+              id: "C1",
+              customer: customer("C1", 1),
+              mark: { version: 1, at: 9, deleted: false },
+            },
+          ],
+        }),
       ),
     );
     expect(count).toBe(0);
@@ -121,7 +159,10 @@ describe("one schema for every driver", () => {
   });
 
   it("refuses a driver whose SQL is neither PostgreSQL's nor SQLite's", async () => {
-    const fake = Layer.succeed(SqlClient, { onDialectOrElse: ({ orElse }: { orElse: () => unknown }) => orElse(), driver: "mssql" } as never);
+    const fake = Layer.succeed(SqlClient, {
+      onDialectOrElse: ({ orElse }: { orElse: () => unknown }) => orElse(),
+      driver: "mssql",
+    } as never);
     const error = await Effect.runPromise(Effect.flip(makeSqlMirrorStore.pipe(Effect.provide(fake))));
     expect(error.message).toContain("not the mssql driver");
   });

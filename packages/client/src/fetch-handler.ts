@@ -2,14 +2,22 @@
 // route handlers, Bun.serve, Deno.serve and workers take. It reads the body as bytes (the signature covers
 // them exactly), at most 1 MiB, verifies and reads the delivery with core's rules, hands the event to
 // `onEvent`, and answers the way the node:http handler does.
-import { WEBHOOK_REFUSAL_STATUS, WEBHOOK_SIGNATURE_HEADER, type WebhookEvent, type WebhookFailureReason } from "@square-customers/core";
+import {
+  WEBHOOK_REFUSAL_STATUS,
+  WEBHOOK_SIGNATURE_HEADER,
+  type WebhookEvent,
+  type WebhookFailureReason,
+} from "@square-customers/core";
 import { type UnwrapOptions, unwrapDelivery, WebhookVerificationError } from "./webhooks.js";
 
 /** Square's deliveries are small; a bigger body is refused unread (as the node:http handler does). */
 const MAX_BODY_BYTES = 1024 * 1024;
 
 /** What a delivery is answered with: applied, refused (and why), or the handler failed. */
-type Verdict = { readonly kind: "applied" } | { readonly kind: "refused"; readonly reason: WebhookFailureReason } | { readonly kind: "failed" };
+type Verdict =
+  | { readonly kind: "applied" }
+  | { readonly kind: "refused"; readonly reason: WebhookFailureReason }
+  | { readonly kind: "failed" };
 
 /** The status and JSON body of each verdict, the same in every receiver. */
 function answerOf(verdict: Verdict): { readonly status: number; readonly body: object } {
@@ -49,7 +57,10 @@ async function handle(
   try {
     const rawBody = await readBody(request);
     if (rawBody === undefined) return { kind: "refused", reason: "malformed_body" };
-    event = await unwrapDelivery({ rawBody, signatureHeader: request.headers.get(WEBHOOK_SIGNATURE_HEADER) }, options);
+    event = await unwrapDelivery(
+      { rawBody, signatureHeader: request.headers.get(WEBHOOK_SIGNATURE_HEADER) },
+      options,
+    );
   } catch (error) {
     if (error instanceof WebhookVerificationError) return { kind: "refused", reason: error.reason };
     throw error;

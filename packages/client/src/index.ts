@@ -58,6 +58,7 @@ export {
   TimeoutError,
   UnauthorizedError,
 } from "./errors.js";
+export { createFetchWebhookHandler } from "./fetch-handler.js";
 export type * from "./generated/methods.js";
 export type * from "./generated/models.js";
 export type { Method, MethodArgs, MethodResult } from "./methods.js";
@@ -71,4 +72,3 @@ export {
   type WebhookDelivery,
   WebhookVerificationError,
 } from "./webhooks.js";
-export { createFetchWebhookHandler } from "./fetch-handler.js";

@@ -81,7 +81,8 @@ export function createMirror(options: MirrorOptions): CustomerMirror {
     sync: (merchantId, { signal, full } = {}) =>
       run(merchantId, syncProgram({ ...started(merchantId), full }), signal),
     fullLoad: (merchantId, { signal } = {}) => run(merchantId, fullLoadProgram(started(merchantId)), signal),
-    reconcile: (merchantId, { signal } = {}) => run(merchantId, reconcileProgram(started(merchantId)), signal),
+    reconcile: (merchantId, { signal } = {}) =>
+      run(merchantId, reconcileProgram(started(merchantId)), signal),
     async apply(event) {
       const result = await options.store.transaction((tx) => runStep(applyEventStep(event, Date.now()), tx));
       // Reported once the step is committed: a callback that throws cannot undo it.

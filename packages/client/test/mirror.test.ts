@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { changeOfRead, type Customer, type MirrorProgress, type MirrorStore } from "@square-customers/core";
+import { type Customer, changeOfRead, type MirrorProgress, type MirrorStore } from "@square-customers/core";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   createFetchWebhookHandler,
@@ -218,10 +218,18 @@ describe("events", () => {
     const server = createServer(async (req, res) => {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
-      const headers = Object.entries(req.headers).flatMap(([k, v]) => (typeof v === "string" ? [[k, v] as [string, string]] : []));
-      const request = new Request(`http://127.0.0.1${req.url}`, { method: "POST", headers, body: Buffer.concat(chunks) });
+      const headers = Object.entries(req.headers).flatMap(([k, v]) =>
+        typeof v === "string" ? [[k, v] as [string, string]] : [],
+      );
+      const request = new Request(`http://127.0.0.1${req.url}`, {
+        method: "POST",
+        headers,
+        body: Buffer.concat(chunks),
+      });
       const response = handler ? await handler(request) : new Response(null, { status: 503 });
-      res.writeHead(response.status, Object.fromEntries(response.headers)).end(Buffer.from(await response.arrayBuffer()));
+      res
+        .writeHead(response.status, Object.fromEntries(response.headers))
+        .end(Buffer.from(await response.arrayBuffer()));
     });
     servers.push(server);
     server.listen(0, "127.0.0.1");
@@ -262,19 +270,26 @@ describe("many merchants", () => {
     server.listen(0, "127.0.0.1");
     await once(server, "listening");
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    for (const [path, { square }] of [["/a", first], ["/b", second]] as const) {
+    for (const [path, { square }] of [
+      ["/a", first],
+      ["/b", second],
+    ] as const) {
       const { subscription } = await square.webhooks.subscriptions.create({
         subscription: { event_types: [...MIRROR_EVENT_TYPES], notification_url: `${base}${path}` },
       });
       const options = { signatureKey: subscription.signature_key!, notificationUrl: `${base}${path}` };
-      keys.set(path, createWebhookHandler(options, (event) => mirror.apply(event)));
+      keys.set(
+        path,
+        createWebhookHandler(options, (event) => mirror.apply(event)),
+      );
     }
     await Promise.all([createCustomers(first.square, 40), createCustomers(second.square, 30)]);
     await Promise.all([mirror.sync(first.merchantId), mirror.sync(second.merchantId)]);
     // Both change at once while their events arrive at the one endpoint.
     const changes = async ({ square }: { square: SquareClient }, tag: string) => {
       const ids = (await square.customers.list().toArray()).map((c) => c.id);
-      for (const [i, id] of ids.slice(0, 10).entries()) await square.customers.update(id, { nickname: `${tag}${i}` });
+      for (const [i, id] of ids.slice(0, 10).entries())
+        await square.customers.update(id, { nickname: `${tag}${i}` });
       await square.customers.delete(ids[11]!);
       await createCustomers(square, 3);
     };
@@ -294,7 +309,12 @@ describe("reconcile", () => {
     const store = new MemoryMirrorStore();
     const progress: MirrorProgress[] = [];
     // No safety margin: the pass reads only what changed since the load began.
-    const mirror = createMirror({ client: square, store, safetyMarginMs: 0, onProgress: (p) => progress.push(p) });
+    const mirror = createMirror({
+      client: square,
+      store,
+      safetyMarginMs: 0,
+      onProgress: (p) => progress.push(p),
+    });
     await new Promise((resolve) => setTimeout(resolve, 5));
     await mirror.fullLoad(merchantId);
     const loaded = store.checkpoint(merchantId)!;
@@ -310,8 +330,8 @@ describe("reconcile", () => {
 
   it("needs a checkpoint", async () => {
     const { square, merchantId } = await merchant();
-    await expect(createMirror({ client: square, store: new MemoryMirrorStore() }).reconcile(merchantId)).rejects.toThrow(
-      "run a full load first",
-    );
+    await expect(
+      createMirror({ client: square, store: new MemoryMirrorStore() }).reconcile(merchantId),
+    ).rejects.toThrow("run a full load first");
   });
 });

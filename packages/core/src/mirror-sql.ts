@@ -22,6 +22,6 @@ export {
   resultOfRows,
   rowOfWrite,
   type StatementReading,
-  statementFor,
   SUPERSEDES_SQL,
+  statementFor,
 } from "./mirror/sql/statements.js";

@@ -235,7 +235,10 @@ describe("the reconcile pass", () => {
     expect(advanceCheckpoint(checkpoint, { reconciledAt: T0 })).toEqual(checkpoint);
     expect(advanceCheckpoint(checkpoint, { loadedAt: T0 - 5, reconciledAt: T0 - 5 })).toEqual(checkpoint);
     expect(advanceCheckpoint(undefined, { reconciledAt: T0 })).toBeUndefined();
-    expect(advanceCheckpoint(undefined, { loadedAt: T0, reconciledAt: T0 })).toEqual({ loadedAt: T0, reconciledAt: T0 });
+    expect(advanceCheckpoint(undefined, { loadedAt: T0, reconciledAt: T0 })).toEqual({
+      loadedAt: T0,
+      reconciledAt: T0,
+    });
   });
 
   it("forgets event ids once Square can no longer retry them", () => {
@@ -368,7 +371,11 @@ describe("the programs", () => {
   it("a full load: a page at a time, each in a transaction and reported, then the end of the load", async () => {
     const store = new MemoryMirrorStore();
     await store.transaction((tx) =>
-      tx.write({ kind: "write", merchantId: "M1", writes: [changeOfRead(customer(1, { id: "GONE" }), T0 - 3_600_000)] }),
+      tx.write({
+        kind: "write",
+        merchantId: "M1",
+        writes: [changeOfRead(customer(1, { id: "GONE" }), T0 - 3_600_000)],
+      }),
     );
     const pages = [
       { customers: [customer(1, { id: "A" })], cursor: "next", count: 2 },

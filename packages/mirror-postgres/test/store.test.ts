@@ -3,10 +3,16 @@
 // live view, indexes), migrations run once by several processes starting together, and a newer schema
 // refused.
 import type { MirrorMark } from "@square-customers/core";
-import { customer, type StoreUnderTest, startPostgres, storeContract, type TestPostgres } from "@square-customers/mirror-testing";
+import {
+  customer,
+  type StoreUnderTest,
+  startPostgres,
+  storeContract,
+  type TestPostgres,
+} from "@square-customers/mirror-testing";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PostgresMirrorStore, type PgClientLike } from "../src/index.js";
+import { type PgClientLike, PostgresMirrorStore } from "../src/index.js";
 
 let server: TestPostgres;
 let pool: pg.Pool;
@@ -24,13 +30,19 @@ afterAll(async () => {
   await server?.stop();
 });
 
-export async function markOf(db: PgClientLike, merchantId: string, id: string): Promise<MirrorMark | undefined> {
+export async function markOf(
+  db: PgClientLike,
+  merchantId: string,
+  id: string,
+): Promise<MirrorMark | undefined> {
   const { rows } = await db.query(
     "SELECT version, observed_at, deleted_at FROM square_customers WHERE merchant_id = $1 AND id = $2",
     [merchantId, id],
   );
   const row = rows[0];
-  return row && { version: Number(row.version), at: Number(row.observed_at), deleted: row.deleted_at !== null };
+  return (
+    row && { version: Number(row.version), at: Number(row.observed_at), deleted: row.deleted_at !== null }
+  );
 }
 
 const underTest = (s: PostgresMirrorStore): StoreUnderTest => ({
@@ -53,7 +65,14 @@ describe("one client instead of a pool", () => {
           tx.write({
             kind: "write",
             merchantId: "ONE-CLIENT",
-            writes: [{ kind: "upsert", id: "C1", customer: customer("C1", version), mark: { version, at: 1, deleted: false } }],
+            writes: [
+              {
+                kind: "upsert",
+                id: "C1",
+                customer: customer("C1", version),
+                mark: { version, at: 1, deleted: false },
+              },
+            ],
           }),
         ),
       ),
@@ -72,11 +91,18 @@ describe("the schema", () => {
         merchantId: "SCHEMA",
         writes: [
           { kind: "upsert", id: "C1", customer: ada, mark: { version: 3, at: 10, deleted: false } },
-          { kind: "delete", id: "C2", customer: customer("C2", 1), mark: { version: 1, at: 20, deleted: true } },
+          {
+            kind: "delete",
+            id: "C2",
+            customer: customer("C2", 1),
+            mark: { version: 1, at: 20, deleted: true },
+          },
         ],
       }),
     );
-    const { rows } = await pool.query("SELECT * FROM square_customers WHERE merchant_id = 'SCHEMA' ORDER BY id");
+    const { rows } = await pool.query(
+      "SELECT * FROM square_customers WHERE merchant_id = 'SCHEMA' ORDER BY id",
+    );
     expect(rows[0]).toMatchObject({
       version: "3",
       family_name: "Lovelace",

@@ -182,7 +182,9 @@ function migrate(db: DatabaseSync): void {
   db.exec(migrationsTable("sqlite"));
   db.exec("BEGIN IMMEDIATE");
   try {
-    const applied = (db.prepare(APPLIED_MIGRATIONS_SQL).all() as Array<{ version: number }>).map((r) => r.version);
+    const applied = (db.prepare(APPLIED_MIGRATIONS_SQL).all() as Array<{ version: number }>).map(
+      (r) => r.version,
+    );
     for (const migration of pendingMigrations(applied)) {
       for (const statement of migration.statements.sqlite) db.exec(statement);
       db.prepare(recordMigrationSql("sqlite")).run(migration.version, migration.name, Date.now());

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DatabaseSync } from "node:sqlite";
+import type { DatabaseSync } from "node:sqlite";
 import type { MirrorMark } from "@square-customers/core";
 import { customer, storeContract } from "@square-customers/mirror-testing";
 import { afterAll, describe, expect, it } from "vitest";
@@ -44,18 +44,30 @@ storeContract("SQLite (node:sqlite)", () => {
 describe("the schema", () => {
   it("has columns people filter on, the customer as JSON, tombstones with deleted_at, and a live view", async () => {
     const store = open();
-    const ada = customer("C1", 3, { family_name: "Lovelace", phone_number: "+14155550100", reference_id: "R-1" });
+    const ada = customer("C1", 3, {
+      family_name: "Lovelace",
+      phone_number: "+14155550100",
+      reference_id: "R-1",
+    });
     await store.transaction((tx) =>
       tx.write({
         kind: "write",
         merchantId: "M1",
         writes: [
           { kind: "upsert", id: "C1", customer: ada, mark: { version: 3, at: 10, deleted: false } },
-          { kind: "delete", id: "C2", customer: customer("C2", 1), mark: { version: 1, at: 20, deleted: true } },
+          {
+            kind: "delete",
+            id: "C2",
+            customer: customer("C2", 1),
+            mark: { version: 1, at: 20, deleted: true },
+          },
         ],
       }),
     );
-    const row = store.db.prepare("SELECT * FROM square_customers WHERE id = 'C1'").get() as Record<string, unknown>;
+    const row = store.db.prepare("SELECT * FROM square_customers WHERE id = 'C1'").get() as Record<
+      string,
+      unknown
+    >;
     expect(row).toMatchObject({
       merchant_id: "M1",
       version: 3,
@@ -77,7 +89,9 @@ describe("the schema", () => {
     });
     expect(store.counts("M1")).toEqual({ live: 1, deleted: 1 });
     const plan = store.db
-      .prepare("EXPLAIN QUERY PLAN SELECT id FROM square_live_customers WHERE merchant_id = ? AND email_address = ?")
+      .prepare(
+        "EXPLAIN QUERY PLAN SELECT id FROM square_live_customers WHERE merchant_id = ? AND email_address = ?",
+      )
       .all("M1", "c1@example.com") as Array<{ detail: string }>;
     expect(plan.map((p) => p.detail).join(" ")).toContain("square_customers_email");
   });
@@ -91,7 +105,9 @@ describe("the schema", () => {
     ]);
     again.db.prepare("INSERT INTO square_mirror_migrations VALUES (99, 'from the future', 0)").run();
     again.close();
-    expect(() => open(file)).toThrow("the mirror's schema is at version 99, newer than this release knows (1)");
+    expect(() => open(file)).toThrow(
+      "the mirror's schema is at version 99, newer than this release knows (1)",
+    );
   });
 
   it("opening something that is not a database fails", () => {
@@ -113,7 +129,14 @@ describe("two connections on one file", () => {
           tx.write({
             kind: "write",
             merchantId: "M1",
-            writes: [{ kind: "upsert", id: "C1", customer: customer("C1", version), mark: { version, at: 1, deleted: false } }],
+            writes: [
+              {
+                kind: "upsert",
+                id: "C1",
+                customer: customer("C1", version),
+                mark: { version, at: 1, deleted: false },
+              },
+            ],
           }),
         ),
       ),

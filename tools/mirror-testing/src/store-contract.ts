@@ -24,7 +24,11 @@ const T0 = Date.parse("2025-03-01T12:00:00.000Z");
 const live = (version: number, at = T0): MirrorMark => ({ version, at, deleted: false });
 const tomb = (version: number, at = T0): MirrorMark => ({ version, at, deleted: true });
 
-export function customer(id: string, version: number, fields: Partial<MirroredCustomer> = {}): MirroredCustomer {
+export function customer(
+  id: string,
+  version: number,
+  fields: Partial<MirroredCustomer> = {},
+): MirroredCustomer {
   return {
     id,
     created_at: "2025-01-01T00:00:00Z",
@@ -66,13 +70,16 @@ let merchants = 0;
 const newMerchant = () => `M${Date.now().toString(36)}${++merchants}`;
 
 export function storeContract(name: string, open: () => StoreUnderTest): void {
-  const tx = <T>(s: StoreUnderTest, work: (tx: MirrorTransaction) => MaybePromise<T>) => s.store.transaction(work);
+  const tx = <T>(s: StoreUnderTest, work: (tx: MirrorTransaction) => MaybePromise<T>) =>
+    s.store.transaction(work);
 
   describe(`store contract: ${name}`, () => {
     it.each(CASES)("newer wins inside the write: %s", async (_, incoming, stored) => {
       const s = open();
       const m = newMerchant();
-      expect(await tx(s, (t) => t.write({ kind: "write", merchantId: m, writes: [write("C1", stored)] }))).toBe(1);
+      expect(
+        await tx(s, (t) => t.write({ kind: "write", merchantId: m, writes: [write("C1", stored)] })),
+      ).toBe(1);
       const written = await tx(s, (t) =>
         t.write({ kind: "write", merchantId: m, writes: [write("C1", incoming, { nickname: "incoming" })] }),
       );
@@ -99,7 +106,8 @@ export function storeContract(name: string, open: () => StoreUnderTest): void {
     it("claims an event id once per merchant; a failed transaction keeps nothing", async () => {
       const s = open();
       const [m, other] = [newMerchant(), newMerchant()];
-      const claim = (merchantId: string) => tx(s, (t) => t.claimEvent({ kind: "claimEvent", merchantId, eventId: "E1", at: T0 }));
+      const claim = (merchantId: string) =>
+        tx(s, (t) => t.claimEvent({ kind: "claimEvent", merchantId, eventId: "E1", at: T0 }));
       expect(await claim(m)).toBe(true);
       expect(await claim(m)).toBe(false);
       expect(await claim(other)).toBe(true);
@@ -110,16 +118,26 @@ export function storeContract(name: string, open: () => StoreUnderTest): void {
       });
       await expect(failing).rejects.toThrow("the step failed");
       expect(await s.mark(m, "X")).toBeUndefined();
-      expect(await tx(s, (t) => t.claimEvent({ kind: "claimEvent", merchantId: m, eventId: "E2", at: T0 }))).toBe(true);
+      expect(
+        await tx(s, (t) => t.claimEvent({ kind: "claimEvent", merchantId: m, eventId: "E2", at: T0 })),
+      ).toBe(true);
     });
 
     it("the end of a load turns live customers observed before the cutoff into tombstones, of one merchant", async () => {
       const s = open();
       const [m, other] = [newMerchant(), newMerchant()];
-      const rows = [write("old", live(2, T0 - 10)), write("new", live(1, T0)), write("dead", tomb(1, T0 - 50))];
+      const rows = [
+        write("old", live(2, T0 - 10)),
+        write("new", live(1, T0)),
+        write("dead", tomb(1, T0 - 50)),
+      ];
       await tx(s, (t) => t.write({ kind: "write", merchantId: m, writes: rows }));
-      await tx(s, (t) => t.write({ kind: "write", merchantId: other, writes: [write("old", live(2, T0 - 10))] }));
-      const deleted = await tx(s, (t) => t.tombstoneUnseen({ kind: "tombstoneUnseen", merchantId: m, before: T0, at: T0 + 5 }));
+      await tx(s, (t) =>
+        t.write({ kind: "write", merchantId: other, writes: [write("old", live(2, T0 - 10))] }),
+      );
+      const deleted = await tx(s, (t) =>
+        t.tombstoneUnseen({ kind: "tombstoneUnseen", merchantId: m, before: T0, at: T0 + 5 }),
+      );
       expect(deleted).toBe(1);
       expect(await s.mark(m, "old")).toEqual(tomb(2, T0 + 5));
       expect(await s.mark(m, "new")).toEqual(live(1, T0));
@@ -130,9 +148,12 @@ export function storeContract(name: string, open: () => StoreUnderTest): void {
     it("keeps a checkpoint per merchant that only moves forward", async () => {
       const s = open();
       const [m, other] = [newMerchant(), newMerchant()];
-      const read = (merchantId: string) => tx(s, (t) => t.readCheckpoint({ kind: "readCheckpoint", merchantId }));
+      const read = (merchantId: string) =>
+        tx(s, (t) => t.readCheckpoint({ kind: "readCheckpoint", merchantId }));
       const advance = (loadedAt: number | undefined, reconciledAt: number) =>
-        tx(s, (t) => t.advanceCheckpoint({ kind: "advanceCheckpoint", merchantId: m, loadedAt, reconciledAt }));
+        tx(s, (t) =>
+          t.advanceCheckpoint({ kind: "advanceCheckpoint", merchantId: m, loadedAt, reconciledAt }),
+        );
       await advance(undefined, T0); // a pass never makes a checkpoint on its own
       expect(await read(m)).toBeUndefined();
       await advance(T0, T0);

@@ -7,16 +7,16 @@ import type { SquareClient } from "@square-customers/client";
 import {
   countEvent,
   emptyEventCounts,
-  type MirroredCustomer,
   type MirrorEventCounts,
+  type MirroredCustomer,
   type MirrorProgress,
 } from "@square-customers/core";
 import { SqliteMirrorStore } from "@square-customers/mirror-sqlite";
 import { compareMirror, type MirrorComparison, StaleWriteWatch, sqliteMarkOf } from "../mirror-check.js";
 import { type SessionSettings, startMirrorSession } from "../mirror-session.js";
-import type { SignatureKeyStore } from "../signature-key.js";
 import { prepareWorkload, runWorkload } from "../mirror-workload.js";
 import { n } from "../output.js";
+import type { SignatureKeyStore } from "../signature-key.js";
 import type { Target } from "../target.js";
 
 /** The embedded emulator's webhook controls, when the demo runs on it. */
@@ -61,9 +61,7 @@ export async function mirrorSection(
   const { merchantId } = session;
   try {
     say(`listening on ${session.listening}; a subscription sends customer events there, signed`);
-    code(
-      'const mirror = createMirror({ client: square, store: SqliteMirrorStore.open("mirror.sqlite") })',
-    );
+    code('const mirror = createMirror({ client: square, store: SqliteMirrorStore.open("mirror.sqlite") })');
     code("await mirror.fullLoad(merchantId)");
     const loaded = await session.mirror.fullLoad(merchantId);
     say(`→ ${n(loaded.listed)} customers in the mirror`);

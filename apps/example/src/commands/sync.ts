@@ -115,7 +115,9 @@ async function runSync(
     merchantId = session.merchantId;
     if (db.legacy !== undefined) {
       const { customers } = await db.legacy.upgrade(merchantId);
-      output.note(`upgraded ${db.label} to the mirror's schema: ${customers} customers kept, the key moved to ${keys.where}`);
+      output.note(
+        `upgraded ${db.label} to the mirror's schema: ${customers} customers kept, the key moved to ${keys.where}`,
+      );
     }
     await refreshCount();
     await runUntilStopped(session, db, output, options, signal);
@@ -143,7 +145,8 @@ async function runUntilStopped(
   let start: "full-load" | "reconcile";
   try {
     const full = options.full === true || session.eventsMayBeLost;
-    if (session.eventsMayBeLost) output.note("the webhook subscription was gone or disabled: loading in full");
+    if (session.eventsMayBeLost)
+      output.note("the webhook subscription was gone or disabled: loading in full");
     start = (await session.mirror.sync(merchantId, { full, signal })).kind;
   } catch (error) {
     if (!signal.aborted) throw error;

@@ -18,9 +18,9 @@ import type { WebhookEvent } from "../webhooks.js";
 import type {
   MirrorChange,
   MirrorCheckpoint,
-  MirroredCustomer,
   MirrorEventCounts,
   MirrorEventResult,
+  MirroredCustomer,
   MirrorMark,
   MirrorOutcome,
   MirrorWrite,
@@ -72,7 +72,10 @@ export function advanceCheckpoint(
   stored: MirrorCheckpoint | undefined,
   update: { readonly loadedAt?: number | undefined; readonly reconciledAt: number },
 ): MirrorCheckpoint | undefined {
-  const loadedAt = Math.max(stored?.loadedAt ?? Number.NEGATIVE_INFINITY, update.loadedAt ?? Number.NEGATIVE_INFINITY);
+  const loadedAt = Math.max(
+    stored?.loadedAt ?? Number.NEGATIVE_INFINITY,
+    update.loadedAt ?? Number.NEGATIVE_INFINITY,
+  );
   // A reconcile pass never makes a checkpoint on its own: without a load there is nothing to reconcile.
   if (loadedAt === Number.NEGATIVE_INFINITY) return stored;
   return { loadedAt, reconciledAt: Math.max(stored?.reconciledAt ?? 0, update.reconciledAt) };

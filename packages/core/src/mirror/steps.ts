@@ -3,7 +3,12 @@
 // of instructions) runs a whole full load, reconcile pass or sync: which page to ask for, which step to
 // run in a transaction, what progress to report. Each client only carries out the instructions in its own
 // idiom (packages/client/src/mirror.ts, packages/client-effect/src/mirror.ts).
-import type { Customer, ListCustomersResponse, SearchCustomersRequest, SearchCustomersResponse } from "../generated/models.js";
+import type {
+  Customer,
+  ListCustomersResponse,
+  SearchCustomersRequest,
+  SearchCustomersResponse,
+} from "../generated/models.js";
 import type { ListCustomersQuery } from "../generated/parameters.js";
 import { nextCursor } from "../paging.js";
 import type { WebhookEvent } from "../webhooks.js";
@@ -73,7 +78,11 @@ export function* finishLoadStep(merchantId: string, startedAt: number, marginMs:
 }
 
 /** The end of a reconcile pass: the checkpoint moves forward, and event ids too old to return are forgotten. */
-export function* finishReconcileStep(merchantId: string, startedAt: number, marginMs: number): MirrorStep<void> {
+export function* finishReconcileStep(
+  merchantId: string,
+  startedAt: number,
+  marginMs: number,
+): MirrorStep<void> {
   yield* perform({ kind: "advanceCheckpoint", merchantId, loadedAt: undefined, reconciledAt: startedAt });
   yield* perform({ kind: "forgetEvents", merchantId, before: eventsForgettableBefore(startedAt, marginMs) });
 }
@@ -188,7 +197,9 @@ function* reconcileFrom(run: MirrorRun, checkpoint: MirrorCheckpoint): MirrorPro
  * or when the checkpoint is older than Square's retry window), a reconcile pass from the checkpoint
  * otherwise.
  */
-export function* syncProgram(run: MirrorRun & { readonly full?: boolean | undefined }): MirrorProgram<SyncResult> {
+export function* syncProgram(
+  run: MirrorRun & { readonly full?: boolean | undefined },
+): MirrorProgram<SyncResult> {
   const checkpoint = yield* transaction(readCheckpointStep(run.merchantId));
   const plan = planSync(checkpoint, run.startedAt, { full: run.full });
   if (plan.kind === "full-load") return { kind: "full-load", summary: yield* fullLoadProgram(run) };

@@ -108,7 +108,10 @@ export function* perform<O extends MirrorOp>(op: O): Generator<O, MirrorOpResult
 }
 
 /** Runs one operation on a transaction's methods (the method named after its kind). */
-export function performOn<R = unknown>(tx: { readonly [K in MirrorOp["kind"]]: (op: never) => unknown }, op: MirrorOp): R {
+export function performOn<R = unknown>(
+  tx: { readonly [K in MirrorOp["kind"]]: (op: never) => unknown },
+  op: MirrorOp,
+): R {
   return (tx[op.kind] as (op: MirrorOp) => R)(op);
 }
 

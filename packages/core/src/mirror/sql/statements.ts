@@ -113,7 +113,10 @@ ON CONFLICT (merchant_id) DO UPDATE SET
       dialect,
       `UPDATE square_mirror_merchants SET reconciled_at = ${greatest}(reconciled_at, ?) WHERE merchant_id = ?`,
     ),
-    forgetEvents: numbered(dialect, "DELETE FROM square_mirror_events WHERE merchant_id = ? AND handled_at < ?"),
+    forgetEvents: numbered(
+      dialect,
+      "DELETE FROM square_mirror_events WHERE merchant_id = ? AND handled_at < ?",
+    ),
   } as const;
 }
 
