@@ -101,6 +101,13 @@ export class StaleWriteWatch implements MirrorStore {
           this.writes += written;
           return written;
         },
+        applyEvent: async (op) => {
+          const before = op.write && this.markOf(op.merchantId, op.write.id);
+          const result = await tx.applyEvent(op);
+          if (op.write) this.watch(before, this.markOf(op.merchantId, op.write.id));
+          if (result.written) this.writes++;
+          return result;
+        },
       }),
     );
   }

@@ -66,7 +66,7 @@ function effectTransaction(tx: MirrorTransaction): EffectMirrorTransaction {
     (op: MirrorOpOf<K>) =>
       fromMaybePromise(kind, () => (tx[kind] as (op: MirrorOpOf<K>) => MaybePromise<MirrorOpResults[K]>)(op));
   return {
-    claimEvent: wrap("claimEvent"),
+    applyEvent: wrap("applyEvent"),
     write: wrap("write"),
     tombstoneUnseen: wrap("tombstoneUnseen"),
     readCheckpoint: wrap("readCheckpoint"),

@@ -73,14 +73,16 @@ export const makeSqlMirrorStore: Effect.Effect<EffectMirrorStore, MirrorStoreErr
       error._tag === "MirrorStoreError" ? error : storeError("migrate", error),
     );
     const run = (op: MirrorOp) => {
-      const { sql: text, params, reading } = statementFor(dialect, op);
-      return sql.unsafe<Record<string, unknown>>(text, params).pipe(
-        Effect.map((rows) => resultOfRows(reading, rows)),
+      const { statements, reading } = statementFor(dialect, op);
+      return Effect.forEach(statements, ({ sql: text, params }) =>
+        sql.unsafe<Record<string, unknown>>(text, params),
+      ).pipe(
+        Effect.map((results) => resultOfRows(reading, results)),
         Effect.mapError((error) => storeError(op.kind, error)),
       );
     };
     const tx = {
-      claimEvent: run,
+      applyEvent: run,
       write: run,
       tombstoneUnseen: run,
       readCheckpoint: run,

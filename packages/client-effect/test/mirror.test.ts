@@ -141,14 +141,22 @@ layer(Emulator.layer(), { excludeTestServices: true })("makeMirror", (it) => {
       const store: MirrorStore = {
         transaction: (work) =>
           inner.transaction((tx) =>
-            work({ ...tx, write: (op) => (failing ? Promise.reject(new Error("disk full")) : tx.write(op)) }),
+            work({
+              ...tx,
+              // The event is applied, then the store fails: the transaction must undo both its parts.
+              applyEvent: async (op) => {
+                const result = await tx.applyEvent(op);
+                if (failing) throw new Error("disk full");
+                return result;
+              },
+            }),
           ),
       };
       const mirror = yield* makeMirror({ store });
       const event = JSON.parse(updated(customer, "E-fail")) as WebhookEvent;
       const error = yield* Effect.flip(mirror.apply(event));
       assert.instanceOf(error, MirrorStoreError);
-      assert.strictEqual(error.method, "write");
+      assert.strictEqual(error.method, "applyEvent");
       assert.include(error.message, "disk full");
       // The claim of the event id was rolled back with the failed write.
       assert.isFalse(inner.hasEvent(M, "E-fail"));

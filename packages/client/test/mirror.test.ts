@@ -189,7 +189,12 @@ describe("events", () => {
         inner.transaction((tx) =>
           work({
             ...tx,
-            write: (op) => (failing ? Promise.reject(new Error("disk full")) : tx.write(op)),
+            // The event is applied, then the store fails: the transaction must undo both its parts.
+            applyEvent: async (op) => {
+              const result = await tx.applyEvent(op);
+              if (failing) throw new Error("disk full");
+              return result;
+            },
           }),
         ),
     };

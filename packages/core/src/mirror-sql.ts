@@ -18,6 +18,7 @@ export {
 export {
   MIRROR_SQL,
   type MirrorRow,
+  type MirrorStatement,
   type MirrorStatementName,
   resultOfRows,
   rowOfWrite,

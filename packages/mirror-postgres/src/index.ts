@@ -25,7 +25,21 @@ import {
 
 /** What the store needs of a `pg` client (a `pg.Client`, or one checked out of a `pg.Pool`). */
 export interface PgClientLike {
-  query(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+  query(
+    query: string | { readonly name?: string; readonly text: string; readonly values?: unknown[] },
+    values?: unknown[],
+  ): Promise<{ rows: Record<string, unknown>[] }>;
+}
+
+/** A name per statement text: each connection prepares a mirror statement once, then only runs it. */
+const statementNames = new Map<string, string>();
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `square_mirror_${statementNames.size + 1}`;
+    statementNames.set(text, name);
+  }
+  return name;
 }
 
 /** What the store needs of a `pg.Pool`. */
@@ -133,20 +147,24 @@ export class PostgresMirrorStore implements MirrorStore {
 
   /** A merchant's checkpoint (undefined before its first full load). */
   async checkpoint(merchantId: string): Promise<MirrorCheckpoint | undefined> {
-    const { sql, params } = statementFor("postgres", { kind: "readCheckpoint", merchantId });
-    return resultOfRows("checkpoint", await this.#query(sql, [...params])) as MirrorCheckpoint | undefined;
+    const { statements } = statementFor("postgres", { kind: "readCheckpoint", merchantId });
+    const [{ sql, params }] = statements as [{ sql: string; params: readonly unknown[] }];
+    return resultOfRows("checkpoint", [await this.#query(sql, [...params])]) as MirrorCheckpoint | undefined;
   }
 }
 
 /** The operations of one transaction, each one statement on its connection. */
 function operations(client: PgClientLike): MirrorTransaction {
   const run = async (op: MirrorOp) => {
-    const { sql, params, reading } = statementFor("postgres", op);
-    const { rows } = await client.query(sql, [...params]);
+    const { statements, reading } = statementFor("postgres", op);
+    const rows: Record<string, unknown>[][] = [];
+    for (const { sql, params } of statements) {
+      rows.push((await client.query({ name: statementName(sql), text: sql, values: [...params] })).rows);
+    }
     return resultOfRows(reading, rows);
   };
   return {
-    claimEvent: run as MirrorTransaction["claimEvent"],
+    applyEvent: run as MirrorTransaction["applyEvent"],
     write: run as MirrorTransaction["write"],
     tombstoneUnseen: run as MirrorTransaction["tombstoneUnseen"],
     readCheckpoint: run as MirrorTransaction["readCheckpoint"],

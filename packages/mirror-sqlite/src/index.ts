@@ -63,7 +63,7 @@ export class SqliteMirrorStore implements MirrorStore {
     migrate(db);
     const run = (op: MirrorOp) => this.#run(op);
     this.#operations = {
-      claimEvent: run as MirrorTransaction["claimEvent"],
+      applyEvent: run as MirrorTransaction["applyEvent"],
       write: run as MirrorTransaction["write"],
       tombstoneUnseen: run as MirrorTransaction["tombstoneUnseen"],
       readCheckpoint: run as MirrorTransaction["readCheckpoint"],
@@ -97,7 +97,7 @@ export class SqliteMirrorStore implements MirrorStore {
   }
 
   #transaction<T>(work: (tx: MirrorTransaction) => MaybePromise<T>): MaybePromise<T> {
-    this.db.exec("BEGIN IMMEDIATE");
+    this.#prepare("BEGIN IMMEDIATE").run();
     let result: MaybePromise<T>;
     try {
       result = work(this.#operations);
@@ -106,12 +106,12 @@ export class SqliteMirrorStore implements MirrorStore {
       throw error;
     }
     if (!isPromise(result)) {
-      this.db.exec("COMMIT");
+      this.#prepare("COMMIT").run();
       return result;
     }
     return result.then(
       (value) => {
-        this.db.exec("COMMIT");
+        this.#prepare("COMMIT").run();
         return value;
       },
       (error: unknown) => {
@@ -127,14 +127,16 @@ export class SqliteMirrorStore implements MirrorStore {
   }
 
   #run(op: MirrorOp): unknown {
-    const { sql, params, reading } = statementFor("sqlite", op);
-    const statement = this.#prepare(sql);
-    const values = params as SQLInputValue[];
+    const { statements, reading } = statementFor("sqlite", op);
     if (reading === "nothing") {
-      statement.run(...values);
+      for (const { sql, params } of statements) this.#prepare(sql).run(...(params as SQLInputValue[]));
       return undefined;
     }
-    return resultOfRows(reading, statement.all(...values) as Record<string, unknown>[]);
+    const rows = statements.map(
+      ({ sql, params }) =>
+        this.#prepare(sql).all(...(params as SQLInputValue[])) as Record<string, unknown>[],
+    );
+    return resultOfRows(reading, rows);
   }
 
   #prepare(sql: string): StatementSync {
@@ -167,9 +169,7 @@ export class SqliteMirrorStore implements MirrorStore {
 
   /** A merchant's checkpoint (undefined before its first full load). */
   checkpoint(merchantId: string): MirrorCheckpoint | undefined {
-    const { sql, params } = statementFor("sqlite", { kind: "readCheckpoint", merchantId });
-    const rows = this.#prepare(sql).all(...(params as SQLInputValue[])) as Record<string, unknown>[];
-    return resultOfRows("checkpoint", rows) as MirrorCheckpoint | undefined;
+    return this.#run({ kind: "readCheckpoint", merchantId }) as MirrorCheckpoint | undefined;
   }
 
   close(): void {

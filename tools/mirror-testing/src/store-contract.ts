@@ -103,24 +103,39 @@ export function storeContract(name: string, open: () => StoreUnderTest): void {
       ]);
     });
 
-    it("claims an event id once per merchant; a failed transaction keeps nothing", async () => {
+    it("applies an event once per merchant: a copy claims nothing and writes nothing", async () => {
       const s = open();
       const [m, other] = [newMerchant(), newMerchant()];
-      const claim = (merchantId: string) =>
-        tx(s, (t) => t.claimEvent({ kind: "claimEvent", merchantId, eventId: "E1", at: T0 }));
-      expect(await claim(m)).toBe(true);
-      expect(await claim(m)).toBe(false);
-      expect(await claim(other)).toBe(true);
+      const apply = (merchantId: string, eventId: string, mark: MirrorMark | undefined) =>
+        tx(s, (t) =>
+          t.applyEvent({ kind: "applyEvent", merchantId, eventId, at: T0, write: mark && write("C1", mark) }),
+        );
+      expect(await apply(m, "E1", live(2))).toEqual({ claimed: true, written: true });
+      expect(await apply(m, "E1", live(5))).toEqual({ claimed: false, written: false });
+      expect(await s.mark(m, "C1")).toEqual(live(2));
+      expect(await apply(m, "E2", live(1))).toEqual({ claimed: true, written: false });
+      expect(await apply(m, "E3", undefined)).toEqual({ claimed: true, written: false });
+      expect(await apply(other, "E1", tomb(1))).toEqual({ claimed: true, written: true });
+      expect(await s.mark(m, "C1")).toEqual(live(2));
+    });
+
+    it("a failed transaction keeps nothing: neither the event's claim nor its write", async () => {
+      const s = open();
+      const m = newMerchant();
+      const event = {
+        kind: "applyEvent",
+        merchantId: m,
+        eventId: "E2",
+        at: T0,
+        write: write("X", live(1)),
+      } as const;
       const failing = tx(s, async (t) => {
-        await t.claimEvent({ kind: "claimEvent", merchantId: m, eventId: "E2", at: T0 });
-        await t.write({ kind: "write", merchantId: m, writes: [write("X", live(1))] });
+        await t.applyEvent(event);
         throw new Error("the step failed");
       });
       await expect(failing).rejects.toThrow("the step failed");
       expect(await s.mark(m, "X")).toBeUndefined();
-      expect(
-        await tx(s, (t) => t.claimEvent({ kind: "claimEvent", merchantId: m, eventId: "E2", at: T0 })),
-      ).toBe(true);
+      expect(await tx(s, (t) => t.applyEvent(event))).toEqual({ claimed: true, written: true });
     });
 
     it("the end of a load turns live customers observed before the cutoff into tombstones, of one merchant", async () => {
@@ -170,8 +185,9 @@ export function storeContract(name: string, open: () => StoreUnderTest): void {
     it("forgets event ids handled before a time, of one merchant", async () => {
       const s = open();
       const [m, other] = [newMerchant(), newMerchant()];
-      const claim = (merchantId: string, eventId: string, at: number) =>
-        tx(s, (t) => t.claimEvent({ kind: "claimEvent", merchantId, eventId, at }));
+      const claim = async (merchantId: string, eventId: string, at: number) =>
+        (await tx(s, (t) => t.applyEvent({ kind: "applyEvent", merchantId, eventId, at, write: undefined })))
+          .claimed;
       await claim(m, "old", T0 - 10);
       await claim(m, "new", T0 + 10);
       await claim(other, "old", T0 - 10);

@@ -40,7 +40,8 @@ export {
 } from "./steps.js";
 export {
   type AdvanceCheckpoint,
-  type ClaimEvent,
+  type ApplyEvent,
+  type ApplyEventResult,
   type ForgetEvents,
   type MirrorOp,
   type MirrorOpOf,

@@ -2,7 +2,7 @@
 // core's rules in JavaScript. Its transactions run one at a time, and a failed one is undone.
 import { advanceCheckpoint, goneAfterLoad, supersedes } from "./rules.js";
 import type { MirrorStore, MirrorTransaction } from "./store.js";
-import type { MaybePromise, MirrorCheckpoint, MirroredCustomer, MirrorMark } from "./types.js";
+import type { MaybePromise, MirrorCheckpoint, MirroredCustomer, MirrorMark, MirrorWrite } from "./types.js";
 
 interface Entry {
   readonly mark: MirrorMark;
@@ -43,22 +43,20 @@ export class MemoryMirrorStore implements MirrorStore {
       undo.push(() => (had ? map.set(k, before as V) : map.delete(k)));
       map.set(k, value);
     };
+    /** Writes a state if it supersedes the stored one; whether it did. */
+    const writeOne = (merchantId: string, write: MirrorWrite) => {
+      const k = key(merchantId, write.id);
+      if (!supersedes(write.mark, this.#entries.get(k)?.mark)) return false;
+      set(this.#entries, k, { mark: write.mark, customer: write.customer });
+      return true;
+    };
     return {
-      claimEvent: ({ merchantId, eventId, at }) => {
-        if (this.#events.has(key(merchantId, eventId))) return false;
+      applyEvent: ({ merchantId, eventId, at, write }) => {
+        if (this.#events.has(key(merchantId, eventId))) return { claimed: false, written: false };
         set(this.#events, key(merchantId, eventId), at);
-        return true;
+        return { claimed: true, written: write !== undefined && writeOne(merchantId, write) };
       },
-      write: ({ merchantId, writes }) => {
-        let written = 0;
-        for (const write of writes) {
-          const k = key(merchantId, write.id);
-          if (!supersedes(write.mark, this.#entries.get(k)?.mark)) continue;
-          set(this.#entries, k, { mark: write.mark, customer: write.customer });
-          written++;
-        }
-        return written;
-      },
+      write: ({ merchantId, writes }) => writes.filter((write) => writeOne(merchantId, write)).length,
       tombstoneUnseen: ({ merchantId, before, at }) => {
         let deleted = 0;
         for (const [k, entry] of this.#entries) {

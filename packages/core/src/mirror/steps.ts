@@ -48,11 +48,17 @@ export function* applyEventStep(event: WebhookEvent, now: number): MirrorStep<Mi
   const change = changeOfEvent(event);
   const merchantId = merchantOfEvent(event);
   if (merchantId === undefined) return eventResult(event, change, "ignored");
-  const fresh = yield* perform({ kind: "claimEvent", merchantId, eventId: event.event_id, at: now });
-  if (!fresh) return eventResult(event, change, "duplicate");
-  if (change.kind === "ignore") return eventResult(event, change, "ignored");
-  const written = yield* perform({ kind: "write", merchantId, writes: [change] });
-  return eventResult(event, change, written > 0 ? "applied" : "stale");
+  const write = change.kind === "ignore" ? undefined : change;
+  const { claimed, written } = yield* perform({
+    kind: "applyEvent",
+    merchantId,
+    eventId: event.event_id,
+    at: now,
+    write,
+  });
+  if (!claimed) return eventResult(event, change, "duplicate");
+  if (write === undefined) return eventResult(event, change, "ignored");
+  return eventResult(event, change, written ? "applied" : "stale");
 }
 
 /** Writes the customers of one list or search page read at `readAt`; succeeds with how many were newer. */

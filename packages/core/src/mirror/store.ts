@@ -5,13 +5,24 @@
 // event's dedupe record commits with its change or not at all.
 import type { MaybePromise, MirrorCheckpoint, MirrorWrite } from "./types.js";
 
-/** Records an event id as handled; succeeds with whether it was new (false: handled before). */
-export interface ClaimEvent {
-  readonly kind: "claimEvent";
+/**
+ * Applies an event: records its id as handled and, only if the id was new, writes its change (when it
+ * has one) where it supersedes the stored state. Succeeds with whether the id was new and the change
+ * written. One operation, so that a SQL store can do it in one statement.
+ */
+export interface ApplyEvent {
+  readonly kind: "applyEvent";
   readonly merchantId: string;
   readonly eventId: string;
   /** When it was handled (ms), for `forgetEvents`. */
   readonly at: number;
+  readonly write: MirrorWrite | undefined;
+}
+
+export interface ApplyEventResult {
+  /** The event id was new (false: a copy handled before; nothing was written). */
+  readonly claimed: boolean;
+  readonly written: boolean;
 }
 
 /**
@@ -58,7 +69,7 @@ export interface ForgetEvents {
 
 /** One operation of a mirror step. */
 export type MirrorOp =
-  | ClaimEvent
+  | ApplyEvent
   | WriteCustomers
   | TombstoneUnseen
   | ReadCheckpoint
@@ -67,12 +78,12 @@ export type MirrorOp =
 
 /** What each operation succeeds with. */
 export interface MirrorOpResults {
-  readonly claimEvent: boolean;
+  readonly applyEvent: ApplyEventResult;
   readonly write: number;
   readonly tombstoneUnseen: number;
   readonly readCheckpoint: MirrorCheckpoint | undefined;
-  readonly advanceCheckpoint: void;
-  readonly forgetEvents: void;
+  readonly advanceCheckpoint: undefined;
+  readonly forgetEvents: undefined;
 }
 
 /** The operation of a kind. */

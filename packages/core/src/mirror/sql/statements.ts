@@ -4,15 +4,7 @@
 // `supersedes` in SQL), claiming an event is an insert that reports whether it was new, and the
 // checkpoint only moves forward. Parameters are positional: `?` in SQLite, `$n` in PostgreSQL; each
 // statement's parameters come from `statementParams` in the same order in both dialects.
-import type {
-  AdvanceCheckpoint,
-  ClaimEvent,
-  ForgetEvents,
-  MirrorOp,
-  ReadCheckpoint,
-  TombstoneUnseen,
-  WriteCustomers,
-} from "../store.js";
+import type { ApplyEvent, ApplyEventResult, MirrorOp } from "../store.js";
 import type { MirrorCheckpoint, MirrorWrite } from "../types.js";
 import { type SqlDialect, sqlType, WRITE_COLUMNS } from "./schema.js";
 
@@ -54,27 +46,64 @@ export function rowOfWrite(write: MirrorWrite): MirrorRow {
 
 const columnNames = WRITE_COLUMNS.map(([name]) => name);
 
-/**
- * The upsert of a page of writes: the rows come as one JSON array parameter (so a page is one statement
- * whatever its size), and only those whose mark supersedes the stored one are written. `RETURNING` names
- * the rows written.
- */
-function writeSql(dialect: SqlDialect): string {
+/** The `DO UPDATE` of the upsert: every column but the key, and only where the incoming state supersedes. */
+function upsertTail(): string {
   const updates = columnNames
     .filter((name) => name !== "id")
     .map((name) => `${name} = excluded.${name}`)
     .join(", ");
-  const source =
-    dialect === "sqlite"
-      ? // `->>` gives SQL values (text, integer, null); the customer object comes back as JSON text.
-        `SELECT ?, ${columnNames.map((name) => `r.value ->> '$.${name}'`).join(", ")} FROM json_each(?) AS r WHERE true`
-      : `SELECT $1, ${columnNames.map((name) => `r.${name}`).join(", ")}
-  FROM jsonb_to_recordset($2::jsonb) AS r(${WRITE_COLUMNS.map(([name, type]) => `${name} ${sqlType("postgres", type)}`).join(", ")})`;
-  return `INSERT INTO square_customers (merchant_id, ${columnNames.join(", ")})
-${source}
-ON CONFLICT (merchant_id, id) DO UPDATE SET ${updates}
+  return `ON CONFLICT (merchant_id, id) DO UPDATE SET ${updates}
 WHERE ${SUPERSEDES_SQL}
 RETURNING id`;
+}
+
+/**
+ * The upsert of writes, written only where their mark supersedes the stored one; `RETURNING` names the
+ * rows written. SQLite binds one row per run (a prepared statement run per row is its fastest way);
+ * PostgreSQL takes a whole page as one JSON array parameter (one round trip per page).
+ */
+function writeSql(dialect: SqlDialect): string {
+  if (dialect === "sqlite") {
+    const placeholders = ["?", ...columnNames.map(() => "?")].join(", ");
+    return `INSERT INTO square_customers (merchant_id, ${columnNames.join(", ")}) VALUES (${placeholders})
+${upsertTail()}`;
+  }
+  return `INSERT INTO square_customers (merchant_id, ${columnNames.join(", ")})
+${pageSource(2)}
+${upsertTail()}`;
+}
+
+/** PostgreSQL: a page of rows from the JSON array parameter `$n`. */
+function pageSource(n: number): string {
+  const record = WRITE_COLUMNS.map(([name, type]) => `${name} ${sqlType("postgres", type)}`).join(", ");
+  return `SELECT $1, ${columnNames.map((name) => `r.${name}`).join(", ")} FROM jsonb_to_recordset($${n}::jsonb) AS r(${record})`;
+}
+
+/**
+ * Applying an event: its id is claimed and its change written in one go, the change only if the claim
+ * was new (a copy handled before writes nothing). PostgreSQL does both in one statement; SQLite runs the
+ * claim, then the write only if the claim just inserted its row (`changes() = 1`), in one transaction.
+ */
+function applyEventSql(dialect: SqlDialect): readonly string[] {
+  const claim = `INSERT INTO square_mirror_events (merchant_id, event_id, handled_at) VALUES (?, ?, ?)
+ON CONFLICT (merchant_id, event_id) DO NOTHING RETURNING event_id`;
+  if (dialect === "sqlite") {
+    const placeholders = ["?", ...columnNames.map(() => "?")].join(", ");
+    return [
+      claim,
+      `INSERT INTO square_customers (merchant_id, ${columnNames.join(", ")}) SELECT ${placeholders} WHERE changes() = 1
+${upsertTail()}`,
+    ];
+  }
+  return [
+    `WITH claimed AS (${numbered("postgres", claim)}),
+written AS (
+  INSERT INTO square_customers (merchant_id, ${columnNames.join(", ")})
+  ${pageSource(4)} WHERE EXISTS (SELECT 1 FROM claimed)
+  ${upsertTail()}
+)
+SELECT (SELECT count(*) FROM claimed) AS claimed, (SELECT count(*) FROM written) AS written`,
+  ];
 }
 
 /** `$1, $2, …` in PostgreSQL, `?` in SQLite. */
@@ -87,11 +116,7 @@ function statementsOf(dialect: SqlDialect) {
   const timestamp = dialect === "postgres" ? "::timestamptz" : "";
   const greatest = dialect === "postgres" ? "GREATEST" : "max";
   return {
-    claimEvent: numbered(
-      dialect,
-      `INSERT INTO square_mirror_events (merchant_id, event_id, handled_at) VALUES (?, ?, ?)
-ON CONFLICT (merchant_id, event_id) DO NOTHING RETURNING event_id`,
-    ),
+    applyEvent: applyEventSql(dialect),
     write: writeSql(dialect),
     tombstoneUnseen: numbered(
       dialect,
@@ -125,63 +150,101 @@ export const MIRROR_SQL = { sqlite: statementsOf("sqlite"), postgres: statements
 
 export type MirrorStatementName = keyof (typeof MIRROR_SQL)["sqlite"];
 
-/** What the rows of a statement's answer mean, to the operation that ran it. */
-export type StatementReading = "count" | "claimed" | "checkpoint" | "nothing";
+/** What the rows of an operation's statements mean, to the operation. */
+export type StatementReading = "count" | "applied" | "checkpoint" | "nothing";
+
+/** Statements to run in order, each with its parameters, and how to read the rows they returned. */
+export interface MirrorStatement {
+  readonly statements: readonly { readonly sql: string; readonly params: readonly unknown[] }[];
+  readonly reading: StatementReading;
+}
 
 /**
- * The statement an operation runs, its parameters, and how to read its rows (`resultOfRows`). One
- * function for every SQL store: each only sends the statement with its driver.
+ * The statements an operation runs, their parameters, and how to read their rows (`resultOfRows`). One
+ * function for every SQL store: each only sends the statements with its driver, in one transaction.
  */
-export function statementFor(
-  dialect: SqlDialect,
-  op: MirrorOp,
-): { readonly sql: string; readonly params: readonly unknown[]; readonly reading: StatementReading } {
+export function statementFor(dialect: SqlDialect, op: MirrorOp): MirrorStatement {
   const sql = MIRROR_SQL[dialect];
+  const one = (text: string, params: readonly unknown[], reading: StatementReading): MirrorStatement => ({
+    statements: [{ sql: text, params }],
+    reading,
+  });
   switch (op.kind) {
-    case "claimEvent":
-      return { sql: sql.claimEvent, params: claimParams(op), reading: "claimed" };
+    case "applyEvent":
+      return applyEventStatements(dialect, op);
     case "write":
-      return { sql: sql.write, params: writeParams(op), reading: "count" };
+      return dialect === "sqlite"
+        ? {
+            statements: op.writes.map((w) => ({
+              sql: sql.write,
+              params: sqliteWriteParams(op.merchantId, w),
+            })),
+            reading: "count",
+          }
+        : one(sql.write, [op.merchantId, JSON.stringify(op.writes.map(rowOfWrite))], "count");
     case "tombstoneUnseen":
-      return { sql: sql.tombstoneUnseen, params: tombstoneParams(op), reading: "count" };
+      return one(
+        sql.tombstoneUnseen,
+        [new Date(op.at).toISOString(), op.at, op.merchantId, op.before],
+        "count",
+      );
     case "readCheckpoint":
-      return { sql: sql.readCheckpoint, params: checkpointParams(op), reading: "checkpoint" };
+      return one(sql.readCheckpoint, [op.merchantId], "checkpoint");
     case "advanceCheckpoint":
       return op.loadedAt === undefined
-        ? { sql: sql.advanceAfterReconcile, params: [op.reconciledAt, op.merchantId], reading: "nothing" }
-        : { sql: sql.advanceAfterLoad, params: advanceParams(op), reading: "nothing" };
+        ? one(sql.advanceAfterReconcile, [op.reconciledAt, op.merchantId], "nothing")
+        : one(sql.advanceAfterLoad, [op.merchantId, op.loadedAt, op.reconciledAt], "nothing");
     case "forgetEvents":
-      return { sql: sql.forgetEvents, params: forgetParams(op), reading: "nothing" };
+      return one(sql.forgetEvents, [op.merchantId, op.before], "nothing");
   }
 }
 
-const claimParams = (op: ClaimEvent) => [op.merchantId, op.eventId, op.at];
-const writeParams = (op: WriteCustomers) => [op.merchantId, JSON.stringify(op.writes.map(rowOfWrite))];
-const tombstoneParams = (op: TombstoneUnseen) => [
-  new Date(op.at).toISOString(),
-  op.at,
-  op.merchantId,
-  op.before,
-];
-const checkpointParams = (op: ReadCheckpoint) => [op.merchantId];
-const advanceParams = (op: AdvanceCheckpoint) => [op.merchantId, op.loadedAt, op.reconciledAt];
-const forgetParams = (op: ForgetEvents) => [op.merchantId, op.before];
+function applyEventStatements(dialect: SqlDialect, op: ApplyEvent): MirrorStatement {
+  const [claim, write] = MIRROR_SQL[dialect].applyEvent;
+  const claimParams = [op.merchantId, op.eventId, op.at];
+  if (dialect === "postgres") {
+    const rows = op.write === undefined ? [] : [rowOfWrite(op.write)];
+    return {
+      statements: [{ sql: claim!, params: [...claimParams, JSON.stringify(rows)] }],
+      reading: "applied",
+    };
+  }
+  const statements: { sql: string; params: readonly unknown[] }[] = [{ sql: claim!, params: claimParams }];
+  if (op.write !== undefined)
+    statements.push({ sql: write!, params: sqliteWriteParams(op.merchantId, op.write) });
+  return { statements, reading: "applied" };
+}
+
+/** A write's parameters for SQLite's one-row upsert: the merchant, then `WRITE_COLUMNS` in order. */
+function sqliteWriteParams(merchantId: string, write: MirrorWrite): unknown[] {
+  const row = rowOfWrite(write);
+  return [
+    merchantId,
+    ...columnNames.map((name) => (name === "customer" ? JSON.stringify(row.customer) : row[name])),
+  ];
+}
 
 /**
- * An operation's result from the rows its statement returned. Drivers give PostgreSQL's bigint as a
- * string or a bigint; it is read back as a number (times in ms are well within 2^53).
+ * An operation's result from the rows each of its statements returned. Drivers give PostgreSQL's bigint
+ * and count as a string or a bigint; they are read back as numbers (times in ms are well within 2^53).
  */
 export function resultOfRows(
   reading: StatementReading,
-  rows: readonly Record<string, unknown>[],
-): number | boolean | MirrorCheckpoint | undefined {
+  rows: readonly (readonly Record<string, unknown>[])[],
+): number | ApplyEventResult | MirrorCheckpoint | undefined {
   switch (reading) {
     case "count":
-      return rows.length;
-    case "claimed":
-      return rows.length > 0;
+      return rows.reduce((sum, r) => sum + r.length, 0);
+    case "applied": {
+      // PostgreSQL: one row of counts; SQLite: the claim's rows, then the write's.
+      const [first, second] = rows;
+      if (second === undefined && first?.[0] !== undefined && "claimed" in first[0]) {
+        return { claimed: Number(first[0].claimed) > 0, written: Number(first[0].written) > 0 };
+      }
+      return { claimed: (first?.length ?? 0) > 0, written: (second?.length ?? 0) > 0 };
+    }
     case "checkpoint": {
-      const row = rows[0];
+      const row = rows[0]?.[0];
       return row === undefined
         ? undefined
         : { loadedAt: Number(row.loaded_at), reconciledAt: Number(row.reconciled_at) };
