@@ -68,20 +68,33 @@ export class PostgresMirrorStore implements MirrorStore {
     this.#lease = "pool" in connection ? leaseFromPool(connection.pool) : leaseOneClient(connection.client);
   }
 
-  /** Runs `work` in one transaction on one connection: committed if it succeeds, rolled back if not. */
+  /**
+   * Runs `work` in one transaction on one connection: committed if it succeeds, rolled back if not.
+   * `BEGIN` is sent with the first operation. An `applyEvent` is always alone in its transaction (core's
+   * contract) and is one statement, so it runs without `BEGIN` and `COMMIT`: one round trip per event.
+   */
   async transaction<T>(work: (tx: MirrorTransaction) => MaybePromise<T>): Promise<T> {
     const lease = await this.#lease();
+    const { client } = lease;
+    let state = "idle" as "idle" | "begun" | "alone";
+    const before = async (op: MirrorOp) => {
+      if (state === "alone") throw new Error("applyEvent must be the only operation of its transaction");
+      if (state === "idle" && op.kind === "applyEvent") state = "alone";
+      else if (state === "idle") {
+        await client.query("BEGIN");
+        state = "begun";
+      }
+    };
     try {
-      await lease.client.query("BEGIN");
       let result: T;
       try {
-        result = await work(operations(lease.client));
+        result = await work(operations(client, before));
       } catch (error) {
         // The step's own error says what went wrong; a failing rollback would only hide it.
-        await lease.client.query("ROLLBACK").catch(() => {});
+        if (state === "begun") await client.query("ROLLBACK").catch(() => {});
         throw error;
       }
-      await lease.client.query("COMMIT");
+      if (state === "begun") await client.query("COMMIT");
       lease.release();
       return result;
     } catch (error) {
@@ -153,9 +166,10 @@ export class PostgresMirrorStore implements MirrorStore {
   }
 }
 
-/** The operations of one transaction, each one statement on its connection. */
-function operations(client: PgClientLike): MirrorTransaction {
+/** The operations of one transaction, each one statement on its connection, `before` each. */
+function operations(client: PgClientLike, before: (op: MirrorOp) => Promise<void>): MirrorTransaction {
   const run = async (op: MirrorOp) => {
+    await before(op);
     const { statements, reading } = statementFor("postgres", op);
     const rows: Record<string, unknown>[][] = [];
     for (const { sql, params } of statements) {

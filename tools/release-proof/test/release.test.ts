@@ -268,7 +268,11 @@ describe("each package installs alone", () => {
     }
     const { stdout } = await run(
       process.execPath,
-      ["--input-type=module", "-e", 'const m = await import("@square-customers/mirror-postgres"); console.log(typeof m.PostgresMirrorStore.open)'],
+      [
+        "--input-type=module",
+        "-e",
+        'const m = await import("@square-customers/mirror-postgres"); console.log(typeof m.PostgresMirrorStore.open)',
+      ],
       { cwd: project.dir, env: cleanEnv(), timeoutMs: 30_000 },
     );
     expect(stdout.trim()).toBe("function");

@@ -8,7 +8,8 @@ import type { MaybePromise, MirrorCheckpoint, MirrorWrite } from "./types.js";
 /**
  * Applies an event: records its id as handled and, only if the id was new, writes its change (when it
  * has one) where it supersedes the stored state. Succeeds with whether the id was new and the change
- * written. One operation, so that a SQL store can do it in one statement.
+ * written. One operation, so that a SQL store can do it in one statement; it is always the only operation
+ * of its transaction (`applyEventStep`), so a store may send that statement alone, without BEGIN/COMMIT.
  */
 export interface ApplyEvent {
   readonly kind: "applyEvent";
