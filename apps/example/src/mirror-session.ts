@@ -31,6 +31,7 @@ import type { SignatureKeyStore } from "./signature-key.js";
 export interface SessionSettings {
   setting<T>(name: string): Promise<T | undefined>;
   saveSetting(name: string, value: unknown): Promise<void>;
+  deleteSetting(name: string): Promise<void>;
 }
 
 export interface MirrorSessionOptions {
@@ -74,6 +75,13 @@ const WEBHOOK_PATH = "/square/webhooks";
 /** Setting names of one token's subscription and merchant. */
 export const subscriptionSetting = (fingerprint: string) => `subscription:${fingerprint}`;
 const merchantSetting = (fingerprint: string) => `merchant:${fingerprint}`;
+/** A subscription being created: its idempotency key and URL, so that a run killed meanwhile gets it back. */
+const pendingSetting = (fingerprint: string) => `pending-subscription:${fingerprint}`;
+
+interface PendingSubscription {
+  readonly idempotencyKey: string;
+  readonly notificationUrl: string;
+}
 
 export async function startMirrorSession(options: MirrorSessionOptions): Promise<MirrorSession> {
   const { square, settings, tokenFingerprint } = options;
@@ -88,7 +96,14 @@ export async function startMirrorSession(options: MirrorSessionOptions): Promise
     const earlier =
       options.earlier ?? (await settings.setting<StoredSubscription>(subscriptionSetting(tokenFingerprint)));
     if (options.earlier) options.keys.write(options.earlier.signatureKey);
-    const found = await ensureSubscription(square, options.keys, earlier, notificationUrl);
+    const found = await ensureSubscription(square, options.keys, earlier, notificationUrl, {
+      pending: () => settings.setting<PendingSubscription>(pendingSetting(tokenFingerprint)),
+      begin: (pending) => settings.saveSetting(pendingSetting(tokenFingerprint), pending),
+      created: async (subscription) => {
+        await settings.saveSetting(subscriptionSetting(tokenFingerprint), subscription);
+        await settings.deleteSetting(pendingSetting(tokenFingerprint));
+      },
+    });
     await settings.saveSetting(subscriptionSetting(tokenFingerprint), found.subscription);
     let merchantId = await settings.setting<string>(merchantSetting(tokenFingerprint));
     if (merchantId === undefined) {
@@ -111,17 +126,34 @@ export async function startMirrorSession(options: MirrorSessionOptions): Promise
   }
 }
 
+/** How a new subscription is recorded: before it is created, and once it is. */
+interface CreationLog {
+  pending(): Promise<PendingSubscription | undefined>;
+  begin(pending: PendingSubscription): Promise<void>;
+  created(subscription: StoredSubscription): Promise<void>;
+}
+
 /**
  * The earlier run's subscription if Square still has it (pointed at `notificationUrl` and enabled again
  * if need be; its key rotated if this machine no longer has it), else a new one for the three customer
  * event types. The key is kept in `keys`, never in the database.
+ *
+ * Creating one is safe to interrupt: its idempotency key is recorded first, so a run killed before it
+ * recorded the subscription asks for it again with the same key and gets the same one back (its key
+ * too), rather than leaving one behind that would deliver with a key nobody has.
  */
 async function ensureSubscription(
   square: SquareClient,
   keys: SignatureKeyStore,
-  earlier: StoredSubscription | undefined,
+  recorded: StoredSubscription | undefined,
   notificationUrl: string,
+  log: CreationLog,
 ): Promise<{ subscription: StoredSubscription; signatureKey: string; eventsMayBeLost: boolean }> {
+  const interrupted = recorded === undefined ? await log.pending() : undefined;
+  const earlier =
+    interrupted === undefined
+      ? recorded
+      : (await createSubscription(square, keys, interrupted, log)).subscription;
   if (earlier !== undefined) {
     const found = await square.webhooks.subscriptions.retrieve(earlier.id).then(
       ({ subscription }) => subscription,
@@ -154,12 +186,25 @@ async function ensureSubscription(
       };
     }
   }
+  const pending = { idempotencyKey: randomUUID(), notificationUrl };
+  await log.begin(pending);
+  const { subscription, signatureKey } = await createSubscription(square, keys, pending, log);
+  return { subscription, signatureKey, eventsMayBeLost: recorded !== undefined };
+}
+
+/** Creates (or, with the same idempotency key, gets back) a subscription, keeps its key, records it. */
+async function createSubscription(
+  square: SquareClient,
+  keys: SignatureKeyStore,
+  pending: PendingSubscription,
+  log: CreationLog,
+): Promise<{ subscription: StoredSubscription; signatureKey: string }> {
   const { subscription } = await square.webhooks.subscriptions.create({
-    idempotency_key: randomUUID(),
+    idempotency_key: pending.idempotencyKey,
     subscription: {
       name: "customers sync",
       event_types: [...MIRROR_EVENT_TYPES],
-      notification_url: notificationUrl,
+      notification_url: pending.notificationUrl,
     },
   });
   const signatureKey = subscription.signature_key;
@@ -171,11 +216,9 @@ async function ensureSubscription(
     await square.webhooks.subscriptions.delete(subscription.id).catch(() => {});
     throw error;
   }
-  return {
-    subscription: { id: subscription.id, notificationUrl },
-    signatureKey,
-    eventsMayBeLost: earlier !== undefined,
-  };
+  const stored = { id: subscription.id, notificationUrl: pending.notificationUrl };
+  await log.created(stored);
+  return { subscription: stored, signatureKey };
 }
 
 /** The merchant of the token, from the `merchant_id` of the subscription's test event. */

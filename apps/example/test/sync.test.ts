@@ -4,7 +4,7 @@
 // delivery is refused; two tokens share one database, kept apart; the signature key never lands in the
 // database; --unsubscribe; a PostgreSQL --db; a file written by the earlier release is upgraded in place.
 // The mirror is then read from its database and compared field by field with the account.
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
@@ -257,6 +257,37 @@ describe("customers sync", () => {
     const result = await run(["sync", "--db", db, "--url", emulator.url], { token });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("can be read by others (mode 644): run `chmod 600");
+  });
+
+  it("a run killed while creating its subscription is followed by one that gets the same subscription back", async () => {
+    const { token, square } = await merchant(2);
+    const db = join(dir, "interrupted.sqlite");
+    const listen = `127.0.0.1:${await freePort()}`;
+    // What a run killed right after Square created its subscription leaves: the pending idempotency key.
+    const pending = { idempotencyKey: randomUUID(), notificationUrl: `http://${listen}/square/webhooks` };
+    const { subscription } = await square.webhooks.subscriptions.create({
+      idempotency_key: pending.idempotencyKey,
+      subscription: {
+        name: "customers sync",
+        event_types: ["customer.created", "customer.updated", "customer.deleted"],
+        notification_url: pending.notificationUrl,
+      },
+    });
+    const store = SqliteMirrorStore.open(db);
+    store.db.exec("CREATE TABLE customers_sync_settings (name text PRIMARY KEY, value text NOT NULL)");
+    const fingerprint = createHash("sha256").update(token).digest("hex").slice(0, 16);
+    store.db
+      .prepare("INSERT INTO customers_sync_settings VALUES (?, ?)")
+      .run(`pending-subscription:${fingerprint}`, JSON.stringify(pending));
+    store.close();
+
+    const sync = start(["sync", "--db", db, "--url", emulator.url, "--json", "--listen", listen], { token });
+    const ready = await readyOf(sync);
+    expect((await sync.stop("SIGINT")).code).toBe(130);
+    expect(ready.subscriptionId).toBe(subscription.id);
+    const { subscriptions } = await square.webhooks.subscriptions.list();
+    expect(subscriptions?.map((s) => s.id)).toEqual([subscription.id]);
+    expect(readFileSync(`${db}.webhook-key`, "utf8").trim()).toBe(subscription.signature_key);
   });
 
   it("--help names --url and --environment, not an embedded emulator sync cannot use", async () => {

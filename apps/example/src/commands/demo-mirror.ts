@@ -162,6 +162,7 @@ function memorySettings(): SessionSettings {
   return {
     setting: async <T>(name: string) => values.get(name) as T | undefined,
     saveSetting: async (name, value) => void values.set(name, value),
+    deleteSetting: async (name) => void values.delete(name),
   };
 }
 
