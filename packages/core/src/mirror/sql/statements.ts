@@ -225,6 +225,18 @@ function sqliteWriteParams(merchantId: string, write: MirrorWrite): unknown[] {
 }
 
 /**
+ * An operation's result from how many rows each of its statements changed, for the readings that need no
+ * more (`count`, `applied`): a driver that reports changes (node:sqlite's `run`) need not build rows.
+ */
+export function resultOfChanges(
+  reading: "count" | "applied",
+  changes: readonly number[],
+): number | ApplyEventResult {
+  if (reading === "count") return changes.reduce((sum, n) => sum + n, 0);
+  return { claimed: (changes[0] ?? 0) > 0, written: (changes[1] ?? 0) > 0 };
+}
+
+/**
  * An operation's result from the rows each of its statements returned. Drivers give PostgreSQL's bigint
  * and count as a string or a bigint; they are read back as numbers (times in ms are well within 2^53).
  */
