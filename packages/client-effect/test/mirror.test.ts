@@ -4,10 +4,15 @@
 // under delivery faults, for both flavors, is in apps/example/test/mirror-convergence.test.ts. Events here
 // are made up, for merchant M1: the loads key that merchant's rows by the same id.
 import { createHmac } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SqliteClient } from "@effect/sql-sqlite-node";
 import { assert, layer } from "@effect/vitest";
 import { type Customer, changeOfRead, type MirrorStore } from "@square-customers/core";
 import { Cause, Effect, Exit, Layer, Stream } from "effect";
 import { HttpRouter, HttpServer } from "effect/http";
+import { SqlClient } from "effect/sql/SqlClient";
 import {
   MemoryMirrorStore,
   MirrorStoreError,
@@ -16,6 +21,7 @@ import {
   type WebhookEvent,
   webhookHandler,
 } from "../src/index.js";
+import { makeSqlMirrorStore } from "../src/sql-store.js";
 import { clientLayer, Emulator, requestCount } from "./support.js";
 
 const sortById = <T extends { id: string }>(items: Iterable<T>) =>
@@ -166,6 +172,41 @@ layer(Emulator.layer(), { excludeTestServices: true })("makeMirror", (it) => {
       assert.deepStrictEqual(outcomes, ["applied", "duplicate"]);
     }).pipe(Effect.provide(clientLayer())),
   );
+});
+
+layer(Emulator.layer(), { excludeTestServices: true })("makeMirror on effect/sql", (it) => {
+  it.effect("loads an account and applies events into SQLite through @effect/sql-sqlite-node", () => {
+    const dir = mkdtempSync(join(tmpdir(), "mirror-effect-sql-"));
+    return Effect.gen(function* () {
+      const [id] = yield* createCustomers(7, "Sql");
+      const mirror = yield* makeMirror({ store: yield* makeSqlMirrorStore });
+      const progress = yield* Stream.runCollect(mirror.fullLoad(M));
+      assert.deepStrictEqual(progress.at(-1), {
+        kind: "load",
+        merchantId: M,
+        stage: "done",
+        listed: 7,
+        total: 7,
+        written: 7,
+        deleted: 0,
+      });
+      const { customers } = yield* SquareClient;
+      const { customer } = yield* customers.update(id!, { nickname: "Through SQL" });
+      const event = JSON.parse(updated(customer, "E-sql")) as WebhookEvent;
+      const outcomes = [(yield* mirror.apply(event)).outcome, (yield* mirror.apply(event)).outcome];
+      assert.deepStrictEqual(outcomes, ["applied", "duplicate"]);
+      const sql = yield* SqlClient;
+      const rows = yield* sql.unsafe<{ nickname: string | null; n: number }>(
+        "SELECT nickname, (SELECT count(*) FROM square_live_customers WHERE merchant_id = ?) AS n FROM square_customers WHERE id = ?",
+        [M, id],
+      );
+      assert.deepStrictEqual(rows, [{ nickname: "Through SQL", n: 7 }]);
+    }).pipe(
+      Effect.provide(clientLayer()),
+      Effect.provide(SqliteClient.layer({ filename: join(dir, "mirror.sqlite") })),
+      Effect.ensuring(Effect.sync(() => rmSync(dir, { recursive: true, force: true }))),
+    );
+  });
 });
 
 const M = "M1";
