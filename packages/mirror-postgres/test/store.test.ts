@@ -30,7 +30,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-export async function markOf(
+async function markOf(
   db: PgClientLike,
   merchantId: string,
   id: string,

@@ -25,7 +25,7 @@ function open(file = join(dir, `store-${++files}.sqlite`)): SqliteMirrorStore {
 }
 
 /** The mark of a row, read with plain SQL. */
-export function markOf(db: DatabaseSync, merchantId: string, id: string): MirrorMark | undefined {
+function markOf(db: DatabaseSync, merchantId: string, id: string): MirrorMark | undefined {
   const row = db
     .prepare("SELECT version, observed_at, deleted_at FROM square_customers WHERE merchant_id = ? AND id = ?")
     .get(merchantId, id) as { version: number; observed_at: number; deleted_at: string | null } | undefined;
