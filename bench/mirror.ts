@@ -110,8 +110,16 @@ const sqlite: Target = {
     const plain = db.prepare(`${insert} ON CONFLICT (merchant_id, id) DO UPDATE SET ${update.join(", ")}`);
     const bind = (customer: Customer, at: number) =>
       ["M", ...values(customer, at, JSON.stringify)] as never[];
+    const claim = db.prepare(
+      "INSERT INTO square_mirror_events (merchant_id, event_id, handled_at) VALUES ('M', ?, ?) ON CONFLICT DO NOTHING",
+    );
     return {
       upsertIfNewer: (customer, at) => void ifNewer.run(...bind(customer, at)),
+      dedupeAndUpsert(eventId, customer, at) {
+        db.exec("BEGIN IMMEDIATE");
+        if (claim.run(eventId, Date.now()).changes === 1) ifNewer.run(...bind(customer, at));
+        db.exec("COMMIT");
+      },
       loadPage(customers, at) {
         db.exec("BEGIN");
         for (const customer of customers) plain.run(...bind(customer, at));
@@ -320,7 +328,9 @@ async function fullLoad(targets: readonly Target[]): Promise<void> {
   );
   const { url, child } = await startBin();
   const square = createSquareClient({ accessToken: "bench-full-load-token", environment: url });
-  const seeding = await timed(() => square.customers.list({ limit: 1 }));
+  const seeding = await timed(async () => {
+    await square.customers.list({ limit: 1 });
+  });
   row("seeding the merchant (first request; not part of any load)", `${seeding.toFixed(1)} s`);
   const memory: string[] = [];
   for (const target of targets) {
