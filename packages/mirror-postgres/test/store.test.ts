@@ -30,11 +30,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function markOf(
-  db: PgClientLike,
-  merchantId: string,
-  id: string,
-): Promise<MirrorMark | undefined> {
+async function markOf(db: PgClientLike, merchantId: string, id: string): Promise<MirrorMark | undefined> {
   const { rows } = await db.query(
     "SELECT version, observed_at, deleted_at FROM square_customers WHERE merchant_id = $1 AND id = $2",
     [merchantId, id],
