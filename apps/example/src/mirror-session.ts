@@ -6,6 +6,10 @@
 // during a full load goes unannounced. A delivery is answered 200 only once it is applied (or found stale
 // or a duplicate); a forged one gets 401 and is never applied; one that arrives before the subscription's
 // key is known gets 503, so Square delivers it again.
+//
+// The merchant a token belongs to is learned once from the subscription's test event (its `merchant_id`;
+// the listener answers that delivery 503, so it is never applied) and kept: events name their merchant,
+// and the mirror keys each merchant's rows by it.
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -19,18 +23,25 @@ import {
   type SquareClient,
 } from "@square-customers/client";
 import { createWebhookHandler } from "@square-customers/client/node";
-import { CliError, EXIT_USAGE } from "./errors.js";
+import { CliError, EXIT_FAILURE, EXIT_USAGE } from "./errors.js";
+import type { StoredSubscription } from "./mirror-db.js";
+import type { SignatureKeyStore } from "./signature-key.js";
 
-/** The subscription a mirror receives its events through (the key is a secret: never printed). */
-export interface SessionSubscription {
-  readonly id: string;
-  readonly signatureKey: string;
-  readonly notificationUrl: string;
+/** What a session keeps between runs (a database's settings, or memory for the demo). */
+export interface SessionSettings {
+  setting<T>(name: string): Promise<T | undefined>;
+  saveSetting(name: string, value: unknown): Promise<void>;
+  deleteSetting(name: string): Promise<void>;
 }
 
 export interface MirrorSessionOptions {
   readonly square: SquareClient;
   readonly store: MirrorStore;
+  readonly settings: SessionSettings;
+  /** Where the subscription's signature key is kept. */
+  readonly keys: SignatureKeyStore;
+  /** Names this token's settings (a fingerprint of it, never the token). */
+  readonly tokenFingerprint: string;
   /** Where the listener listens; port 0 picks a free one. */
   readonly listen: { readonly host: string; readonly port: number };
   /**
@@ -38,16 +49,17 @@ export interface MirrorSessionOptions {
    * listener accepts deliveries on any path, and signatures are checked against this URL.
    */
   readonly notificationUrl?: string | undefined;
-  /** The subscription of an earlier run, to reuse. */
-  readonly subscription?: SessionSubscription | undefined;
+  /** The subscription of an earlier release's mirror file, with its key, to take over. */
+  readonly earlier?: (StoredSubscription & { readonly signatureKey: string }) | undefined;
   readonly onProgress?: (progress: MirrorProgress) => void;
 }
 
 export interface MirrorSession {
   readonly mirror: CustomerMirror;
+  readonly merchantId: string;
   /** The listener's own URL. */
   readonly listening: string;
-  readonly subscription: SessionSubscription;
+  readonly subscription: StoredSubscription;
   /**
    * The subscription was created now, or was disabled: events from before may never arrive, so the
    * mirror needs a full load rather than a reconcile pass.
@@ -60,36 +72,88 @@ export interface MirrorSession {
 /** Path of the default notification URL. */
 const WEBHOOK_PATH = "/square/webhooks";
 
+/** Setting names of one token's subscription and merchant. */
+export const subscriptionSetting = (fingerprint: string) => `subscription:${fingerprint}`;
+const merchantSetting = (fingerprint: string) => `merchant:${fingerprint}`;
+/** A subscription being created: its idempotency key and URL, so that a run killed meanwhile gets it back. */
+const pendingSetting = (fingerprint: string) => `pending-subscription:${fingerprint}`;
+
+interface PendingSubscription {
+  readonly idempotencyKey: string;
+  readonly notificationUrl: string;
+}
+
 export async function startMirrorSession(options: MirrorSessionOptions): Promise<MirrorSession> {
-  const mirror = createMirror(options.square, {
+  const { square, settings, tokenFingerprint } = options;
+  const mirror = createMirror({
+    client: square,
     store: options.store,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   const listener = await listen(options.listen.host, options.listen.port);
   try {
     const notificationUrl = options.notificationUrl ?? `${listener.url}${WEBHOOK_PATH}`;
-    const { subscription, eventsMayBeLost } = await ensureSubscription(
-      options.square,
-      options.subscription,
-      notificationUrl,
-    );
-    listener.handle(createWebhookHandler(subscription, (event) => mirror.apply(event)));
-    return { mirror, listening: listener.url, subscription, eventsMayBeLost, close: () => listener.close() };
+    const earlier =
+      options.earlier ?? (await settings.setting<StoredSubscription>(subscriptionSetting(tokenFingerprint)));
+    if (options.earlier) options.keys.write(options.earlier.signatureKey);
+    const found = await ensureSubscription(square, options.keys, earlier, notificationUrl, {
+      pending: () => settings.setting<PendingSubscription>(pendingSetting(tokenFingerprint)),
+      begin: (pending) => settings.saveSetting(pendingSetting(tokenFingerprint), pending),
+      created: async (subscription) => {
+        await settings.saveSetting(subscriptionSetting(tokenFingerprint), subscription);
+        await settings.deleteSetting(pendingSetting(tokenFingerprint));
+      },
+    });
+    await settings.saveSetting(subscriptionSetting(tokenFingerprint), found.subscription);
+    let merchantId = await settings.setting<string>(merchantSetting(tokenFingerprint));
+    if (merchantId === undefined) {
+      merchantId = await merchantOfSubscription(square, found.subscription.id);
+      await settings.saveSetting(merchantSetting(tokenFingerprint), merchantId);
+    }
+    const signed = { signatureKey: found.signatureKey, notificationUrl };
+    listener.handle(createWebhookHandler(signed, (event) => mirror.apply(event)));
+    return {
+      mirror,
+      merchantId,
+      listening: listener.url,
+      subscription: found.subscription,
+      eventsMayBeLost: found.eventsMayBeLost,
+      close: () => listener.close(),
+    };
   } catch (error) {
     await listener.close();
     throw error;
   }
 }
 
+/** How a new subscription is recorded: before it is created, and once it is. */
+interface CreationLog {
+  pending(): Promise<PendingSubscription | undefined>;
+  begin(pending: PendingSubscription): Promise<void>;
+  created(subscription: StoredSubscription): Promise<void>;
+}
+
 /**
  * The earlier run's subscription if Square still has it (pointed at `notificationUrl` and enabled again
- * if need be), else a new one for the three customer event types.
+ * if need be; its key rotated if this machine no longer has it), else a new one for the three customer
+ * event types. The key is kept in `keys`, never in the database.
+ *
+ * Creating one is safe to interrupt: its idempotency key is recorded first, so a run killed before it
+ * recorded the subscription asks for it again with the same key and gets the same one back (its key
+ * too), rather than leaving one behind that would deliver with a key nobody has.
  */
 async function ensureSubscription(
   square: SquareClient,
-  earlier: SessionSubscription | undefined,
+  keys: SignatureKeyStore,
+  recorded: StoredSubscription | undefined,
   notificationUrl: string,
-): Promise<{ subscription: SessionSubscription; eventsMayBeLost: boolean }> {
+  log: CreationLog,
+): Promise<{ subscription: StoredSubscription; signatureKey: string; eventsMayBeLost: boolean }> {
+  const interrupted = recorded === undefined ? await log.pending() : undefined;
+  const earlier =
+    interrupted === undefined
+      ? recorded
+      : (await createSubscription(square, keys, interrupted, log)).subscription;
   if (earlier !== undefined) {
     const found = await square.webhooks.subscriptions.retrieve(earlier.id).then(
       ({ subscription }) => subscription,
@@ -104,23 +168,67 @@ async function ensureSubscription(
           subscription: { notification_url: notificationUrl, enabled: true },
         });
       }
-      return { subscription: { ...earlier, notificationUrl }, eventsMayBeLost: !found.enabled };
+      let signatureKey = keys.read();
+      if (signatureKey === undefined) {
+        // The key was lost (the key file deleted, another machine): a new one replaces it.
+        ({ signature_key: signatureKey } = await square.webhooks.subscriptions.updateSignatureKey(
+          earlier.id,
+          {
+            idempotency_key: randomUUID(),
+          },
+        ));
+        keys.write(signatureKey);
+      }
+      return {
+        subscription: { id: earlier.id, notificationUrl },
+        signatureKey,
+        eventsMayBeLost: !found.enabled,
+      };
     }
   }
+  const pending = { idempotencyKey: randomUUID(), notificationUrl };
+  await log.begin(pending);
+  const { subscription, signatureKey } = await createSubscription(square, keys, pending, log);
+  return { subscription, signatureKey, eventsMayBeLost: recorded !== undefined };
+}
+
+/** Creates (or, with the same idempotency key, gets back) a subscription, keeps its key, records it. */
+async function createSubscription(
+  square: SquareClient,
+  keys: SignatureKeyStore,
+  pending: PendingSubscription,
+  log: CreationLog,
+): Promise<{ subscription: StoredSubscription; signatureKey: string }> {
   const { subscription } = await square.webhooks.subscriptions.create({
-    idempotency_key: randomUUID(),
+    idempotency_key: pending.idempotencyKey,
     subscription: {
       name: "customers sync",
       event_types: [...MIRROR_EVENT_TYPES],
-      notification_url: notificationUrl,
+      notification_url: pending.notificationUrl,
     },
   });
-  if (!subscription.signature_key)
-    throw new Error("the new webhook subscription came without a signature key");
-  return {
-    subscription: { id: subscription.id, signatureKey: subscription.signature_key, notificationUrl },
-    eventsMayBeLost: earlier !== undefined,
-  };
+  const signatureKey = subscription.signature_key;
+  try {
+    if (!signatureKey)
+      throw new CliError("the new webhook subscription came without a signature key", EXIT_FAILURE);
+    keys.write(signatureKey);
+  } catch (error) {
+    await square.webhooks.subscriptions.delete(subscription.id).catch(() => {});
+    throw error;
+  }
+  const stored = { id: subscription.id, notificationUrl: pending.notificationUrl };
+  await log.created(stored);
+  return { subscription: stored, signatureKey };
+}
+
+/** The merchant of the token, from the `merchant_id` of the subscription's test event. */
+async function merchantOfSubscription(square: SquareClient, subscriptionId: string): Promise<string> {
+  const { subscription_test_result } = await square.webhooks.subscriptions.test(subscriptionId, {});
+  const payload = JSON.parse(subscription_test_result.payload ?? "{}") as { merchant_id?: unknown };
+  if (typeof payload.merchant_id !== "string" || payload.merchant_id === "") {
+    throw new CliError("the subscription's test event named no merchant_id", EXIT_FAILURE);
+  }
+  return payload.merchant_id;
 }
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;

@@ -79,8 +79,22 @@ Where requests go:
 
 Exit codes: 0 done, 1 API error or rows not imported, 2 bad usage or bad file, 130 interrupted (Ctrl-C).`;
 
+/** Where `sync` sends requests: it needs a server that outlives it, so there is no embedded default. */
+const SYNC_TARGET_HELP = `
+Where requests go (one of them is required):
+  --url http://127.0.0.1:4010    a running emulator (\`npm run emulator -- --port 4010\` in the repository).
+                                 Each access token is its own merchant: set SQUARE_ACCESS_TOKEN to pick
+                                 one (default token: customers-cli).
+  --environment sandbox          real Square (or production), with the access token from
+                                 SQUARE_ACCESS_TOKEN. The token is never printed.
+
+Exit codes: 0 done, 1 API error, 2 bad usage or a database it cannot open, 130 stopped (Ctrl-C).`;
+
 /** The flags that choose where requests go, on every command that talks to the API. */
-function withTarget(command: Command, options: { seed?: boolean; writes?: boolean } = {}): Command {
+function withTarget(
+  command: Command,
+  options: { seed?: boolean; writes?: boolean; embedded?: boolean } = {},
+): Command {
   command
     .addOption(new Option("--url <url>", "use a running emulator at this base URL").argParser(url))
     .addOption(
@@ -98,7 +112,7 @@ function withTarget(command: Command, options: { seed?: boolean; writes?: boolea
   if (options.writes) {
     command.option("--yes", "do not ask for confirmation before writing to Square production");
   }
-  return command.addHelpText("after", TARGET_HELP);
+  return command.addHelpText("after", options.embedded === false ? SYNC_TARGET_HELP : TARGET_HELP);
 }
 
 const sortOptions = (command: Command) =>
@@ -255,9 +269,12 @@ duplicates. A file written by \`customers export\` (CSV or JSON) can be imported
     program
       .command("sync")
       .description(
-        "keep a SQLite mirror of every customer in sync through webhooks (Ctrl-C stops; run it again to resume)",
+        "keep a mirror of every customer in SQLite or PostgreSQL in sync through webhooks (Ctrl-C stops; run it again to resume)",
       )
-      .requiredOption("--db <file>", "the mirror's SQLite file (created if missing)")
+      .requiredOption(
+        "--db <file | postgres://…>",
+        "the mirror: a SQLite file (created if missing) or a PostgreSQL URL",
+      )
       .addOption(
         new Option("--listen <host:port>", "where to listen for webhook deliveries (port 0: any free port)")
           .argParser(listenAddress)
@@ -268,7 +285,12 @@ duplicates. A file written by \`customers export\` (CSV or JSON) can be imported
         "the URL Square posts deliveries to, when a tunnel or proxy forwards them to --listen",
         notificationUrl,
       )
+      .option(
+        "--key-file <path>",
+        "where the subscription's signature key is kept, readable by you alone (default: <db file>.webhook-key; required with a PostgreSQL --db unless SQUARE_WEBHOOK_SIGNATURE_KEY is set)",
+      )
       .option("--full", "load every customer again instead of resuming from the checkpoint")
+      .option("--unsubscribe", "delete the webhook subscription this mirror made (and its key), then exit")
       .option(
         "--reconcile-every <seconds>",
         "seconds between reconcile passes, which catch changes no event announced (0: none)",
@@ -285,10 +307,15 @@ verified delivery as it arrives: one line per event, and a status line of counts
 come more than once and out of order; the mirror keeps each customer's newest version and never brings a
 deleted one back. A reconcile pass (a search of what changed lately) catches anything events missed.
 
-Ctrl-C stops it cleanly and keeps the subscription: Square retries what it could not deliver meanwhile (for
-up to 72 hours), and the next run with the same --db resumes from its checkpoint without a full load.`,
+The mirror is plain SQL: square_customers (columns for names, email, phone, reference id, … and the whole
+customer as JSON), square_live_customers (a view without the deleted). The signature key is never kept in
+the database: it is read from SQUARE_WEBHOOK_SIGNATURE_KEY, or kept in --key-file (mode 0600).
+
+Ctrl-C stops it cleanly (exit 130) and keeps the subscription: Square retries what it could not deliver
+meanwhile (for up to 72 hours), and the next run with the same --db resumes from its checkpoint without a
+full load. --unsubscribe deletes the subscription for good.`,
       ),
-    { seed: false },
+    { seed: false, embedded: false },
   ).action(async (options) => (await import("./commands/sync.js")).syncCommand(options));
 
   program

@@ -22,6 +22,8 @@ export interface ReadyInfo {
   readonly listening: string;
   readonly notificationUrl: string;
   readonly subscriptionId: string;
+  /** The merchant mirrored (the token's). */
+  readonly merchantId: string;
   /** What the start did: a full load, or a reconcile pass from the checkpoint (a resumed mirror). */
   readonly start: "full-load" | "reconcile";
 }
@@ -142,8 +144,8 @@ class HumanOutput extends BaseOutput {
     this.note(
       [
         `listening on ${info.listening} for webhook deliveries`,
-        `subscription ${info.subscriptionId} → ${info.notificationUrl}`,
-        "applying events live; Ctrl-C stops (the subscription is kept, so a later run resumes)",
+        `subscription ${info.subscriptionId} → ${info.notificationUrl} (merchant ${info.merchantId})`,
+        "applying events live; Ctrl-C stops (the subscription is kept, so a later run resumes; --unsubscribe deletes it)",
       ].join("\n"),
     );
   }

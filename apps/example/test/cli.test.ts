@@ -88,7 +88,7 @@ describe.concurrent("usage errors exit 2 with a message", () => {
     [["import", "."], "cannot read .: not a file"],
     [["import", "missing.json"], "cannot read missing.json"],
     [["import", "x.csv", "--chunk-size", "101"], "--chunk-size must be a whole number from 1 to 100"],
-    [["sync"], "required option '--db <file>' not specified"],
+    [["sync"], "required option '--db <file | postgres://…>' not specified"],
     [["sync", "--db", "m.sqlite"], "customers sync needs --url (a running emulator) or --environment"],
     [["sync", "--db", "m.sqlite", "--listen", "8080"], "--listen must be HOST:PORT"],
     [["sync", "--db", "m.sqlite", "--listen", "127.0.0.1:70000"], "--listen must be HOST:PORT"],

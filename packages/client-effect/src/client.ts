@@ -155,6 +155,11 @@ export class SquareClient extends Context.Service<SquareClient, SquareClientShap
   "@square-customers/client-effect/SquareClient",
 ) {
   /** The client from explicit options. */
+  /** A client as a value (one per merchant token, say), needing an `HttpClient`. */
+  static readonly make: (
+    options: SquareClientOptions,
+  ) => Effect.Effect<SquareClientShape, never, HttpClient.HttpClient> = make;
+
   static readonly layer = (
     options: SquareClientOptions,
   ): Layer.Layer<SquareClient, never, HttpClient.HttpClient> => Layer.effect(SquareClient, make(options));

@@ -4,6 +4,7 @@
 export type {
   CustomerEventType,
   CustomerWebhookEvent,
+  LoadSummary,
   MaybePromise,
   MirrorCheckpoint,
   MirrorEventResult,
@@ -12,6 +13,9 @@ export type {
   MirrorOutcome,
   MirrorProgress,
   MirrorStore,
+  MirrorTransaction,
+  ReconcileSummary,
+  SyncResult,
   UnknownWebhookEvent,
   WebhookEvent,
   WebhookFailureReason,
@@ -39,13 +43,13 @@ export type * from "./generated/methods.js";
 /** One Effect `Schema` per Square model, named like core's types (`Schemas.Customer`, …). */
 export * as Schemas from "./generated/schemas.js";
 export type { CallOptions, Method, MethodArgs, StreamMethod } from "./methods.js";
+export { type CustomerMirror, type MirrorError, type MirrorOptions, makeMirror } from "./mirror.js";
 export {
-  type CustomerMirror,
-  type MirrorError,
-  type MirrorOptions,
+  type EffectMirrorStore,
+  type EffectMirrorTransaction,
+  fromPromiseStore,
   MirrorStoreError,
-  makeMirror,
-} from "./mirror.js";
+} from "./mirror-store.js";
 export {
   defaultRetrySchedule,
   honourRetryAfter,

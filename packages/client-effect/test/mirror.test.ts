@@ -1,12 +1,18 @@
 // The Effect client's mirror against the emulator over HTTP: full load as a progress Stream (with the
 // reconciliation of deletions), sync and resuming from a checkpoint, the reconcile pass, events through
 // `webhookHandler` (a forged one never applied), and a failing store as a typed error. The convergence
-// under delivery faults, for both flavors, is in apps/example/test/mirror-convergence.test.ts.
+// under delivery faults, for both flavors, is in apps/example/test/mirror-convergence.test.ts. Events here
+// are made up, for merchant M1: the loads key that merchant's rows by the same id.
 import { createHmac } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SqliteClient } from "@effect/sql-sqlite-node";
 import { assert, layer } from "@effect/vitest";
-import type { Customer } from "@square-customers/core";
+import { type Customer, changeOfRead, type MirrorStore } from "@square-customers/core";
 import { Cause, Effect, Exit, Layer, Stream } from "effect";
 import { HttpRouter, HttpServer } from "effect/http";
+import { SqlClient } from "effect/sql/SqlClient";
 import {
   MemoryMirrorStore,
   MirrorStoreError,
@@ -15,6 +21,7 @@ import {
   type WebhookEvent,
   webhookHandler,
 } from "../src/index.js";
+import { makeSqlMirrorStore } from "../src/sql-store.js";
 import { clientLayer, Emulator, requestCount } from "./support.js";
 
 const sortById = <T extends { id: string }>(items: Iterable<T>) =>
@@ -47,15 +54,22 @@ layer(Emulator.layer(), { excludeTestServices: true })("makeMirror", (it) => {
       yield* createCustomers(150, "Load");
       const store = new MemoryMirrorStore();
       const [first] = yield* account;
-      store.upsert({ ...first!, id: "GONE" }, { version: 1, at: 0, deleted: false });
+      const gone = changeOfRead({ ...first!, id: "GONE", version: 1 }, 0, 0);
+      yield* Effect.promise(() =>
+        store.transaction((tx) => tx.write({ kind: "write", merchantId: M, writes: [gone] })),
+      );
       const mirror = yield* makeMirror({ store });
-      const progress = yield* Stream.runCollect(mirror.fullLoad);
+      const progress = yield* Stream.runCollect(mirror.fullLoad(M));
       assert.deepStrictEqual(
         progress.map((p) => (p.kind === "load" ? `${p.stage} ${p.listed}/${p.total} -${p.deleted}` : p.kind)),
         ["listing 100/150 -0", "listing 150/150 -0", "deleting 150/150 -0", "done 150/150 -1"],
       );
-      assert.deepStrictEqual(sortById(store.customers()), yield* account);
-      assert.deepStrictEqual(store.get("GONE"), { version: 1, at: progressStart(store), deleted: true });
+      assert.deepStrictEqual(sortById(store.customers(M)), yield* account);
+      assert.deepStrictEqual(store.mark(M, "GONE"), {
+        version: 1,
+        at: store.checkpoint(M)!.loadedAt,
+        deleted: true,
+      });
     }).pipe(Effect.provide(clientLayer())),
   );
 
@@ -63,28 +77,28 @@ layer(Emulator.layer(), { excludeTestServices: true })("makeMirror", (it) => {
     Effect.gen(function* () {
       const ids = yield* createCustomers(12, "Sync");
       const store = new MemoryMirrorStore();
-      const first = yield* Stream.runCollect((yield* makeMirror({ store })).sync());
+      const first = yield* Stream.runCollect((yield* makeMirror({ store })).sync(M));
       assert.strictEqual(first.at(-1)?.kind, "load");
 
       const { customers } = yield* SquareClient;
       yield* customers.update(ids[3]!, { nickname: "Later" });
       const lists = yield* requestCount("listCustomers");
       // A new mirror on the same store, as after a restart.
-      const second = yield* Stream.runCollect((yield* makeMirror({ store })).sync());
+      const second = yield* Stream.runCollect((yield* makeMirror({ store })).sync(M));
       assert.deepStrictEqual(
         second.map((p) => p.kind),
         second.map(() => "reconcile"),
       );
       assert.strictEqual(yield* requestCount("listCustomers"), lists);
-      assert.strictEqual(store.customer(ids[3]!)?.nickname, "Later");
-      assert.deepStrictEqual(sortById(store.customers()), yield* account);
+      assert.strictEqual(store.customer(M, ids[3]!)?.nickname, "Later");
+      assert.deepStrictEqual(sortById(store.customers(M)), yield* account);
     }).pipe(Effect.provide(clientLayer())),
   );
 
   it.effect("reconcile without a checkpoint dies: a full load comes first", () =>
     Effect.gen(function* () {
       const mirror = yield* makeMirror({ store: new MemoryMirrorStore() });
-      const exit = yield* Effect.exit(Stream.runDrain(mirror.reconcile));
+      const exit = yield* Effect.exit(Stream.runDrain(mirror.reconcile(M)));
       assert.isTrue(Exit.isFailure(exit) && Cause.hasDies(exit.cause));
     }).pipe(Effect.provide(clientLayer())),
   );
@@ -95,7 +109,7 @@ layer(Emulator.layer(), { excludeTestServices: true })("makeMirror", (it) => {
       const { customers } = yield* SquareClient;
       const store = new MemoryMirrorStore();
       const mirror = yield* makeMirror({ store });
-      yield* Stream.runDrain(mirror.fullLoad);
+      yield* Stream.runDrain(mirror.fullLoad(M));
       const v1 = (yield* customers.update(id!, { nickname: "One" })).customer;
       const v2 = (yield* customers.update(id!, { nickname: "Two" })).customer;
 
@@ -117,9 +131,9 @@ layer(Emulator.layer(), { excludeTestServices: true })("makeMirror", (it) => {
       }
       yield* Effect.promise(() => dispose());
       assert.deepStrictEqual(statuses, [200, 200, 200, 401]);
-      assert.strictEqual(store.customer(id!)?.nickname, "Two");
-      assert.isFalse(store.hasEvent("E3"));
-      assert.deepStrictEqual(sortById(store.customers()), yield* account);
+      assert.strictEqual(store.customer(M, id!)?.nickname, "Two");
+      assert.isFalse(store.hasEvent(M, "E3"));
+      assert.deepStrictEqual(sortById(store.customers(M)), yield* account);
     }).pipe(Effect.provide(clientLayer())),
   );
 
@@ -130,49 +144,72 @@ layer(Emulator.layer(), { excludeTestServices: true })("makeMirror", (it) => {
       const { customer } = yield* customers.retrieve(id!);
       const inner = new MemoryMirrorStore();
       let failing = true;
-      const steps: string[] = [];
-      const store = Object.assign(Object.create(inner) as MemoryMirrorStore, {
-        upsert: (...args: Parameters<MemoryMirrorStore["upsert"]>) => {
-          steps.push("upsert");
-          if (failing) throw new Error("disk full");
-          inner.upsert(...args);
-        },
-        transactions: {
-          begin: () => void steps.push("begin"),
-          commit: () => void steps.push("commit"),
-          rollback: () => {
-            steps.push("rollback");
-            throw new Error("rollback failed too");
-          },
-        },
-      });
+      const store: MirrorStore = {
+        transaction: (work) =>
+          inner.transaction((tx) =>
+            work({
+              ...tx,
+              // The event is applied, then the store fails: the transaction must undo both its parts.
+              applyEvent: async (op) => {
+                const result = await tx.applyEvent(op);
+                if (failing) throw new Error("disk full");
+                return result;
+              },
+            }),
+          ),
+      };
       const mirror = yield* makeMirror({ store });
       const event = JSON.parse(updated(customer, "E-fail")) as WebhookEvent;
-      // The step's own failure comes out, not the rollback's.
       const error = yield* Effect.flip(mirror.apply(event));
       assert.instanceOf(error, MirrorStoreError);
-      assert.strictEqual(error.method, "upsert");
+      assert.strictEqual(error.method, "applyEvent");
       assert.include(error.message, "disk full");
-      assert.isFalse(inner.hasEvent("E-fail"));
+      // The claim of the event id was rolled back with the failed write.
+      assert.isFalse(inner.hasEvent(M, "E-fail"));
       failing = false;
       const outcomes: string[] = [];
       for (const e of [event, event]) outcomes.push((yield* mirror.apply(e)).outcome);
       assert.deepStrictEqual(outcomes, ["applied", "duplicate"]);
-      // Each step in a transaction of its own: rolled back when it failed, committed otherwise.
-      assert.deepStrictEqual(steps, [
-        "begin",
-        "upsert",
-        "rollback",
-        "begin",
-        "upsert",
-        "commit",
-        "begin",
-        "commit",
-      ]);
     }).pipe(Effect.provide(clientLayer())),
   );
 });
 
+layer(Emulator.layer(), { excludeTestServices: true })("makeMirror on effect/sql", (it) => {
+  it.effect("loads an account and applies events into SQLite through @effect/sql-sqlite-node", () => {
+    const dir = mkdtempSync(join(tmpdir(), "mirror-effect-sql-"));
+    return Effect.gen(function* () {
+      const [id] = yield* createCustomers(7, "Sql");
+      const mirror = yield* makeMirror({ store: yield* makeSqlMirrorStore });
+      const progress = yield* Stream.runCollect(mirror.fullLoad(M));
+      assert.deepStrictEqual(progress.at(-1), {
+        kind: "load",
+        merchantId: M,
+        stage: "done",
+        listed: 7,
+        total: 7,
+        written: 7,
+        deleted: 0,
+      });
+      const { customers } = yield* SquareClient;
+      const { customer } = yield* customers.update(id!, { nickname: "Through SQL" });
+      const event = JSON.parse(updated(customer, "E-sql")) as WebhookEvent;
+      const outcomes = [(yield* mirror.apply(event)).outcome, (yield* mirror.apply(event)).outcome];
+      assert.deepStrictEqual(outcomes, ["applied", "duplicate"]);
+      const sql = yield* SqlClient;
+      const rows = yield* sql.unsafe<{ nickname: string | null; n: number }>(
+        "SELECT nickname, (SELECT count(*) FROM square_live_customers WHERE merchant_id = ?) AS n FROM square_customers WHERE id = ?",
+        [M, id],
+      );
+      assert.deepStrictEqual(rows, [{ nickname: "Through SQL", n: 7 }]);
+    }).pipe(
+      Effect.provide(clientLayer()),
+      Effect.provide(SqliteClient.layer({ filename: join(dir, "mirror.sqlite") })),
+      Effect.ensuring(Effect.sync(() => rmSync(dir, { recursive: true, force: true }))),
+    );
+  });
+});
+
+const M = "M1";
 const KEY = "mirror-effect-key";
 const URL = "https://example.com/hooks";
 const options = { signatureKey: KEY, notificationUrl: URL };
@@ -197,9 +234,4 @@ function delivery(body: string, key: string): Request {
     body,
     headers: { "x-square-hmacsha256-signature": signature },
   });
-}
-
-/** The load's start, as the checkpoint records it (a tombstone of the load is marked then). */
-function progressStart(store: MemoryMirrorStore): number {
-  return Date.parse(store.readCheckpoint()!.loadedAt);
 }

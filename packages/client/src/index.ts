@@ -5,6 +5,7 @@ export type {
   FailureKind,
   InputOf,
   ItemOf,
+  LoadSummary,
   MaybePromise,
   MirrorCheckpoint,
   MirrorEventResult,
@@ -13,8 +14,11 @@ export type {
   MirrorOutcome,
   MirrorProgress,
   MirrorStore,
+  MirrorTransaction,
   OperationName,
+  ReconcileSummary,
   ResponseOf,
+  SyncResult,
   TransportFailure,
   UnknownWebhookEvent,
   ValidationIssue,
@@ -54,18 +58,11 @@ export {
   TimeoutError,
   UnauthorizedError,
 } from "./errors.js";
+export { createFetchWebhookHandler } from "./fetch-handler.js";
 export type * from "./generated/methods.js";
 export type * from "./generated/models.js";
 export type { Method, MethodArgs, MethodResult } from "./methods.js";
-export {
-  type CustomerMirror,
-  createMirror,
-  type LoadSummary,
-  type MirrorOptions,
-  type MirrorRunOptions,
-  type ReconcileSummary,
-  type SyncResult,
-} from "./mirror.js";
+export { type CustomerMirror, createMirror, type MirrorOptions, type MirrorRunOptions } from "./mirror.js";
 export type { CallOptions, Logger, SquareClientOptions } from "./options.js";
 export { type PageSource, Paginated } from "./paging.js";
 export {

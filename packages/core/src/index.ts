@@ -71,40 +71,7 @@ export {
   transportFailureMessage,
 } from "./messages.js";
 export { type MethodArgs, type MethodTree, methodNames, splitMethodArgs } from "./method-names.js";
-export {
-  changeOfEvent,
-  changeOfRead,
-  checkpointAfterLoad,
-  checkpointAfterReconcile,
-  countEvent,
-  deletionsAfterLoad,
-  emptyEventCounts,
-  eventResult,
-  eventsForgettableBefore,
-  fullLoadQuery,
-  type MaybePromise,
-  MemoryMirrorStore,
-  MIRROR_EVENT_TYPES,
-  MIRROR_PAGE_SIZE,
-  MIRROR_SAFETY_MARGIN_MS,
-  type MirrorChange,
-  type MirrorCheckpoint,
-  type MirrorEventCounts,
-  type MirrorEventResult,
-  type MirroredCustomer,
-  type MirrorMark,
-  type MirrorOutcome,
-  type MirrorProgress,
-  type MirrorStore,
-  mirroredCustomer,
-  NO_CHECKPOINT_MESSAGE,
-  outcomeOf,
-  planSync,
-  reconcileQuery,
-  reconcileSince,
-  supersedes,
-  WEBHOOK_RETRY_WINDOW_MS,
-} from "./mirror.js";
+export * from "./mirror/index.js";
 export { isOperationName, operation } from "./operation.js";
 export type { OperationDefinition, QueryParamDefinition, RetryClass } from "./operation-definition.js";
 export { nextCursor, pageItems, withCursor } from "./paging.js";

@@ -3,28 +3,32 @@
 // with copies, through the same functions the clients call, into the in-memory store.
 import { describe, expect, it } from "vitest";
 import {
+  advanceCheckpoint,
+  applyEventStep,
   type Customer,
   type CustomerWebhookEvent,
   changeOfEvent,
   changeOfRead,
-  checkpointAfterLoad,
-  checkpointAfterReconcile,
   countEvent,
-  deletionsAfterLoad,
   emptyEventCounts,
   eventResult,
   eventsForgettableBefore,
+  fullLoadProgram,
   fullLoadQuery,
+  goneAfterLoad,
+  loadDeletionCutoff,
   MemoryMirrorStore,
   MIRROR_SAFETY_MARGIN_MS,
-  type MirrorChange,
+  type MirrorInstruction,
   type MirrorMark,
+  type MirrorProgram,
   mirroredCustomer,
-  outcomeOf,
   parseWebhookEvent,
   planSync,
+  reconcileProgram,
   reconcileQuery,
   reconcileSince,
+  runStep,
   supersedes,
   WEBHOOK_RETRY_WINDOW_MS,
   type WebhookEvent,
@@ -104,6 +108,7 @@ describe("changeOfEvent", () => {
     expect(changeOfEvent(event("customer.deleted", customer(7), T0 + 9))).toEqual({
       kind: "delete",
       id: "C1",
+      customer: mirroredCustomer(customer(7)),
       mark: tomb(7, T0 + 9),
     });
   });
@@ -140,9 +145,7 @@ describe("changeOfEvent", () => {
     } as unknown as typeof attribute;
     for (const outcome of [attribute, unknown, hollow]) {
       if (!outcome.ok) throw new Error(outcome.message);
-      const change = changeOfEvent(outcome.event);
-      expect(change.kind).toBe("ignore");
-      expect(outcomeOf(change, undefined)).toBe("ignored");
+      expect(changeOfEvent(outcome.event).kind).toBe("ignore");
     }
     if (!unknown.ok) throw new Error(unknown.message);
     expect(changeOfEvent(unknown.event)).toMatchObject({
@@ -175,12 +178,8 @@ describe("changeOfRead", () => {
   });
 });
 
-describe("outcomeOf and the event counts", () => {
-  it("names what becomes of a change", () => {
-    const up: MirrorChange = { kind: "upsert", id: "C1", customer: customer(2), mark: live(2) };
-    expect(outcomeOf(up, undefined)).toBe("applied");
-    expect(outcomeOf(up, live(3))).toBe("stale");
-    expect(outcomeOf(up, undefined, true)).toBe("duplicate");
+describe("the event counts and results", () => {
+  it("counts events by outcome", () => {
     let counts = emptyEventCounts();
     for (const outcome of ["applied", "stale", "applied", "duplicate"] as const) {
       counts = countEvent(counts, outcome);
@@ -188,10 +187,11 @@ describe("outcomeOf and the event counts", () => {
     expect(counts).toEqual({ applied: 2, stale: 1, duplicate: 1, ignored: 0 });
   });
 
-  it("describes an event's result for progress", () => {
+  it("describes an event's result for progress, with its merchant", () => {
     const e = event("customer.updated", customer(6), T0);
     expect(eventResult(e, changeOfEvent(e), "stale")).toEqual({
       kind: "event",
+      merchantId: "M1",
       eventId: e.event_id,
       eventType: "customer.updated",
       customerId: "C1",
@@ -212,42 +212,43 @@ describe("the full load", () => {
     });
   });
 
-  it("deletes what the listing lacks, unless the mirror learned of it after the listing began", () => {
-    const started = T0;
-    const before = started - MIRROR_SAFETY_MARGIN_MS;
-    const entries: Array<[string, MirrorMark]> = [
-      ["listed", live(1, before - 10)],
-      ["gone", live(5, before - 10)],
-      ["created-during-load", live(0, started + 50)],
-      ["created-just-before", live(0, before)],
-    ];
-    expect(deletionsAfterLoad(entries, new Set(["listed"]), started)).toEqual([["gone", tomb(5, started)]]);
-  });
-
-  it("saves a checkpoint at the load's start", () => {
-    expect(checkpointAfterLoad(T0)).toEqual({ loadedAt: iso(T0), reconciledAt: iso(T0) });
+  it("deletes live customers observed before the load began (less the margin), keeping their version", () => {
+    const cutoff = loadDeletionCutoff(T0);
+    expect(cutoff).toEqual({ before: T0 - MIRROR_SAFETY_MARGIN_MS, at: T0 });
+    // Listed and written by the load: marked exactly at the cutoff, so kept.
+    expect(goneAfterLoad(changeOfRead(customer(1), T0).mark, cutoff)).toBe(false);
+    expect(goneAfterLoad(live(5, cutoff.before - 10), cutoff)).toBe(true);
+    expect(goneAfterLoad(live(0, T0 + 50), cutoff)).toBe(false);
+    expect(goneAfterLoad(tomb(5, cutoff.before - 10), cutoff)).toBe(false);
   });
 });
 
 describe("the reconcile pass", () => {
-  const checkpoint = { loadedAt: iso(T0), reconciledAt: iso(T0 + 3_600_000) };
+  const checkpoint = { loadedAt: T0, reconciledAt: T0 + 3_600_000 };
 
-  it("searches updated_at from the last pass less the safety margin", () => {
+  it("searches updated_at from the last pass less the safety margin, page by page", () => {
     const since = reconcileSince(checkpoint);
     expect(since).toBe(iso(T0 + 3_600_000 - MIRROR_SAFETY_MARGIN_MS));
-    expect(reconcileSince(checkpoint, 0)).toBe(checkpoint.reconciledAt);
+    expect(reconcileSince(checkpoint, 0)).toBe(iso(checkpoint.reconciledAt));
     expect(reconcileQuery(since)).toEqual({
       limit: 100,
       query: { filter: { updated_at: { start_at: since } } },
     });
+    expect(reconcileQuery(since, "CUR")).toMatchObject({ cursor: "CUR" });
   });
 
-  it("moves the checkpoint forward, never back", () => {
-    expect(checkpointAfterReconcile(checkpoint, T0 + 7_200_000)).toEqual({
-      loadedAt: iso(T0),
-      reconciledAt: iso(T0 + 7_200_000),
+  it("moves the checkpoint forward, never back; a pass alone makes none", () => {
+    expect(advanceCheckpoint(checkpoint, { reconciledAt: T0 + 7_200_000 })).toEqual({
+      loadedAt: T0,
+      reconciledAt: T0 + 7_200_000,
     });
-    expect(checkpointAfterReconcile(checkpoint, T0)).toBe(checkpoint);
+    expect(advanceCheckpoint(checkpoint, { reconciledAt: T0 })).toEqual(checkpoint);
+    expect(advanceCheckpoint(checkpoint, { loadedAt: T0 - 5, reconciledAt: T0 - 5 })).toEqual(checkpoint);
+    expect(advanceCheckpoint(undefined, { reconciledAt: T0 })).toBeUndefined();
+    expect(advanceCheckpoint(undefined, { loadedAt: T0, reconciledAt: T0 })).toEqual({
+      loadedAt: T0,
+      reconciledAt: T0,
+    });
   });
 
   it("forgets event ids once Square can no longer retry them", () => {
@@ -257,7 +258,7 @@ describe("the reconcile pass", () => {
 });
 
 describe("planSync", () => {
-  const checkpoint = { loadedAt: iso(T0), reconciledAt: iso(T0) };
+  const checkpoint = { loadedAt: T0, reconciledAt: T0 };
   it.each([
     ["no checkpoint: a full load", undefined, T0, {}, "full-load"],
     ["a recent checkpoint: a reconcile pass", checkpoint, T0 + 3_600_000, {}, "reconcile"],
@@ -268,22 +269,14 @@ describe("planSync", () => {
   });
 });
 
-/** Applies events the way both clients do (dedupe, compare, write, remember), into a memory store. */
-function play(store: MemoryMirrorStore, events: readonly WebhookEvent[]): number {
-  let staleWrites = 0;
+/** Applies events the way both clients do (core's `applyEventStep`, one transaction each), into a memory store. */
+async function play(store: MemoryMirrorStore, events: readonly WebhookEvent[]): Promise<string[]> {
+  const outcomes: string[] = [];
   for (const e of events) {
-    const change = changeOfEvent(e);
-    const handled = store.hasEvent(e.event_id);
-    const stored = change.kind === "ignore" ? undefined : store.get(change.id);
-    const outcome = outcomeOf(change, stored, handled);
-    if (outcome === "applied" && change.kind === "upsert") {
-      if (stored && stored.version > change.mark.version) staleWrites++;
-      store.upsert(change.customer, change.mark);
-    }
-    if (outcome === "applied" && change.kind === "delete") store.delete(change.id, change.mark);
-    if (outcome !== "duplicate") store.rememberEvent(e.event_id, T0);
+    const result = await store.transaction((tx) => runStep(applyEventStep(e, T0), tx));
+    outcomes.push(result.outcome);
   }
-  return staleWrites;
+  return outcomes;
 }
 
 function permutations<T>(items: readonly T[]): T[][] {
@@ -312,57 +305,121 @@ describe("events in any order, with copies", () => {
   ];
   const deleted = event("customer.deleted", states[4]!, T0 + 6000);
 
-  it("end in the newest state in every order, each with a copy of one event", () => {
+  it("end in the newest state in every order, each with a copy of one event", async () => {
     for (const order of permutations(lifeEvents)) {
       const store = new MemoryMirrorStore();
-      expect(play(store, [...order, order[2]!])).toBe(0);
-      expect(store.customer("C1")).toEqual(mirroredCustomer(states[4]!));
+      expect((await play(store, [...order, order[2]!])).at(-1)).toBe("duplicate");
+      expect(store.customer("M1", "C1")).toEqual(mirroredCustomer(states[4]!));
     }
   });
 
-  it("end deleted in every order once the delete is among them", () => {
+  it("end deleted in every order once the delete is among them", async () => {
     for (const order of permutations([...lifeEvents.slice(2), deleted])) {
       const store = new MemoryMirrorStore();
-      play(store, [...order, ...order]);
-      expect(store.get("C1")).toEqual(tomb(2, T0 + 6000));
-      expect(store.customers()).toEqual([]);
+      await play(store, [...order, ...order]);
+      expect(store.mark("M1", "C1")).toEqual(tomb(2, T0 + 6000));
+      expect(store.customers("M1")).toEqual([]);
     }
   });
 
-  it("keep the group membership of the later event at one version", () => {
+  it("keep the group membership of the later event at one version", async () => {
     const store = new MemoryMirrorStore();
-    play(store, [lifeEvents[3]!, lifeEvents[2]!]);
-    expect(store.customer("C1")?.group_ids).toEqual([]);
+    await play(store, [lifeEvents[3]!, lifeEvents[2]!]);
+    expect(store.customer("M1", "C1")?.group_ids).toEqual([]);
   });
 
-  it("reads and events mix: an event from after the read wins, an older read never does", () => {
+  it("reads and events mix: an event from after the read wins, an older read never does", async () => {
     const store = new MemoryMirrorStore();
     const read = changeOfRead(states[2]!, T0 + 3500, 0);
-    store.upsert(read.customer, read.mark);
-    play(store, [lifeEvents[1]!, lifeEvents[2]!]);
-    expect(store.customer("C1")?.group_ids).toEqual(["G1"]);
-    play(store, [lifeEvents[3]!]);
-    expect(store.customer("C1")?.group_ids).toEqual([]);
-    expect(outcomeOf(changeOfRead(states[1]!, T0 + 9000, 0), store.get("C1"))).toBe("applied");
-    expect(outcomeOf(changeOfRead(states[0]!, T0 + 9000, 0), store.get("C1"))).toBe("stale");
+    const write = (change: typeof read) =>
+      store.transaction((tx) => tx.write({ kind: "write", merchantId: "M1", writes: [change] }));
+    await write(read);
+    await play(store, [lifeEvents[1]!, lifeEvents[2]!]);
+    expect(store.customer("M1", "C1")?.group_ids).toEqual(["G1"]);
+    await play(store, [lifeEvents[3]!]);
+    expect(store.customer("M1", "C1")?.group_ids).toEqual([]);
+    expect(await write(changeOfRead(states[1]!, T0 + 9000, 0))).toBe(1);
+    expect(await write(changeOfRead(states[0]!, T0 + 9000, 0))).toBe(0);
+  });
+
+  it("an event naming no merchant is ignored without touching the store", async () => {
+    const store = new MemoryMirrorStore();
+    const { merchant_id: _, ...anonymous } = event("customer.created", states[0]!, T0);
+    expect(await play(store, [anonymous as unknown as WebhookEvent])).toEqual(["ignored"]);
+    expect(store.customers("M1")).toEqual([]);
+  });
+
+  it("keeps merchants apart: the same customer id and event id in two merchants are two", async () => {
+    const store = new MemoryMirrorStore();
+    const first = lifeEvents[0]!;
+    const other = { ...first, merchant_id: "M2" };
+    expect(await play(store, [first, other])).toEqual(["applied", "applied"]);
+    expect(store.customers("M1")).toHaveLength(1);
+    expect(store.customers("M2")).toHaveLength(1);
   });
 });
 
-describe("MemoryMirrorStore", () => {
-  it("keeps customers, tombstones, events and the checkpoint", () => {
+/** Runs a program against pages given in advance and a memory store; the instructions it gave, by kind. */
+async function drive<T>(program: MirrorProgram<T>, store: MemoryMirrorStore, pages: object[]) {
+  const seen: string[] = [];
+  let next = program.next();
+  while (!next.done) {
+    const instruction: MirrorInstruction = next.value;
+    seen.push(instruction.kind === "report" ? `report ${instruction.progress.kind}` : instruction.kind);
+    let result: unknown;
+    if (instruction.kind === "list" || instruction.kind === "search") result = pages.shift();
+    else if (instruction.kind === "transaction") {
+      const { step } = instruction;
+      result = await store.transaction((tx) => runStep(step, tx));
+    }
+    next = program.next(result);
+  }
+  return { result: next.value, seen };
+}
+
+describe("the programs", () => {
+  it("a full load: a page at a time, each in a transaction and reported, then the end of the load", async () => {
     const store = new MemoryMirrorStore();
-    store.upsert(mirroredCustomer(customer(1)), live(1));
-    store.upsert(mirroredCustomer(customer(1, { id: "C2" })), live(1));
-    store.delete("C2", tomb(1));
-    expect([...store.live()]).toEqual([["C1", live(1)]]);
-    expect(store.customers().map((c) => c.id)).toEqual(["C1"]);
-    expect(store.get("C2")).toEqual(tomb(1));
-    store.rememberEvent("E-old", T0 - 10);
-    store.rememberEvent("E-new", T0 + 10);
-    store.forgetEventsBefore(T0);
-    expect([store.hasEvent("E-old"), store.hasEvent("E-new")]).toEqual([false, true]);
-    expect(store.readCheckpoint()).toBeUndefined();
-    store.writeCheckpoint(checkpointAfterLoad(T0));
-    expect(store.readCheckpoint()).toEqual(checkpointAfterLoad(T0));
+    await store.transaction((tx) =>
+      tx.write({
+        kind: "write",
+        merchantId: "M1",
+        writes: [changeOfRead(customer(1, { id: "GONE" }), T0 - 3_600_000)],
+      }),
+    );
+    const pages = [
+      { customers: [customer(1, { id: "A" })], cursor: "next", count: 2 },
+      { customers: [customer(2, { id: "B" })] },
+    ];
+    const { result, seen } = await drive(fullLoadProgram({ merchantId: "M1", startedAt: T0 }), store, pages);
+    expect(result).toEqual({ listed: 2, written: 2, deleted: 1 });
+    expect(seen).toEqual([
+      "list",
+      "transaction",
+      "report load",
+      "list",
+      "transaction",
+      "report load",
+      "report load",
+      "transaction",
+      "report load",
+    ]);
+    expect(store.customers("M1").map((c) => c.id)).toEqual(["A", "B"]);
+    expect(store.checkpoint("M1")).toEqual({ loadedAt: T0, reconciledAt: T0 });
+  });
+
+  it("a reconcile pass needs a checkpoint, then searches from it and moves it forward", async () => {
+    const store = new MemoryMirrorStore();
+    await expect(drive(reconcileProgram({ merchantId: "M1", startedAt: T0 }), store, [])).rejects.toThrow(
+      "run a full load first",
+    );
+    await store.transaction((tx) =>
+      tx.advanceCheckpoint({ kind: "advanceCheckpoint", merchantId: "M1", loadedAt: T0, reconciledAt: T0 }),
+    );
+    const { result } = await drive(reconcileProgram({ merchantId: "M1", startedAt: T0 + 60_000 }), store, [
+      { customers: [customer(3)] },
+    ]);
+    expect(result).toEqual({ since: iso(T0 - MIRROR_SAFETY_MARGIN_MS), read: 1, written: 1 });
+    expect(store.checkpoint("M1")).toEqual({ loadedAt: T0, reconciledAt: T0 + 60_000 });
   });
 });

@@ -1,11 +1,16 @@
 // Both clients' webhook sides behind one small interface: the 8 Webhook Subscriptions operations, a
 // node:http request handler that is each client's own receiving handler (the promise client's
-// `createWebhookHandler`; the Effect client's `webhookHandler` on an effect/http router, served through
-// its Web handler), and each client's decoder on its own (`unwrapDelivery`, `decodeWebhook`). Outcomes
-// are plain data, as in clients.ts.
+// `createWebhookHandler`, and its Fetch-standard `createFetchWebhookHandler`; the Effect client's
+// `webhookHandler` on an effect/http router, served through its Web handler), and each client's decoder
+// on its own (`unwrapDelivery`, `decodeWebhook`). Outcomes are plain data, as in clients.ts.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
-import { createSquareClient, unwrapDelivery, WebhookVerificationError } from "@square-customers/client";
+import {
+  createFetchWebhookHandler,
+  createSquareClient,
+  unwrapDelivery,
+  WebhookVerificationError,
+} from "@square-customers/client";
 import { createWebhookHandler } from "@square-customers/client/node";
 import {
   decodeWebhook,
@@ -58,7 +63,7 @@ export type Decoded =
   | { readonly ok: false; readonly reason: string; readonly message: string };
 
 export interface WebhookFlavor {
-  readonly name: "promise" | "effect";
+  readonly name: "promise" | "promise (Fetch handler)" | "effect";
   connect(settings: { url: string; token: string }): WebhookClientUnderTest;
   /**
    * The client's own receiving handler. `options` is read on every delivery, so a test can rotate the
@@ -104,6 +109,18 @@ export const promiseWebhooks: WebhookFlavor = {
       if (!(error instanceof WebhookVerificationError)) throw error;
       return { ok: false, reason: error.reason, message: error.message };
     }
+  },
+};
+
+/** The promise client with its Fetch-standard receiver (Hono, Next.js, Bun, Deno, workers) in front. */
+export const promiseFetchWebhooks: WebhookFlavor = {
+  ...promiseWebhooks,
+  name: "promise (Fetch handler)",
+  handler(options, onEvent) {
+    return async (request, response) => {
+      const answer = await createFetchWebhookHandler({ ...options }, onEvent)(toWebRequest(request));
+      await writeWebResponse(answer, response);
+    };
   },
 };
 
@@ -159,9 +176,7 @@ export const effectWebhooks: WebhookFlavor = {
         { disableLogger: true },
       );
       try {
-        const answer = await handler(toWebRequest(request));
-        response.writeHead(answer.status, Object.fromEntries(answer.headers));
-        response.end(Buffer.from(await answer.arrayBuffer()));
+        await writeWebResponse(await handler(toWebRequest(request)), response);
       } finally {
         await dispose();
       }
@@ -174,6 +189,12 @@ export const effectWebhooks: WebhookFlavor = {
       : { ok: false, reason: decoded.failure.reason, message: decoded.failure.message };
   },
 };
+
+/** A Fetch-API `Response` written to a node:http response. */
+async function writeWebResponse(answer: Response, response: ServerResponse): Promise<void> {
+  response.writeHead(answer.status, Object.fromEntries(answer.headers));
+  response.end(Buffer.from(await answer.arrayBuffer()));
+}
 
 /** A node:http request as a Fetch-API `Request`, its body streamed as it arrives. */
 function toWebRequest(request: IncomingMessage): Request {
@@ -189,4 +210,4 @@ function toWebRequest(request: IncomingMessage): Request {
   } as RequestInit);
 }
 
-export const webhookFlavors: readonly WebhookFlavor[] = [promiseWebhooks, effectWebhooks];
+export const webhookFlavors: readonly WebhookFlavor[] = [promiseWebhooks, promiseFetchWebhooks, effectWebhooks];

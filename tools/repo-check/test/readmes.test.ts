@@ -118,6 +118,14 @@ const compileOnly: Record<string, string> = {
     "import lines only; bench/client-effect.ts measures the bundle they give",
   "packages/client-effect/README.md#Trace headers and cross-origin requests":
     "the layer it shows is run by packages/client-effect/test/propagation.test.ts",
+  "packages/client-effect/README.md#The mirror on `effect/sql`":
+    "needs a PostgreSQL server; packages/client-effect/test/sql-store.test.ts runs the store on one",
+  "packages/client/README.md#Webhooks in any framework":
+    "a route handler for a framework; packages/client/test/mirror.test.ts serves this handler and applies deliveries through it",
+  "packages/mirror-sqlite/README.md#@square-customers/mirror-sqlite":
+    "needs a real token and merchant; the root README's Webhooks and sync example runs this store",
+  "packages/mirror-postgres/README.md#@square-customers/mirror-postgres":
+    "needs a PostgreSQL server; packages/mirror-postgres/test/store.test.ts runs the store on one",
 };
 
 const keyOf = (block: CodeBlock) => `${block.readme}#${block.heading}`;

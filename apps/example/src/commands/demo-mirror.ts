@@ -8,13 +8,15 @@ import {
   countEvent,
   emptyEventCounts,
   type MirrorEventCounts,
+  type MirroredCustomer,
   type MirrorProgress,
 } from "@square-customers/core";
-import { compareMirror, type MirrorComparison, StaleWriteWatch } from "../mirror-check.js";
-import { startMirrorSession } from "../mirror-session.js";
-import { SqliteMirrorStore } from "../mirror-store.js";
+import { SqliteMirrorStore } from "@square-customers/mirror-sqlite";
+import { compareMirror, type MirrorComparison, StaleWriteWatch, sqliteMarkOf } from "../mirror-check.js";
+import { type SessionSettings, startMirrorSession } from "../mirror-session.js";
 import { prepareWorkload, runWorkload } from "../mirror-workload.js";
 import { n } from "../output.js";
+import type { SignatureKeyStore } from "../signature-key.js";
 import type { Target } from "../target.js";
 
 /** The embedded emulator's webhook controls, when the demo runs on it. */
@@ -41,8 +43,8 @@ export async function mirrorSection(
     "Keep a mirror in sync with webhooks",
     "promise client: createMirror, as `customers sync` does",
   );
-  const inner = new SqliteMirrorStore(join(dir, "mirror.sqlite"));
-  const store = new StaleWriteWatch(inner);
+  const inner = SqliteMirrorStore.open(join(dir, "mirror.sqlite"));
+  const store = new StaleWriteWatch(inner, sqliteMarkOf(inner.db));
   let events = emptyEventCounts();
   const count = (progress: MirrorProgress) => {
     if (progress.kind === "event") events = countEvent(events, progress.outcome);
@@ -50,16 +52,18 @@ export async function mirrorSection(
   const session = await startMirrorSession({
     square,
     store,
+    settings: memorySettings(),
+    keys: memoryKey(),
+    tokenFingerprint: "demo",
     listen: { host: "127.0.0.1", port: 0 },
     onProgress: count,
   });
+  const { merchantId } = session;
   try {
     say(`listening on ${session.listening}; a subscription sends customer events there, signed`);
-    code(
-      "const mirror = createMirror(square, { store })   // store: a SQLite file behind core's MirrorStore",
-    );
-    code("await mirror.fullLoad()");
-    const loaded = await session.mirror.fullLoad();
+    code('const mirror = createMirror({ client: square, store: SqliteMirrorStore.open("mirror.sqlite") })');
+    code("await mirror.fullLoad(merchantId)");
+    const loaded = await session.mirror.fullLoad(merchantId);
     say(`→ ${n(loaded.listed)} customers in the mirror`);
     code("createWebhookHandler({ signatureKey, notificationUrl }, (event) => mirror.apply(event))");
     const webhooks = target.emulator?.webhooks;
@@ -83,7 +87,7 @@ export async function mirrorSection(
     );
     await runWorkload(square, setup, live, { changes: CHANGES, seed: 2025 });
     const started = performance.now();
-    const comparison = await converged(square, inner, webhooks);
+    const comparison = await converged(square, () => [...inner.customers(merchantId)], webhooks);
     webhooks?.faults.set([]);
     say(
       `→ ${n(total(events))} events: ${n(events.applied)} applied, ${n(events.stale)} stale (older than the mirror's copy),` +
@@ -105,16 +109,16 @@ const total = (e: MirrorEventCounts) => e.applied + e.stale + e.duplicate + e.ig
  */
 async function converged(
   square: SquareClient,
-  store: SqliteMirrorStore,
+  mirrored: () => Iterable<MirroredCustomer>,
   webhooks: Webhooks,
 ): Promise<MirrorComparison> {
   if (webhooks) {
     await webhooks.whenIdle();
-    return compareMirror(await square.customers.list().toArray(), store.customers());
+    return compareMirror(await square.customers.list().toArray(), mirrored());
   }
   const deadline = Date.now() + CONVERGE_TIMEOUT_MS;
   for (;;) {
-    const comparison = compareMirror(await square.customers.list().toArray(), store.customers());
+    const comparison = compareMirror(await square.customers.list().toArray(), mirrored());
     if (comparison.differences.length === 0 || Date.now() > deadline) return comparison;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -150,4 +154,29 @@ function report(comparison: MirrorComparison, store: StaleWriteWatch, webhooks: 
     );
   }
   return checked.failures;
+}
+
+/** The demo's settings live as long as it does. */
+function memorySettings(): SessionSettings {
+  const values = new Map<string, unknown>();
+  return {
+    setting: async <T>(name: string) => values.get(name) as T | undefined,
+    saveSetting: async (name, value) => void values.set(name, value),
+    deleteSetting: async (name) => void values.delete(name),
+  };
+}
+
+/** The demo's signature key too: it is never written anywhere. */
+function memoryKey(): SignatureKeyStore {
+  let key: string | undefined;
+  return {
+    where: "memory",
+    read: () => key,
+    write: (next) => {
+      key = next;
+    },
+    remove: () => {
+      key = undefined;
+    },
+  };
 }
