@@ -63,7 +63,9 @@ export type Decoded =
   | { readonly ok: false; readonly reason: string; readonly message: string };
 
 export interface WebhookFlavor {
-  readonly name: "promise" | "promise (Fetch handler)" | "effect";
+  readonly name: string;
+  /** Which client this is (the name of its flavor in clients.ts). */
+  readonly client: "promise" | "effect";
   connect(settings: { url: string; token: string }): WebhookClientUnderTest;
   /**
    * The client's own receiving handler. `options` is read on every delivery, so a test can rotate the
@@ -79,6 +81,7 @@ export interface WebhookFlavor {
 
 export const promiseWebhooks: WebhookFlavor = {
   name: "promise",
+  client: "promise",
   connect({ url, token }) {
     const { webhooks } = createSquareClient({ accessToken: token, environment: url, backoff: FAST_BACKOFF });
     const subscriptions = webhooks.subscriptions;
@@ -126,6 +129,7 @@ export const promiseFetchWebhooks: WebhookFlavor = {
 
 export const effectWebhooks: WebhookFlavor = {
   name: "effect",
+  client: "effect",
   connect({ url, token }) {
     const layer = SquareClient.layer({
       accessToken: token,
@@ -210,4 +214,8 @@ function toWebRequest(request: IncomingMessage): Request {
   } as RequestInit);
 }
 
-export const webhookFlavors: readonly WebhookFlavor[] = [promiseWebhooks, promiseFetchWebhooks, effectWebhooks];
+export const webhookFlavors: readonly WebhookFlavor[] = [
+  promiseWebhooks,
+  promiseFetchWebhooks,
+  effectWebhooks,
+];

@@ -97,7 +97,7 @@ describe.each(webhookFlavors)("$name client: webhooks", (flavor) => {
   it("events of real changes arrive verified and typed", async () => {
     const token = newToken();
     const square = flavor.connect({ url: emulator.url, token });
-    const customers = flavors.find((f) => f.name === flavor.name)!.connect({ url: emulator.url, token });
+    const customers = flavors.find((f) => f.name === flavor.client)!.connect({ url: emulator.url, token });
     const { options, events } = await flavorReceiver(flavor);
     const sub = value(
       await square.create({
