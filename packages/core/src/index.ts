@@ -66,6 +66,8 @@ export {
   apiErrorMessage,
   formatFailureMessage,
   invalidRequestMessage,
+  issueText,
+  NOT_HTTPS_DETAIL,
   transportFailureMessage,
 } from "./messages.js";
 export { type MethodArgs, type MethodTree, methodNames, splitMethodArgs } from "./method-names.js";
