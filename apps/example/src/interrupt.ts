@@ -37,8 +37,12 @@ function onSigint(): void {
   listening.abort();
 }
 
-/** Installs the CLI's SIGINT handler (once, before any command runs). */
+/**
+ * Installs the CLI's SIGINT handler (once, before any command runs), in place of any that a wrapper
+ * (`npm run customers`) had set for the time before the CLI started.
+ */
 export function handleInterrupts(): void {
+  process.removeAllListeners("SIGINT");
   process.on("SIGINT", onSigint);
 }
 

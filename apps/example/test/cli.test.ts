@@ -103,8 +103,8 @@ describe.concurrent("usage errors exit 2 with a message", () => {
     [["list", "--json", "--table"], "cannot be used with"],
     [["update", "SOME_ID"], "required option '--set <field=value...>' not specified"],
     [["update", "SOME_ID", "--set", "nickname"], "--set takes field=value"],
-    [["update", "SOME_ID", "--set", "version=3"], '"version" is not a field update can change'],
-    [["update", "SOME_ID", "--set", "id=X"], '"id" is not a field update can change'],
+    [["update", "SOME_ID", "--set", "version=3"], '"version" is not a field update can set'],
+    [["update", "SOME_ID", "--set", "id=X"], '"id" is not a field update can set'],
     [["delete"], "missing required argument"],
   ])("customers %j", async (args, message) => {
     const result = await run(args);

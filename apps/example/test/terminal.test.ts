@@ -26,15 +26,19 @@ describe("on a terminal", () => {
   it("import: each invalid row and every summary line keep their own rows (the README's flow)", async () => {
     const file = join(dir, "customers.csv");
     expect((await run(["generate", file, "--count", "2000", "--invalid", "5"])).code).toBe(0);
-    const terminal = onTerminal(["import", file, "--url", emulator.url], { token: "terminal-import", cwd: dir });
+    const terminal = onTerminal(["import", file, "--url", emulator.url], {
+      token: "terminal-import",
+      cwd: dir,
+    });
     expect(await terminal.exited).toBe(0);
     const screen = await terminal.screen();
     const shown = screen.join("\n");
     // The five invalid rows, whole, one per row, in file order.
     const invalid = screen.filter((row) => row.startsWith(`${file}:`));
-    expect(invalid.map((row) => Number(row.slice(file.length + 1).split(":")[0])), shown).toEqual([
-      401, 801, 1201, 1601, 2001,
-    ]);
+    expect(
+      invalid.map((row) => Number(row.slice(file.length + 1).split(":")[0])),
+      shown,
+    ).toEqual([401, 801, 1201, 1601, 2001]);
     expect(invalid[0], shown).toBe(`${file}:401: email_address is not a valid email address`);
     // The bar's last state, on a row of its own after them, then the summary, each line whole.
     const bar = screen.findIndex((row) => row.startsWith("import ") && row.includes("100%"));
@@ -69,7 +73,11 @@ describe("on a terminal", () => {
     const shown = screen.join("\n");
     expect(screen, shown).toContain("Stopping… (press Ctrl-C again to quit at once)");
     expect(screen, shown).toContain("Import");
-    expect(shown).toMatch(/\n {2}rows read +[\d,]+ {2}\(stopped at line [\d,]+: the rest of the file was not read\)\n/);
-    expect(screen.at(-1), shown).toBe("Interrupted: run the same command again; rows already imported are skipped.");
+    expect(shown).toMatch(
+      /\n {2}rows read +[\d,]+ {2}\(stopped at line [\d,]+: the rest of the file was not read\)\n/,
+    );
+    expect(screen.at(-1), shown).toBe(
+      "Interrupted: run the same command again; rows already imported are skipped.",
+    );
   });
 });

@@ -67,7 +67,8 @@ export function onTerminalRun(
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         if ((await screen()).some(match)) return;
-        if (Date.now() > deadline) throw new Error(`no such row on the screen:\n${(await screen()).join("\n")}`);
+        if (Date.now() > deadline)
+          throw new Error(`no such row on the screen:\n${(await screen()).join("\n")}`);
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
     },

@@ -6,8 +6,8 @@ import { classifyError, type ErrorKind, squareErrorsOf } from "./errors.js";
 import type { SquareErrorDetail } from "./generated/models.js";
 import {
   apiErrorMessage,
-  NOT_HTTPS_DETAIL,
   formatFailureMessage,
+  NOT_HTTPS_DETAIL,
   type TransportFailure,
   transportFailureMessage,
 } from "./messages.js";

@@ -67,6 +67,7 @@ export {
   formatFailureMessage,
   invalidRequestMessage,
   issueText,
+  missingAccessTokenMessage,
   NOT_HTTPS_DETAIL,
   transportFailureMessage,
 } from "./messages.js";

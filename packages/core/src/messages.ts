@@ -46,6 +46,18 @@ const TRANSPORT_TEXT: Record<Exclude<TransportFailure, "timeout">, string> = {
   truncated: "the response was cut off mid-way",
 };
 
+/**
+ * `SQUARE_ACCESS_TOKEN` (or the variable a client reads the token from) is missing or empty, and what
+ * to do about it.
+ */
+export function missingAccessTokenMessage(variable = "SQUARE_ACCESS_TOKEN"): string {
+  return (
+    `${variable} is not set: set it to the access token of your Square application (Developer Console → ` +
+    "Credentials; a sandbox token with SQUARE_ENVIRONMENT=sandbox), or to any text when " +
+    "SQUARE_ENVIRONMENT is an emulator's URL"
+  );
+}
+
 /** A transport failure's detail when an https:// URL reached a server that answers plain HTTP. */
 export const NOT_HTTPS_DETAIL = "this server does not speak HTTPS: use an http:// URL";
 

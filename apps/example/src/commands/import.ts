@@ -51,7 +51,8 @@ export async function importCommand(file: string, options: ImportOptions): Promi
     const interruption = listenForInterrupt();
     const report = await validateRows(rows, { file, format, onInvalid, signal: interruption.signal });
     interruption.dispose();
-    if (interruption.signal.aborted) note(`Interrupted after ${n(report.rows)} rows: the rest of the file was not checked.`);
+    if (interruption.signal.aborted)
+      note(`Interrupted after ${n(report.rows)} rows: the rest of the file was not checked.`);
     if (options.json) process.stdout.write(`${JSON.stringify({ dryRun: true, ...report }, null, 2)}\n`);
     else
       process.stdout.write(

@@ -100,12 +100,10 @@ export async function listCommand(options: ListOptions): Promise<void> {
       count: true,
       ...pageLimit(options.limit),
     } as const;
-    await printListing(
-      (signal) => square.customers.list(request, { signal }),
-      options,
-      target,
-      ["customer", "customers"],
-    );
+    await printListing((signal) => square.customers.list(request, { signal }), options, target, [
+      "customer",
+      "customers",
+    ]);
   });
 }
 
@@ -164,12 +162,10 @@ export async function searchCommand(options: SearchOptions): Promise<void> {
   const request = searchRequest(options);
   await withPromiseClient(options, async (square, target) => {
     // Search pages like list: iterating the result walks every page.
-    await printListing(
-      (signal) => square.customers.search(request, { signal }),
-      options,
-      target,
-      ["match", "matches"],
-    );
+    await printListing((signal) => square.customers.search(request, { signal }), options, target, [
+      "match",
+      "matches",
+    ]);
   });
 }
 

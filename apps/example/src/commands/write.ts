@@ -118,17 +118,14 @@ export async function createCommand(options: CreateOptions): Promise<void> {
   const body = createBody(parseAssignments(options.set, CREATABLE_FIELDS, "create"));
   await confirmWrite(options, "create a customer");
   await withPromiseClient(options, (square, target) =>
-    interruptibleWrite(
-      async (signal) => {
-        // The client adds an idempotency key, so its retries never create the customer twice.
-        const { customer } = await square.customers.create(body, { signal });
-        await write(process.stdout, formatCustomer(customer ?? {}, options.json));
-        if (target.kind === "embedded") {
-          note("The embedded emulator ended with this command; create with --url to keep the customer.");
-        }
-      },
-      "the customer may or may not have been created; `customers list` shows.",
-    ),
+    interruptibleWrite(async (signal) => {
+      // The client adds an idempotency key, so its retries never create the customer twice.
+      const { customer } = await square.customers.create(body, { signal });
+      await write(process.stdout, formatCustomer(customer ?? {}, options.json));
+      if (target.kind === "embedded") {
+        note("The embedded emulator ended with this command; create with --url to keep the customer.");
+      }
+    }, "the customer may or may not have been created; `customers list` shows."),
   );
 }
 
