@@ -125,7 +125,7 @@ export function importExitCode(report: ImportReport, strict: boolean): number {
  * idempotency keys are the same, so Square returned those customers instead of creating them again).
  */
 function importedText(imported: number, before: number | undefined, after: number | undefined): string {
-  if (before === undefined || after === undefined) return n(imported);
+  if (imported === 0 || before === undefined || after === undefined) return n(imported);
   const created = Math.min(imported, Math.max(0, after - before));
   if (created === imported) return `${n(imported)} new`;
   return `${n(imported)}: ${n(created)} new, ${n(imported - created)} already there (from an earlier import of the same rows)`;
