@@ -15,6 +15,7 @@ const COMMANDS = [
   "list",
   "search",
   "get",
+  "create",
   "update",
   "delete",
   "export",
@@ -44,6 +45,19 @@ describe.concurrent("help", () => {
     const result = await run(["--help"]);
     expect(result.code).toBe(0);
     for (const command of COMMANDS) expect(result.stdout).toContain(command);
+  });
+
+  it("states the exit codes, Ctrl-C's 130 through npm run included, in the global and each command's help", async () => {
+    for (const args of [["--help"], ["import", "--help"], ["list", "--help"]]) {
+      const { stdout } = await run(args);
+      expect(stdout).toContain(
+        "130  interrupted with Ctrl-C: the command stops, prints what it did, then exits 130",
+      );
+      expect(stdout).toContain("Through `npm run customers` too.");
+      expect(stdout).toContain(
+        "An import whose invalid rows were reported and skipped still exits 0 (--strict: 1).",
+      );
+    }
   });
 
   it("--version prints the CLI's version and the Square API version, and exits 0", async () => {
