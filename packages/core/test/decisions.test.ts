@@ -302,7 +302,9 @@ describe("messages and redaction", () => {
       "body must be an object",
     );
     // A message that only happens to begin with the same letters still gets the field in front.
-    expect(issueText({ field: "note", code: "X", message: "notes are text" })).toBe("note: notes are text");
+    expect(issueText({ field: "note", code: "BAD_REQUEST", message: "notes are text" })).toBe(
+      "note: notes are text",
+    );
   });
 
   it("redacts a token but leaves toy tokens (shorter than 8) alone", () => {

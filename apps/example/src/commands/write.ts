@@ -100,12 +100,12 @@ export function createBody(assignments: readonly Assignment[]): CreateCustomerRe
  * the server, and `interrupted` says so (cli.ts then exits 130).
  */
 async function interruptibleWrite(
-  write: (signal: AbortSignal) => Promise<void>,
+  send: (signal: AbortSignal) => Promise<void>,
   interrupted: string,
 ): Promise<void> {
   const interruption = listenForInterrupt();
   try {
-    await write(interruption.signal);
+    await send(interruption.signal);
   } catch (error) {
     if (!interruption.signal.aborted) throw error;
     note(`Interrupted: ${interrupted}`);
