@@ -8,6 +8,7 @@
 // Written for the oldest Node it may be started with (20): plain ESM, node: built-ins only.
 import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { constants } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -26,6 +27,9 @@ if (!command) {
 }
 
 const env = { ...process.env, COREPACK_ENABLE_STRICT: "0" };
+// Installing the toolchain or the dependencies is not the command's output: it goes to stderr, so that
+// the first `npm run demo` or `npm run customers -- list --json > out.json` prints only the command's.
+const TO_STDERR = ["inherit", 2, 2];
 ensureToolchain();
 ensureDependencies();
 env.PATH = [join(root, "node_modules", ".bin"), env.PATH].join(delimiter);
@@ -47,17 +51,22 @@ function ensureToolchain() {
     mkdirSync(toolDir, { recursive: true });
     writeFileSync(join(toolDir, "package.json"), `${JSON.stringify({ private: true }, null, 2)}\n`);
     const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-    const status = run(npm, [
-      "install",
-      "--prefix",
-      toolDir,
-      "--no-audit",
-      "--no-fund",
-      "--ignore-scripts",
-      "--loglevel=error",
-      `${nodePackage}@${NODE_PACKAGE_VERSION}`,
-      `pnpm@${pinnedPnpm}`,
-    ]);
+    const status = run(
+      npm,
+      [
+        "install",
+        "--prefix",
+        toolDir,
+        "--no-audit",
+        "--no-fund",
+        "--ignore-scripts",
+        "--loglevel=error",
+        `${nodePackage}@${NODE_PACKAGE_VERSION}`,
+        `pnpm@${pinnedPnpm}`,
+      ],
+      root,
+      TO_STDERR,
+    );
     if (status !== 0)
       fail(
         `could not install ${nodePackage}@${NODE_PACKAGE_VERSION} and pnpm@${pinnedPnpm} from the npm registry`,
@@ -75,7 +84,7 @@ function ensureDependencies() {
   const state = join(root, "node_modules", ".modules.yaml");
   const lock = join(root, "pnpm-lock.yaml");
   if (existsSync(state) && statSync(state).mtimeMs >= statSync(lock).mtimeMs) return;
-  const status = run("pnpm", ["install", "--frozen-lockfile"]);
+  const status = run("pnpm", ["install", "--frozen-lockfile"], root, TO_STDERR);
   if (status !== 0) fail("pnpm install --frozen-lockfile failed");
 }
 
@@ -101,21 +110,23 @@ function atLeast(version, minimum) {
   return true;
 }
 
-function run(cmd, argv, cwd = root) {
+function run(cmd, argv, cwd = root, stdio = "inherit") {
   // Ctrl-C reaches the whole process group: the command gets it and decides what to do (the CLI prints
-  // what it did and exits). This process waits for it instead of dying first and giving the terminal
+  // what it did and exits 130). This process waits for it instead of dying first and giving the terminal
   // back while the command still writes.
   const waitForCommand = () => {};
   process.on("SIGINT", waitForCommand);
   const result = spawnSync(cmd, argv, {
     cwd,
     env,
-    stdio: "inherit",
+    stdio,
     shell: process.platform === "win32",
   });
   process.off("SIGINT", waitForCommand);
   if (result.error) fail(`${cmd}: ${result.error.message}`);
-  if (result.signal) process.kill(process.pid, result.signal);
+  // A command killed by a signal ends this process with the shell's code for it (128 + the signal's
+  // number: 130 for SIGINT) rather than by the signal, so `npm run` reports an exit code.
+  if (result.signal) return 128 + (constants.signals[result.signal] ?? 0);
   return result.status ?? 1;
 }
 

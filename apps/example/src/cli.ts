@@ -8,7 +8,8 @@
 // lets the old one fill up between collections: ~350 MB of RSS for a 100,000-row import. With this flag
 // V8 collects sooner (~145 MB) for a little more CPU. package.json's `customers` script passes it too.
 import { CommanderError } from "commander";
-import { describeError, EXIT_USAGE, exitCodeOf } from "./errors.js";
+import { describeError, EXIT_INTERRUPTED, EXIT_USAGE, exitCodeOf } from "./errors.js";
+import { handleInterrupts, wasInterrupted } from "./interrupt.js";
 import { buildProgram } from "./program.js";
 
 // `customers list | head` closes the pipe early: that is the reader being done, not an error.
@@ -29,10 +30,14 @@ if (major < 22 || (major === 22 && minor < 19)) {
   process.exit(EXIT_USAGE);
 }
 
+handleInterrupts();
 try {
   await buildProgram().parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof CommanderError) {
+  if (wasInterrupted()) {
+    // The command stopped because of Ctrl-C (an aborted request, say): that is no error of its own.
+    if (!isAbort(error)) process.stderr.write(`customers: ${describeError(error)}\n`);
+  } else if (error instanceof CommanderError) {
     // commander has printed the problem (or the help) already.
     process.exitCode = error.exitCode === 0 ? 0 : EXIT_USAGE;
   } else {
@@ -40,6 +45,12 @@ try {
     process.exitCode = exitCodeOf(error);
   }
 }
+// Ctrl-C, whatever the command made of it: 130 (see interrupt.ts).
+if (wasInterrupted()) process.exitCode = EXIT_INTERRUPTED;
 // Anything still holding the event loop (an idle keep-alive socket) must not keep a finished command
 // alive; the timer is unref'd, so a process that can exit on its own does so at once.
 setTimeout(() => process.exit(), 2_000).unref();
+
+function isAbort(error: unknown): boolean {
+  return error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError");
+}

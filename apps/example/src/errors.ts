@@ -3,6 +3,8 @@
 //   1  the API said no, could not be reached, or some rows were not imported
 //   2  bad usage: unknown flag, bad value, missing or malformed file (nothing was sent)
 //   130  interrupted (Ctrl-C), as shells report a command stopped by SIGINT
+import { NOT_HTTPS_DETAIL } from "@square-customers/core";
+
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
@@ -36,7 +38,8 @@ export function describeError(error: unknown): string {
   if (error instanceof Error || isTagged(error)) {
     const e = error as { name?: string; _tag?: string; message: string; requestId?: string };
     const kind = e._tag ?? e.name ?? "Error";
-    const hint = HINTS[kind];
+    // A message that says what to do already needs no general hint.
+    const hint = e.message.includes(NOT_HTTPS_DETAIL) ? undefined : HINTS[kind];
     const request = e.requestId ? ` (request id ${e.requestId})` : "";
     return `${e.message}${request}${hint ? `\n  hint: ${hint}` : ""}`;
   }

@@ -26,6 +26,9 @@ function flatFields(schema: string, exclude: readonly string[] = []): readonly s
  */
 export const WRITABLE_COLUMNS: readonly string[] = flatFields("BulkCreateCustomerData");
 
+/** Fields `customers create --set` may set (the idempotency key is the client's business). */
+export const CREATABLE_FIELDS: readonly string[] = flatFields("CreateCustomerRequest", ["idempotency_key"]);
+
 /** Fields `customers update --set` may change (the version is the command's own business). */
 export const UPDATABLE_FIELDS: readonly string[] = flatFields("UpdateCustomerRequest", ["version"]);
 

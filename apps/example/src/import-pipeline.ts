@@ -174,12 +174,16 @@ function sendRows(
     const stopNow = () => Deferred.doneUnsafe(stop, Effect.void);
     if (settings.signal?.aborted) stopNow();
     settings.signal?.addEventListener("abort", stopNow, { once: true });
-    const customers = Stream.fromAsyncIterable(rows, (error) => error).pipe(
+    const customers = Stream.fromAsyncIterable(rows, (error: unknown) => error).pipe(
       Stream.filter((row) => {
         const send = tally.admit(row);
         if (!send) onProgress();
         return send;
       }),
+      // Rows are looked up by the ids they carry a chunk at a time (one bulk-retrieve per chunk with ids).
+      Stream.grouped(settings.chunkSize),
+      Stream.mapEffect((group) => withoutExisting(square, group, tally, onProgress)),
+      Stream.flattenIterable,
       Stream.map((row) => tally.handOver(row)),
     );
     yield* createManyOutcomes(square, customers, { ...settings, keyOf: tally.keyOf }).pipe(
@@ -194,6 +198,30 @@ function sendRows(
     );
     settings.signal?.removeEventListener("abort", stopNow);
   });
+}
+
+/**
+ * The rows of `group` to send: those whose `id` (an exported file's) is a customer of the account are
+ * already there, so they are counted as such and left out. Importing an export into the account it came
+ * from would otherwise create every customer a second time: the ids are Square's, not the rows' content.
+ */
+function withoutExisting(
+  square: SquareClientShape,
+  group: readonly ImportRow[],
+  tally: ImportTally,
+  onProgress: () => void,
+): Effect.Effect<readonly ImportRow[], SquareClientError> {
+  const ids = [...new Set(group.flatMap((row) => (row.id ? [row.id] : [])))];
+  if (ids.length === 0) return Effect.succeed(group);
+  return square.customers.bulkRetrieve({ customer_ids: ids }).pipe(
+    Effect.map(({ responses }) => {
+      const found = new Set(ids.filter((id) => responses[id]?.customer !== undefined));
+      const send = group.filter((row) => row.id === undefined || !found.has(row.id));
+      for (const row of group) if (row.id !== undefined && found.has(row.id)) tally.skipExisting(row);
+      if (send.length < group.length) onProgress();
+      return send;
+    }),
+  );
 }
 
 /** The Effect client for `target`, with HTTP attempts and answer statuses counted below it (retries too). */

@@ -24,8 +24,17 @@ export interface ValidationReport {
   readonly invalidRows: readonly RowProblem[];
 }
 
-/** Every row read is counted in exactly one of invalid, imported, rejected, outcomeUnknown, notSent. */
+/**
+ * Every row read is counted in exactly one of invalid, existing, imported, rejected, outcomeUnknown,
+ * notSent.
+ */
 export interface ImportReport extends ValidationReport {
+  /**
+   * Rows whose `id` (a file written by `customers export`) is a customer of the account: already there,
+   * so not sent (importing them would create each one again). The first `MAX_LISTED`, and how many.
+   */
+  readonly existing: number;
+  readonly existingRows: readonly RowProblem[];
   /** Rows that Square answered with a customer (newly created, or created by an earlier run). */
   readonly imported: number;
   /** Rows Square refused, with its reasons (the first `MAX_LISTED`), and how many in all. */
@@ -75,6 +84,7 @@ export type RowOutcome =
 export class ImportTally {
   rows = 0;
   invalid = 0;
+  existing = 0;
   imported = 0;
   rejected = 0;
   outcomeUnknown = 0;
@@ -82,6 +92,7 @@ export class ImportTally {
   /** How far into the file every row is settled (read and invalid, or answered). */
   bytesDone = 0;
   readonly invalidRows: RowProblem[] = [];
+  readonly existingRows: RowProblem[] = [];
   readonly rejectedRows: RowProblem[] = [];
   readonly unknownRows: RowProblem[] = [];
   /** Why no more rows are to be sent, once something says so (not set by Ctrl-C). */
@@ -114,6 +125,13 @@ export class ImportTally {
     listed(this.invalidRows, problem);
     this.#onInvalid?.(problem);
     return false;
+  }
+
+  /** Counts a valid row that is not sent because its id is a customer of the account already. */
+  skipExisting(row: ImportRow): void {
+    this.existing++;
+    if (this.#pending.size === 0) this.bytesDone = row.bytesRead;
+    listed(this.existingRows, { line: row.line, reasons: [`customer ${row.id} is in the account already`] });
   }
 
   handOver(row: ImportRow): BulkCreateCustomerData {
@@ -169,12 +187,14 @@ export class ImportTally {
       valid: this.valid,
       invalid: this.invalid,
       invalidRows: this.invalidRows,
+      existing: this.existing,
+      existingRows: this.existingRows,
       imported: this.imported,
       rejected: this.rejected,
       rejectedRows: this.rejectedRows,
       outcomeUnknown: this.outcomeUnknown,
       unknownRows: this.unknownRows,
-      notSent: this.valid - this.imported - this.rejected - this.outcomeUnknown,
+      notSent: this.valid - this.existing - this.imported - this.rejected - this.outcomeUnknown,
       lastLine: this.lastLine,
       ...(this.stopReason === undefined ? {} : { aborted: this.stopReason }),
     };
@@ -183,6 +203,7 @@ export class ImportTally {
   status(retried: string): string {
     const parts = [`${n(this.imported)} imported`];
     if (this.invalid > 0) parts.push(`${n(this.invalid)} invalid`);
+    if (this.existing > 0) parts.push(`${n(this.existing)} already there`);
     if (this.rejected > 0) parts.push(`${n(this.rejected)} rejected`);
     if (this.outcomeUnknown > 0) parts.push(`${n(this.outcomeUnknown)} unknown`);
     return `${parts.join(" · ")}${retried ? ` ${retried}` : ""}`;
@@ -196,10 +217,19 @@ function listed(list: RowProblem[], problem: RowProblem): void {
 /** Reads and checks every row; nothing is sent (`import --dry-run`). */
 export async function validateRows(
   rows: AsyncIterable<ImportRow>,
-  settings: { file: string; format: ImportFormat; onInvalid?: (row: RowProblem) => void },
+  settings: {
+    file: string;
+    format: ImportFormat;
+    onInvalid?: (row: RowProblem) => void;
+    /** Stops the reading (Ctrl-C): the report covers the rows read so far. */
+    signal?: AbortSignal;
+  },
 ): Promise<ValidationReport> {
   const tally = new ImportTally(settings.onInvalid);
-  for await (const row of rows) tally.admit(row);
+  for await (const row of rows) {
+    if (settings.signal?.aborted) break;
+    tally.admit(row);
+  }
   const { rows: read, valid, invalid, invalidRows } = tally;
   return { file: settings.file, format: settings.format, rows: read, valid, invalid, invalidRows };
 }

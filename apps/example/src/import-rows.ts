@@ -5,8 +5,13 @@
 // thing kept per row is a 12-byte fingerprint, for spotting the same customer twice.
 import { access, constants, stat } from "node:fs/promises";
 import { extname } from "node:path";
-import { type BulkCreateCustomerData, contentIdempotencyKey, validateRequest } from "@square-customers/core";
-import { splitEntryIssues } from "@square-customers/core/tooling";
+import {
+  type BulkCreateCustomerData,
+  contentIdempotencyKey,
+  issueText,
+  validateRequest,
+} from "@square-customers/core";
+import { didYouMean, splitEntryIssues } from "@square-customers/core/tooling";
 import { type CsvRecord, CsvRecordSplitter } from "./csv-records.js";
 import { CliError, EXIT_USAGE } from "./errors.js";
 import { jsonToCustomer, rowToCustomer, unknownColumns, WRITABLE_COLUMNS } from "./fields.js";
@@ -20,6 +25,11 @@ export interface ImportRow {
   /** 1-based line of the file where the record starts (in a CSV file, the header is line 1). */
   readonly line: number;
   readonly customer: BulkCreateCustomerData;
+  /**
+   * The `id` the row carries (a file written by `customers export`): Square sets ids, so an import never
+   * sends it, but a row whose id is a customer of the account is already there (see import-pipeline.ts).
+   */
+  readonly id?: string;
   /** Derived from the customer's content: the same row always gets the same key, in any run. */
   readonly key: string;
   /** Why the row must not be sent; empty when it is valid. */
@@ -105,7 +115,7 @@ function csvRow(header: string[], record: CsvRecord, bytesRead: number, firstLin
   header.forEach((name, i) => {
     cells[name] = fields[i] ?? "";
   });
-  return checkedRow(line, rowToCustomer(cells), bytesRead, firstLines);
+  return checkedRow(line, rowToCustomer(cells), bytesRead, firstLines, cells.id?.trim());
 }
 
 async function* jsonRows(file: string): AsyncGenerator<ImportRow> {
@@ -123,11 +133,17 @@ async function* jsonRows(file: string): AsyncGenerator<ImportRow> {
       const converted = jsonToCustomer(record.value);
       yield "problems" in converted
         ? unsendable(record.line, converted.problems, at)
-        : checkedRow(record.line, converted.customer, at, firstLines);
+        : checkedRow(record.line, converted.customer, at, firstLines, idOf(record.value));
     }
     before = bytesRead;
   }
   splitter.end();
+}
+
+/** The `id` of a JSON element, when it has a text one. */
+function idOf(value: unknown): string | undefined {
+  const id = (value as { id?: unknown }).id;
+  return typeof id === "string" ? id.trim() : undefined;
 }
 
 function unsendable(line: number, problems: string[], bytesRead: number): ImportRow {
@@ -140,6 +156,7 @@ function checkedRow(
   customer: BulkCreateCustomerData,
   bytesRead: number,
   firstLines: FirstLines,
+  id: string | undefined,
 ): ImportRow {
   const key = contentIdempotencyKey(customer);
   const body = { customers: { [key]: customer } };
@@ -148,24 +165,20 @@ function checkedRow(
     body,
     validateRequest("bulkCreateCustomers", [], body),
   );
-  // Core's messages are passed on as they are, prefixed with the field when they do not name it.
-  const problems = [...whole, ...(perEntry.get(key) ?? [])].map((issue) =>
-    issue.field && !issue.message.startsWith(issue.field)
-      ? `${issue.field}: ${issue.message}`
-      : issue.message,
-  );
+  // Core's messages are passed on as core words them, each naming its field once.
+  const problems = [...whole, ...(perEntry.get(key) ?? [])].map(issueText);
   if (problems.length === 0) {
     const first = firstLines.firstLineOrAdd(key, line);
     if (first !== undefined) problems.push(`the same customer as line ${first}`);
   }
-  return { line, customer, key, problems, bytesRead };
+  return { line, customer, key, problems, bytesRead, ...(id ? { id } : {}) };
 }
 
 function checkHeader(file: string, line: number, header: string[], delimiter: string): string[] {
   const unknown = unknownColumns(header);
   if (unknown.length > 0) {
     throw new CliError(
-      `${file}:${line}: unknown column${unknown.length > 1 ? "s" : ""} ${unknown.map((c) => `"${c}"`).join(", ")}\n` +
+      `${file}:${line}: unknown column${unknown.length > 1 ? "s" : ""} ${unknown.map((c) => `"${c}"${didYouMean(c, WRITABLE_COLUMNS)}`).join(", ")}\n` +
         delimiterHint(header, delimiter) +
         `  columns an import reads: ${WRITABLE_COLUMNS.join(", ")}`,
       EXIT_USAGE,

@@ -10,12 +10,23 @@ import { displayName } from "./fields.js";
 export const stdoutIsTty = (): boolean => process.stdout.isTTY === true;
 export const stderrIsTty = (): boolean => process.stderr.isTTY === true;
 
+/** The line a progress bar shows at the bottom of stderr, while one runs (see progress.ts). */
+let statusLine: (() => string) | undefined;
+
+export function setStatusLine(line: (() => string) | undefined): void {
+  statusLine = line;
+}
+
 /**
  * A note for the human at the terminal (stderr, so it never mixes with data). On a terminal the line is
- * cleared first: a progress bar may be drawn there (it redraws itself on the next line).
+ * cleared first, since a progress bar may be drawn there; the bar is drawn again below the note.
  */
 export function note(message: string): void {
-  process.stderr.write(`${stderrIsTty() ? "\r\x1b[2K" : ""}${message}\n`);
+  if (!stderrIsTty()) {
+    process.stderr.write(`${message}\n`);
+    return;
+  }
+  process.stderr.write(`\r\x1b[2K${message}\n${statusLine?.() ?? ""}`);
 }
 
 /** Writes a chunk, waiting when the stream asks us to (keeps memory flat on big outputs). */
@@ -125,6 +136,7 @@ export function listFormat(options: { json?: boolean; table?: boolean }): ListFo
 export async function printCustomers(
   customers: AsyncIterable<Customer>,
   format: ListFormat,
+  signal?: AbortSignal,
   batch = 50,
 ): Promise<number> {
   const out = process.stdout;
@@ -136,10 +148,16 @@ export async function printCustomers(
     await write(out, `${count > pending.length ? "\n" : ""}${formatTable(LIST_COLUMNS, rows)}\n`);
     pending = [];
   };
+  // Stops at the signal (Ctrl-C), with what was printed so far (a JSON array is closed, a table flushed).
   async function* counted(): AsyncGenerator<Customer> {
-    for await (const customer of customers) {
-      count++;
-      yield customer;
+    try {
+      for await (const customer of customers) {
+        if (signal?.aborted) return;
+        count++;
+        yield customer;
+      }
+    } catch (error) {
+      if (!signal?.aborted) throw error;
     }
   }
   if (format === "json") {

@@ -5,8 +5,16 @@ import { readFileSync } from "node:fs";
 import { SQUARE_VERSION } from "@square-customers/core";
 import { Command, Help, InvalidArgumentError, Option } from "commander";
 import { CliError, EXIT_USAGE } from "./errors.js";
-import { READ_ONLY_COLUMNS, UPDATABLE_FIELDS, WRITABLE_COLUMNS } from "./fields.js";
-import { parseUrl } from "./target.js";
+import { CREATABLE_FIELDS, READ_ONLY_COLUMNS, UPDATABLE_FIELDS, WRITABLE_COLUMNS } from "./fields.js";
+import { EMULATOR_TOKEN, parseUrl } from "./target.js";
+
+/** The exit codes, as every --help states them (errors.ts and interrupt.ts implement them). */
+const EXIT_CODES_HELP = `Exit codes:
+  0    done. An import whose invalid rows were reported and skipped still exits 0 (--strict: 1).
+  1    the API failed, or rows were rejected by Square or not sent
+  2    bad usage or a bad file (unknown flag or column, unreadable file): nothing was sent
+  130  interrupted with Ctrl-C: the command stops, prints what it did, then exits 130
+       (a second Ctrl-C quits at once). Through \`npm run customers\` too.`;
 
 /** An integer flag within [min, max], rejected with a usage error otherwise. */
 function integer(flag: string, min: number, max = Number.MAX_SAFE_INTEGER) {
@@ -73,11 +81,12 @@ Where requests go:
                                  gives it N sample customers). To keep data between commands, start
                                  one (\`npm run emulator -- --port 4010\` in the repository) and pass --url.
   --url http://127.0.0.1:4010    a running emulator. Each access token is its own merchant: set
-                                 SQUARE_ACCESS_TOKEN to pick one (default token: customers-cli).
+                                 SQUARE_ACCESS_TOKEN to pick one (default token: ${EMULATOR_TOKEN}, the
+                                 merchant the READMEs' curl and client examples use too).
   --environment sandbox          real Square (or production), with the access token from
                                  SQUARE_ACCESS_TOKEN. The token is never printed.
 
-Exit codes: 0 done, 1 API error or rows not imported, 2 bad usage or bad file, 130 interrupted (Ctrl-C).`;
+${EXIT_CODES_HELP}`;
 
 /** Where `sync` sends requests: it needs a server that outlives it, so there is no embedded default. */
 const SYNC_TARGET_HELP = `
@@ -135,7 +144,9 @@ export function buildProgram(): Command {
       "after",
       `
 Start with \`customers demo\` for a tour. Each command has its own --help.
-Without --url or --environment, commands run against an emulator started for that command alone.`,
+Without --url or --environment, commands run against an emulator started for that command alone.
+
+${EXIT_CODES_HELP}`,
     );
 
   program
@@ -179,6 +190,29 @@ Without --url or --environment, commands run against an emulator started for tha
       .argument("<id>", "customer id")
       .option("--json", "print JSON"),
   ).action(async (id: string, options) => (await import("./commands/read.js")).getCommand(id, options));
+
+  withTarget(
+    program
+      .command("create")
+      .description("create one customer")
+      .requiredOption(
+        "--set <field=value...>",
+        "fields of the new customer, e.g. --set given_name=Ada email_address=ada@example.com address.locality=London",
+      )
+      .option("--json", "print the new customer as JSON")
+      .addHelpText(
+        "after",
+        `
+Fields:
+${new Help().boxWrap(CREATABLE_FIELDS.join(", "), 98).replace(/^/gm, "  ")}
+
+At least one of given_name, family_name, company_name, email_address or phone_number. Each value is
+checked before anything is sent (email, phone, birthday, country, lengths), as \`update\` and
+\`import\` check them. The request carries an idempotency key, so a retry never creates the
+customer twice.`,
+      ),
+    { writes: true },
+  ).action(async (options) => (await import("./commands/write.js")).createCommand(options));
 
   withTarget(
     program
@@ -248,6 +282,7 @@ is reported as a conflict (exit 1), never overwritten.`,
         integer("--max-retries", 0, 10),
         5,
       )
+      .option("--strict", "exit 1 when any row is invalid (by default invalid rows are reported and skipped)")
       .option("--json", "print the report as JSON")
       .addHelpText(
         "after",
@@ -255,10 +290,14 @@ is reported as a conflict (exit 1), never overwritten.`,
 Columns (a header line names them; any subset, in any order):
 ${new Help().boxWrap(WRITABLE_COLUMNS.join(", "), 98).replace(/^/gm, "  ")}
 
-Rows are checked and sent in one pass, so problems show as they are found. Each row's idempotency key
-is derived from its content, so importing the same file again (say, after an interruption) creates no
-duplicates. A file written by \`customers export\` (CSV or JSON) can be imported as is
-(${READ_ONLY_COLUMNS.join(", ")} are ignored).`,
+Rows are checked and sent in one pass, so problems show as they are found. Invalid rows are reported
+as file:line and skipped; the import still exits 0 when every other row went in (--strict: exit 1).
+Each row's idempotency key is derived from its content, so importing the same file again (say, after an
+interruption) creates no duplicates: the summary says how many were new and how many already there.
+A file written by \`customers export\` (CSV or JSON) can be imported as is
+(${READ_ONLY_COLUMNS.join(", ")} are not sent). A row whose id is a customer of the account
+(an export imported back into the same account) is already there: it is skipped and counted as such,
+never created a second time; into another account, it is created.`,
       ),
     { writes: true },
   ).action(async (file: string, options) =>

@@ -32,8 +32,11 @@ export interface Target {
   close(): Promise<void>;
 }
 
-/** The merchant used when talking to an emulator without SQUARE_ACCESS_TOKEN (any token works there). */
-export const EMULATOR_TOKEN = "customers-cli";
+/**
+ * The merchant used when talking to an emulator without SQUARE_ACCESS_TOKEN (any token works there).
+ * The READMEs' curl line and client examples use the same token, so they all see the same customers.
+ */
+export const EMULATOR_TOKEN = "dev-token";
 
 export async function openTarget(options: TargetOptions): Promise<Target> {
   const envToken = process.env.SQUARE_ACCESS_TOKEN?.trim() || undefined;
@@ -86,6 +89,14 @@ export function parseUrl(value: string): string {
   const url = URL.parse(value);
   if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
     throw new CliError(`--url must be an http:// or https:// URL, got "${value}"`, EXIT_USAGE);
+  }
+  // The clients add /v2/… to the base URL themselves: a base ending in /v2 would ask for /v2/v2/….
+  if (/\/v2\/*$/.test(url.pathname)) {
+    const base = `${url.origin}${url.pathname.replace(/\/v2\/*$/, "")}`.replace(/\/+$/, "");
+    throw new CliError(
+      `--url is the server's base URL, without /v2 (the client adds it): use --url ${base}`,
+      EXIT_USAGE,
+    );
   }
   return url.href.replace(/\/+$/, "");
 }

@@ -15,6 +15,7 @@ const COMMANDS = [
   "list",
   "search",
   "get",
+  "create",
   "update",
   "delete",
   "export",
@@ -44,6 +45,19 @@ describe.concurrent("help", () => {
     const result = await run(["--help"]);
     expect(result.code).toBe(0);
     for (const command of COMMANDS) expect(result.stdout).toContain(command);
+  });
+
+  it("states the exit codes, Ctrl-C's 130 through npm run included, in the global and each command's help", async () => {
+    for (const args of [["--help"], ["import", "--help"], ["list", "--help"]]) {
+      const { stdout } = await run(args);
+      expect(stdout).toContain(
+        "130  interrupted with Ctrl-C: the command stops, prints what it did, then exits 130",
+      );
+      expect(stdout).toContain("Through `npm run customers` too.");
+      expect(stdout).toContain(
+        "An import whose invalid rows were reported and skipped still exits 0 (--strict: 1).",
+      );
+    }
   });
 
   it("--version prints the CLI's version and the Square API version, and exits 0", async () => {
@@ -103,8 +117,8 @@ describe.concurrent("usage errors exit 2 with a message", () => {
     [["list", "--json", "--table"], "cannot be used with"],
     [["update", "SOME_ID"], "required option '--set <field=value...>' not specified"],
     [["update", "SOME_ID", "--set", "nickname"], "--set takes field=value"],
-    [["update", "SOME_ID", "--set", "version=3"], '"version" is not a field update can change'],
-    [["update", "SOME_ID", "--set", "id=X"], '"id" is not a field update can change'],
+    [["update", "SOME_ID", "--set", "version=3"], '"version" is not a field update can set'],
+    [["update", "SOME_ID", "--set", "id=X"], '"id" is not a field update can set'],
     [["delete"], "missing required argument"],
   ])("customers %j", async (args, message) => {
     const result = await run(args);

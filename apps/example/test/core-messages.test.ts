@@ -19,11 +19,11 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-/** What `import --dry-run` says about the one data row of a CSV file (exit 1: the row is invalid). */
+/** What `import --dry-run --strict` says about the one data row of a CSV file (exit 1: the row is invalid). */
 async function problemWith(name: string, text: string): Promise<string> {
   const csv = join(dir, name);
   await writeFile(csv, text);
-  const result = await run(["import", csv, "--dry-run"]);
+  const result = await run(["import", csv, "--dry-run", "--strict"]);
   expect(result.code).toBe(1);
   return result.stderr.split("\n").find((line) => line.startsWith(`${csv}:2:`)) ?? "";
 }
@@ -56,5 +56,38 @@ describe("connection failures", () => {
     expect(imported.code).toBe(1);
     const firstLine = (stderr: string) => stderr.split("\n")[0];
     expect(firstLine(imported.stderr)).toBe(firstLine(list.stderr));
+  });
+});
+
+describe.concurrent("messages that say what to do", () => {
+  it("--url ending in /v2 is refused before anything is sent, with the URL to use", async () => {
+    const result = await run(["list", "--url", "http://127.0.0.1:4010/v2"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      "--url is the server's base URL, without /v2 (the client adds it): use --url http://127.0.0.1:4010",
+    );
+  });
+
+  it("an https:// URL for a plain-HTTP server says so, in one line, without the TLS library's text", async () => {
+    const emulator = await startEmulator({ port: 0, host: "127.0.0.1" });
+    try {
+      const result = await run(["list", "--url", emulator.url.replace("http:", "https:")]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(
+        "customers: listCustomers: the connection closed before a response arrived (this server does not speak HTTPS: use an http:// URL)\n",
+      );
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it("a CSV header in other words gets the field names an import reads", async () => {
+    const csv = join(dir, "aliases.csv");
+    await writeFile(csv, "first_name,email\nAda,ada@example.com\n");
+    const result = await run(["import", csv, "--dry-run"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      `${csv}:1: unknown columns "first_name" (did you mean "given_name"?), "email" (did you mean "email_address"?)`,
+    );
   });
 });

@@ -8,7 +8,7 @@ export const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
  * Loaded into every CLI process the tests start: its fetch refuses any host but 127.0.0.1, so a test of
  * `--environment production` (or a bug) can never send a request to real Square.
  */
-const LOOPBACK_ONLY = `data:text/javascript,${encodeURIComponent(`
+export const LOOPBACK_ONLY = `data:text/javascript,${encodeURIComponent(`
   const realFetch = globalThis.fetch;
   globalThis.fetch = (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
@@ -34,7 +34,7 @@ export interface RunOptions {
 }
 
 /** The child's environment: no colours, and SQUARE_ACCESS_TOKEN only when the test gives one. */
-function childEnv(options: RunOptions): NodeJS.ProcessEnv {
+export function childEnv(options: RunOptions): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
   delete env.SQUARE_ACCESS_TOKEN;
   delete env.FORCE_COLOR;

@@ -1,4 +1,4 @@
-// update and delete, run as child processes against an emulator; and the confirmation that any write
+// create, update and delete, run as child processes against an emulator; and the confirmation that any write
 // to Square production needs. Those tests never reach Square: the command refuses before it opens a
 // client, and the test processes' fetch only reaches 127.0.0.1 anyway (see support.ts).
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -32,7 +32,79 @@ async function customers(token: string): Promise<Customer[]> {
   return json<Customer[]>(await run(["list", "--json", "--url", emulator.url], { token }));
 }
 
+describe.concurrent("create", () => {
+  it("creates a customer from --set fields (nested ones too) and prints it", async () => {
+    const result = await run(
+      [
+        "create",
+        "--set",
+        "given_name=Ada",
+        "email_address=ada@example.com",
+        "address.locality=London",
+        "--json",
+        "--url",
+        emulator.url,
+      ],
+      { token: "creator" },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const created = json<Customer>(result);
+    expect(created).toMatchObject({
+      given_name: "Ada",
+      email_address: "ada@example.com",
+      address: { locality: "London" },
+    });
+    expect((await customers("creator")).map((c) => c.id)).toContain(created.id);
+  });
+
+  it("refuses an invalid value before sending anything, naming the field once (exit 2)", async () => {
+    const result = await run(
+      ["create", "--set", "given_name=Ada", "email_address=nope", "--url", emulator.url],
+      { token: "creator-bad" },
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      "customers: createCustomer request is invalid, nothing was sent: email_address is not a valid email address (INVALID_EMAIL_ADDRESS)\n",
+    );
+    // Nothing was created: the merchant has its 3 seeded customers only.
+    expect(await customers("creator-bad")).toHaveLength(3);
+  });
+
+  it("refuses a customer with nothing to identify it, and an unknown field with the closest name", async () => {
+    const empty = await run(["create", "--set", "note=hello", "--url", emulator.url], {
+      token: "creator-bad",
+    });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain(
+      "at least one of given_name, family_name, company_name, email_address, phone_number is required",
+    );
+    const typo = await run(["create", "--set", "first_name=Ada"]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain(
+      '--set: "first_name" is not a field create can set (did you mean "given_name"?)',
+    );
+  });
+
+  it("against the embedded emulator says the customer is gone with it", async () => {
+    const result = await run(["create", "--set", "given_name=Ada"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^given_name: +Ada$/m);
+    expect(result.stderr).toContain("create with --url to keep the customer");
+  });
+});
+
 describe.concurrent("update", () => {
+  it("an invalid value names the field once (exit 2, nothing sent)", async () => {
+    const [first] = await customers("updater-bad");
+    const result = await run(["update", first!.id!, "--set", "email_address=nope", "--url", emulator.url], {
+      token: "updater-bad",
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      "customers: updateCustomer request is invalid, nothing was sent: email_address is not a valid email address (INVALID_EMAIL_ADDRESS)\n",
+    );
+  });
+
   it("sets fields, clears one with an empty value, and keeps the rest of the address", async () => {
     const [first] = await customers("updater");
     const id = first!.id!;

@@ -6,6 +6,7 @@ import {
   type ItemOf,
   type MethodTree,
   methodNames,
+  missingAccessTokenMessage,
   nextCursor,
   type OperationName,
   operation,
@@ -18,6 +19,7 @@ import {
   withCursor,
 } from "@square-customers/core";
 import * as Config from "effect/Config";
+import * as ConfigProvider from "effect/ConfigProvider";
 import * as Context from "effect/Context";
 import * as Effect from "effect/Effect";
 import type * as HttpClient from "effect/http/HttpClient";
@@ -139,7 +141,15 @@ const environmentSetting = Schema.String.check(
 
 /** What `layerConfig` reads; each failure is a `ConfigError` naming the variable. */
 const config = Config.all({
-  accessToken: Config.schema(Schema.Redacted(Schema.NonEmptyString), "SQUARE_ACCESS_TOKEN"),
+  // Missing or empty, the schema's own error ("Expected string at [\"SQUARE_ACCESS_TOKEN\"]") tells a
+  // newcomer nothing; core's message says what the variable is and where a token comes from.
+  accessToken: Config.schema(Schema.Redacted(Schema.NonEmptyString), "SQUARE_ACCESS_TOKEN").pipe(
+    Config.orElse(() =>
+      Config.fail(
+        new ConfigProvider.SourceError({ message: missingAccessTokenMessage("SQUARE_ACCESS_TOKEN") }),
+      ),
+    ),
+  ),
   environment: Config.schema(environmentSetting, "SQUARE_ENVIRONMENT").pipe(Config.withDefault("production")),
   squareVersion: Config.schema(
     Schema.String.check(Schema.isPattern(/^\d{4}-\d{2}-\d{2}$/)),

@@ -8,6 +8,7 @@ import {
   apiErrorMessage,
   formatFailureMessage,
   invalidRequestMessage,
+  NOT_HTTPS_DETAIL,
   type TransportFailure,
   transportFailureMessage,
 } from "./messages.js";
@@ -240,8 +241,13 @@ export function describeTransportError(
   }
   const codes = chain.map((e) => e.code).filter((c): c is string => typeof c === "string");
   const innermost = chain.at(-1);
-  const detail =
-    typeof innermost?.message === "string" && innermost.message !== "" ? innermost.message : undefined;
+  const message = typeof innermost?.message === "string" ? innermost.message.trim() : "";
+  // An https:// URL for a plain-HTTP server: the TLS library's own text means nothing to a user.
+  const detail = codes.includes("ERR_SSL_WRONG_VERSION_NUMBER")
+    ? NOT_HTTPS_DETAIL
+    : message === ""
+      ? undefined
+      : message;
   if (phase === "body") return { failure: "truncated", detail };
   if (codes.some((c) => NOT_CONNECTED.has(c))) return { failure: "refused", detail };
   if (codes.some((c) => RESET.has(c))) return { failure: "reset", detail };

@@ -68,6 +68,9 @@ export {
   apiErrorMessage,
   formatFailureMessage,
   invalidRequestMessage,
+  issueText,
+  missingAccessTokenMessage,
+  NOT_HTTPS_DETAIL,
   transportFailureMessage,
 } from "./messages.js";
 export { type MethodArgs, type MethodTree, methodNames, splitMethodArgs } from "./method-names.js";

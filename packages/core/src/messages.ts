@@ -16,9 +16,23 @@ export function apiErrorMessage(
   return `${operation} failed with HTTP ${status}: ${what}${more}`;
 }
 
+/**
+ * One validation issue, naming its field once. Most messages start with the field's name already
+ * (`email_address is not a valid email address`), some with its last part only (the rules word a
+ * customer's fields the same inside a bulk entry): that part becomes the full path. Any other message
+ * gets the field in front: `chunkSize: too big`.
+ */
+export function issueText(issue: ValidationIssue): string {
+  const { field, message } = issue;
+  if (field === "" || message.startsWith(`${field} `)) return message;
+  const leaf = field.slice(field.lastIndexOf(".") + 1);
+  if (message.startsWith(`${leaf} `)) return `${field}${message.slice(leaf.length)}`;
+  return `${field}: ${message}`;
+}
+
 /** Pre-flight validation found problems; nothing was sent. */
 export function invalidRequestMessage(operation: string, issues: readonly ValidationIssue[]): string {
-  const list = issues.map((i) => `${i.field === "" ? "" : `${i.field}: `}${i.message} (${i.code})`);
+  const list = issues.map((i) => `${issueText(i)} (${i.code})`);
   return `${operation} request is invalid, nothing was sent: ${list.join("; ")}`;
 }
 
@@ -31,6 +45,21 @@ const TRANSPORT_TEXT: Record<Exclude<TransportFailure, "timeout">, string> = {
   dropped: "the connection closed before a response arrived",
   truncated: "the response was cut off mid-way",
 };
+
+/**
+ * `SQUARE_ACCESS_TOKEN` (or the variable a client reads the token from) is missing or empty, and what
+ * to do about it.
+ */
+export function missingAccessTokenMessage(variable = "SQUARE_ACCESS_TOKEN"): string {
+  return (
+    `${variable} is not set: set it to the access token of your Square application (Developer Console → ` +
+    "Credentials; a sandbox token with SQUARE_ENVIRONMENT=sandbox), or to any text when " +
+    "SQUARE_ENVIRONMENT is an emulator's URL"
+  );
+}
+
+/** A transport failure's detail when an https:// URL reached a server that answers plain HTTP. */
+export const NOT_HTTPS_DETAIL = "this server does not speak HTTPS: use an http:// URL";
 
 /** No complete response: `op: could not connect to the server (connect ECONNREFUSED 127.0.0.1:9)`. */
 export function transportFailureMessage(

@@ -16,6 +16,7 @@ import {
   InputOrder,
   interpretAttempt,
   invalidRequestMessage,
+  issueText,
   planChunk,
   prepareCall,
   REDACTED,
@@ -260,6 +261,17 @@ describe("describeTransportError", () => {
     });
   });
 
+  it("says an https:// URL reached a plain-HTTP server instead of the TLS library's text", () => {
+    const tls = undici(
+      "ERR_SSL_WRONG_VERSION_NUMBER",
+      "40CD71975D7F0000:error:0A00010B:SSL routines:tls_validate_record_header:wrong version number:tlsany_meth.c:77:\n",
+    );
+    expect(describeTransportError(tls, "request")).toEqual({
+      failure: "dropped",
+      detail: "this server does not speak HTTPS: use an http:// URL",
+    });
+  });
+
   it("makes any failure while reading the body a truncated body, and a code-less one dropped", () => {
     expect(describeTransportError(undici("ECONNRESET", "x"), "body").failure).toBe("truncated");
     expect(describeTransportError(new TypeError("Failed to fetch"), "request")).toEqual({
@@ -283,6 +295,37 @@ describe("messages and redaction", () => {
         { field: "chunkSize", code: "VALUE_TOO_HIGH", message: "too big" },
       ]),
     ).toBe("createMany request is invalid, nothing was sent: chunkSize: too big (VALUE_TOO_HIGH)");
+  });
+
+  it("names an issue's field once, whether the message starts with the field, its last part or neither", () => {
+    expect(
+      invalidRequestMessage("updateCustomer", [
+        {
+          field: "email_address",
+          code: "INVALID_EMAIL_ADDRESS",
+          message: "email_address is not a valid email address",
+        },
+      ]),
+    ).toBe(
+      "updateCustomer request is invalid, nothing was sent: email_address is not a valid email address (INVALID_EMAIL_ADDRESS)",
+    );
+    expect(
+      issueText({
+        field: "customers.k1.email_address",
+        code: "INVALID_EMAIL_ADDRESS",
+        message: "email_address is not a valid email address",
+      }),
+    ).toBe("customers.k1.email_address is not a valid email address");
+    expect(issueText({ field: "limit", code: "VALUE_TOO_HIGH", message: "limit must be at most 100" })).toBe(
+      "limit must be at most 100",
+    );
+    expect(issueText({ field: "", code: "BAD_REQUEST", message: "body must be an object" })).toBe(
+      "body must be an object",
+    );
+    // A message that only happens to begin with the same letters still gets the field in front.
+    expect(issueText({ field: "note", code: "BAD_REQUEST", message: "notes are text" })).toBe(
+      "note: notes are text",
+    );
   });
 
   it("redacts a token but leaves toy tokens (shorter than 8) alone", () => {

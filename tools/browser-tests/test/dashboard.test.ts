@@ -153,7 +153,16 @@ describe("the dashboard in Chromium", () => {
     });
     await expect.poll(() => created.count()).toBe(1);
     const cells = await created.locator("td").allTextContents();
-    expect(cells.slice(3, 9)).toEqual(["startup", "delivered", "2", "200", expect.any(String), "http_error"]);
+    const startupUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+    expect(cells.slice(3, 10)).toEqual([
+      "startup",
+      startupUrl,
+      "delivered",
+      "2",
+      "200",
+      expect.any(String),
+      "http_error",
+    ]);
     expect(await tab.locator("#webhook-queue").textContent()).toContain("0 pending");
     expect(await tab.content()).not.toContain(WEBHOOK_KEY);
     await shot("06-webhook-deliveries");
@@ -176,5 +185,129 @@ describe("the dashboard in Chromium", () => {
     expect((await api("GET", "/v2/customers?limit=1")).status).toBe(200);
     await tab.uncheck('input[data-fault="rate_limit"]');
     await expect.poll(() => emulator.faults.rules()).toEqual([]);
+  });
+  it("shows Loading… in each table until its data arrives", async () => {
+    const page = await chromium.context.newPage();
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // The admin API's answers for the merchant's data are held back until the screenshot is taken.
+    await page.route(
+      /\/_emulator\/merchants\/[^/]+\/(customers|groups|segments|custom-attribute-definitions)/,
+      async (route) => {
+        await held;
+        await route.continue();
+      },
+    );
+    try {
+      await page.goto(`${emulator.url}/`);
+      const loading = page.locator("#customer-table tbody tr.loading");
+      await expect.poll(() => loading.textContent()).toBe("Loading…");
+      for (const section of ["#groups", "#segments", "#definitions"]) {
+        expect(await page.locator(`${section} tbody tr.loading`).textContent()).toBe("Loading…");
+      }
+      await page.screenshot({ path: `${ARTIFACTS}07-loading.png`, fullPage: true });
+      release();
+      await expect.poll(() => page.locator("#customer-table tbody tr[data-customer]").count()).toBe(25);
+      await expect.poll(() => page.locator("tr.loading").count()).toBe(0);
+    } finally {
+      release();
+      await page.close();
+    }
+  });
+
+  it("opens a customer beside the list, in view, even from the bottom of a long page", async () => {
+    await tab.setViewportSize({ width: 1400, height: 700 });
+    await tab.fill("#customer-search input", "");
+    await expect.poll(customerNames).toHaveLength(25);
+    const last = tab.locator("#customer-table tbody tr").last();
+    await last.scrollIntoViewIfNeeded();
+    await last.click();
+    await tab.waitForSelector("#customer-detail:not([hidden])");
+    const detail = (await tab.locator("#customer-detail").boundingBox())!;
+    const list = (await tab.locator("#customers .list").boundingBox())!;
+    // Beside the list, not below it, and on screen where the user clicked.
+    expect(detail.x).toBeGreaterThanOrEqual(list.x + list.width);
+    expect(detail.y).toBeLessThan(list.y + list.height);
+    const inView = await tab.locator("#customer-detail h3").evaluate((node) => {
+      const box = node.getBoundingClientRect();
+      return box.top >= 0 && box.bottom <= window.innerHeight;
+    });
+    expect(inView).toBe(true);
+    await tab.screenshot({ path: `${ARTIFACTS}08-detail-beside-list.png` });
+    await tab.setViewportSize({ width: 1400, height: 1000 });
+  });
+
+  it("says None. under a heading for every empty part of a customer, and for an empty search", async () => {
+    await tab.fill("#customer-search input", "zelda hyrule");
+    await expect.poll(customerNames).toEqual(["Zelda"]);
+    await tab.click("#customer-table tbody tr");
+    await tab.waitForSelector("#customer-detail:not([hidden])");
+    const headings = await tab.locator("#customer-detail h4").allTextContents();
+    expect(headings).toEqual(["Custom attribute values", "Cards on file"]);
+    expect(await tab.locator("#detail-cards tbody").textContent()).toBe("None.");
+    // A seeded customer has no custom attribute values either.
+    await tab.fill("#customer-search input", "");
+    await expect.poll(customerNames).toHaveLength(25);
+    await tab.locator("#customer-table tbody tr").nth(1).click();
+    await expect.poll(() => tab.locator("#detail-attributes tbody").textContent()).toBe("None.");
+    await tab.fill("#customer-search input", "no-such-customer-anywhere");
+    await expect.poll(() => tab.locator("#customer-table tbody").textContent()).toBe("No customer matches.");
+    await shot("09-none-rows");
+  });
+
+  it("closes the detail of a customer the search no longer finds", async () => {
+    await tab.fill("#customer-search input", "zelda");
+    await expect.poll(customerNames).toEqual(["Zelda"]);
+    await tab.click("#customer-table tbody tr");
+    await tab.waitForSelector("#customer-detail:not([hidden])");
+    await tab.fill("#customer-search input", "zelda nobody");
+    await expect.poll(() => tab.locator("#customer-detail").isHidden()).toBe(true);
+    await shot("10-search-hides-detail");
+    // Still found: the detail stays.
+    await tab.fill("#customer-search input", "zelda");
+    await expect.poll(customerNames).toEqual(["Zelda"]);
+    await tab.click("#customer-table tbody tr");
+    await tab.fill("#customer-search input", "hyrule");
+    await expect.poll(customerNames).toEqual(["Zelda"]);
+    expect(await tab.locator("#customer-detail").isVisible()).toBe(true);
+    await tab.fill("#customer-search input", "");
+  });
+
+  it("shows a repointed subscription's new notification_url on its deliveries still on their way", async () => {
+    // A receiver that always fails (its deliveries keep retrying), then one that accepts.
+    const failing = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => res.writeHead(503).end());
+    });
+    await new Promise<void>((resolve) => failing.listen(0, "127.0.0.1", resolve));
+    const oldUrl = `http://127.0.0.1:${(failing.address() as AddressInfo).port}/old`;
+    const newUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/new`;
+    try {
+      const { subscription } = (
+        await api("POST", "/v2/webhooks/subscriptions", {
+          subscription: { event_types: ["customer.updated"], notification_url: oldUrl },
+        })
+      ).body;
+      const zelda = (
+        await api("POST", "/v2/customers/search", {
+          query: { filter: { email_address: { exact: "zelda@hyrule.example" } } },
+        })
+      ).body.customers[0];
+      await api("PUT", `/v2/customers/${zelda.id}`, { nickname: "Z" });
+      const row = tab.locator(`#delivery-log tbody tr`, { hasText: subscription.id });
+      await expect.poll(() => row.locator("td.url").textContent(), { timeout: 10_000 }).toBe(oldUrl);
+      await expect.poll(() => row.getAttribute("data-state"), { timeout: 10_000 }).toBe("retrying");
+      await api("PUT", `/v2/webhooks/subscriptions/${subscription.id}`, {
+        subscription: { notification_url: newUrl },
+      });
+      await expect.poll(() => row.locator("td.url").textContent(), { timeout: 10_000 }).toBe(newUrl);
+      await expect.poll(() => row.getAttribute("data-state"), { timeout: 20_000 }).toBe("delivered");
+      expect(await row.locator("td.url").textContent()).toBe(newUrl);
+      await shot("11-repointed-subscription");
+    } finally {
+      failing.close();
+    }
   });
 });

@@ -168,7 +168,7 @@ describe("both clients agree", () => {
     expect(error(promise)).toMatchObject({
       kind: "invalid_request",
       message:
-        "createMany request is invalid, nothing was sent: chunkSize: chunkSize must be an integer from 1 to 100, got 101 (VALUE_TOO_HIGH)",
+        "createMany request is invalid, nothing was sent: chunkSize must be an integer from 1 to 100, got 101 (VALUE_TOO_HIGH)",
     });
     expect(emulator.requests.bulkCreateCustomers).toBe(before);
   });

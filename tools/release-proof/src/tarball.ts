@@ -1,10 +1,9 @@
-// Lists the files of a published tarball (gzip + ustar, as npm and pnpm pack them) without unpacking it.
+// Reads a published tarball (gzip + ustar, as npm and pnpm pack them) without unpacking it.
 import { gunzipSync } from "node:zlib";
 
-/** Paths inside the tarball with the leading `package/` removed, sorted. */
-export function tarballFiles(tgz: Uint8Array): string[] {
+/** Each file of the tarball: its path with the leading `package/` removed, and its bytes. */
+function* tarballEntries(tgz: Uint8Array): Generator<{ path: string; body: Buffer }> {
   const tar = gunzipSync(tgz);
-  const files: string[] = [];
   let longName: string | undefined;
   for (let offset = 0; offset + 512 <= tar.length; ) {
     const header = tar.subarray(offset, offset + 512);
@@ -25,9 +24,21 @@ export function tarballFiles(tgz: Uint8Array): string[] {
       const path = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body.toString("utf8"));
       longName = path?.[1];
     } else if (type === "0" || type === "7") {
-      files.push(name.replace(/^[^/]+\//, ""));
+      yield { path: name.replace(/^[^/]+\//, ""), body };
     }
     offset += 512 + Math.ceil(size / 512) * 512;
   }
-  return files.sort();
+}
+
+/** Paths inside the tarball with the leading `package/` removed, sorted. */
+export function tarballFiles(tgz: Uint8Array): string[] {
+  return [...tarballEntries(tgz)].map((entry) => entry.path).sort();
+}
+
+/** The package.json the tarball ships. */
+export function tarballManifest(tgz: Uint8Array): Record<string, unknown> {
+  for (const { path, body } of tarballEntries(tgz)) {
+    if (path === "package.json") return JSON.parse(body.toString("utf8"));
+  }
+  throw new Error("the tarball has no package.json");
 }

@@ -4,7 +4,8 @@
 // workspace's own install, so the proof talks only to 127.0.0.1.
 // Everything happens in one temporary folder that is removed afterwards, pass or fail.
 import { type ChildProcess, spawn } from "node:child_process";
-import { copyFile, mkdtemp, rm } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,7 +22,7 @@ import { cleanEnv, killRunning, run } from "../src/exec.ts";
 import { type Registry, startRegistry, writeNpmrc } from "../src/registry.ts";
 import { publishablePackages, type Release, releaseToRegistry } from "../src/release.ts";
 import { seedRegistry } from "../src/seed.ts";
-import { tarballFiles } from "../src/tarball.ts";
+import { tarballFiles, tarballManifest } from "../src/tarball.ts";
 
 const WORKSPACE = fileURLToPath(new URL("../../..", import.meta.url));
 const PROOF_DIR = fileURLToPath(new URL("..", import.meta.url));
@@ -347,6 +348,48 @@ async function stop(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
   await exited;
   clearTimeout(timer);
+}
+
+describe("npm run pack: tarballs to try outside the repository", () => {
+  test("the tarballs of core and the client install with plain npm (ky from the registry) and work", async () => {
+    if (!registry || !release) throw new Error("the release step failed; see above");
+    // The script as a user runs it, on the working tree: its own versions, which the registry does not
+    // have (it holds only the proof's snapshots), so npm must take our packages from the tarballs.
+    const out = join(tmp, "packs");
+    const packed = await run("npm", ["run", "--silent", "pack", "--", "--out", out], {
+      cwd: WORKSPACE,
+      env: cleanEnv(),
+      timeoutMs: 180_000,
+    });
+    const tarballs = packed.stdout.trim().split("\n");
+    const named = (name: string) => {
+      const file = tarballs.find((t) =>
+        t.endsWith(`/square-customers-${name}-${versionInWorkspace(name)}.tgz`),
+      );
+      if (!file) throw new Error(`no tarball of ${name} among:\n${packed.stdout}`);
+      return file;
+    };
+    expect(tarballs).toHaveLength(4);
+    for (const file of tarballs) {
+      const manifest = JSON.stringify(tarballManifest(await readFile(file)));
+      expect(manifest, file).not.toMatch(/"(workspace|catalog):/);
+    }
+    const project = await consumer(
+      "client from npm run pack",
+      [named("core"), named("client")],
+      ["client.mjs"],
+    );
+    const installed = await installedPackages(project.dir);
+    expect(installed).toEqual([`${SCOPE}/client`, `${SCOPE}/core`, "ky"]);
+    const lock = JSON.parse(await readFile(join(project.dir, "package-lock.json"), "utf8"));
+    expect(lock.packages[`node_modules/${SCOPE}/client`].resolved).toMatch(/^file:/);
+    expect(await createdAgainstEmulator(project.dir, "client.mjs")).toHaveLength(3);
+  }, 300_000);
+});
+
+/** A package's version in the working tree (what `npm run pack` packs). */
+function versionInWorkspace(name: string): string {
+  return JSON.parse(readFileSync(join(WORKSPACE, "packages", name, "package.json"), "utf8")).version;
 }
 
 /** Runs a consumer's script against a fresh emulator on 127.0.0.1; the ids of the customers it created. */

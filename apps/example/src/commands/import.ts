@@ -25,6 +25,8 @@ export interface ImportOptions extends TargetOptions {
   readonly format?: ImportFormat;
   readonly delimiter: string;
   readonly dryRun?: boolean;
+  /** Exit 1 when any row is invalid (by default invalid rows are reported, skipped, and exit 0). */
+  readonly strict?: boolean;
   readonly json?: boolean;
   readonly yes?: boolean;
 }
@@ -46,13 +48,17 @@ export async function importCommand(file: string, options: ImportOptions): Promi
   // be imported at all is refused before anything is asked or sent.
   const rows = await openImportRows(file, { format, delimiter: options.delimiter });
   if (options.dryRun) {
-    const report = await validateRows(rows, { file, format, onInvalid });
+    const interruption = listenForInterrupt();
+    const report = await validateRows(rows, { file, format, onInvalid, signal: interruption.signal });
+    interruption.dispose();
+    if (interruption.signal.aborted)
+      note(`Interrupted after ${n(report.rows)} rows: the rest of the file was not checked.`);
     if (options.json) process.stdout.write(`${JSON.stringify({ dryRun: true, ...report }, null, 2)}\n`);
     else
       process.stdout.write(
         `Dry run of ${file}: ${n(report.rows)} rows, ${n(report.valid)} valid, ${n(report.invalid)} invalid. Nothing was sent.\n`,
       );
-    process.exitCode = report.invalid > 0 ? EXIT_FAILURE : EXIT_OK;
+    process.exitCode = options.strict && report.invalid > 0 ? EXIT_FAILURE : EXIT_OK;
     return;
   }
 
@@ -99,9 +105,30 @@ export async function importCommand(file: string, options: ImportOptions): Promi
       error === undefined ? EXIT_FAILURE : exitCodeOf(error),
     );
   } else {
-    const notImported = report.invalid + report.rejected + report.outcomeUnknown + report.notSent;
-    process.exitCode = notImported > 0 ? EXIT_FAILURE : EXIT_OK;
+    process.exitCode = importExitCode(report, options.strict ?? false);
   }
+}
+
+/**
+ * The policy: an import succeeds when every row it could send went in. Invalid rows are reported by line
+ * and skipped, and rows already in the account are skipped too; neither fails it, unless `strict` (any
+ * invalid row fails). Rows Square refused, or whose outcome is unknown, or that were not sent, do.
+ */
+export function importExitCode(report: ImportReport, strict: boolean): number {
+  if (report.rejected + report.outcomeUnknown + report.notSent > 0) return EXIT_FAILURE;
+  return strict && report.invalid > 0 ? EXIT_FAILURE : EXIT_OK;
+}
+
+/**
+ * "1,995: 0 new, 1,995 already there": rows Square answered with a customer, split by the account's
+ * count before and after into new ones and ones an earlier import of the same rows had created (their
+ * idempotency keys are the same, so Square returned those customers instead of creating them again).
+ */
+function importedText(imported: number, before: number | undefined, after: number | undefined): string {
+  if (imported === 0 || before === undefined || after === undefined) return n(imported);
+  const created = Math.min(imported, Math.max(0, after - before));
+  if (created === imported) return `${n(imported)} new`;
+  return `${n(imported)}: ${n(created)} new, ${n(imported - created)} already there (from an earlier import of the same rows)`;
 }
 
 /** The human summary of an import (also used by the demo). */
@@ -110,6 +137,7 @@ export function formatImportSummary(report: ImportReport, target: Pick<Target, "
   const dropped = unanswered(report.http);
   if (dropped > 0) answers.push(`${n(dropped)} without answer`);
   const listedAbove = (count: number) => `${n(count)}${count > 0 ? "  (listed above)" : ""}`;
+  const { customersBefore: before, customersAfter: after } = report;
   const lines: [string, string][] = [
     ["file", report.file],
     ["into", target.label],
@@ -118,9 +146,15 @@ export function formatImportSummary(report: ImportReport, target: Pick<Target, "
       `${n(report.rows)}${report.complete ? "" : `  (stopped at line ${n(report.lastLine)}: the rest of the file was not read)`}`,
     ],
     ["invalid, not sent", listedAbove(report.invalid)],
-    ["imported", n(report.imported)],
-    ["rejected by Square", listedAbove(report.rejected)],
   ];
+  if (report.existing > 0) {
+    lines.push([
+      "already in the account",
+      `${n(report.existing)}  (their id is a customer of this account: not sent, not duplicated)`,
+    ]);
+  }
+  lines.push(["imported", importedText(report.imported, before, after)]);
+  lines.push(["rejected by Square", listedAbove(report.rejected)]);
   if (report.outcomeUnknown > 0) {
     lines.push(["outcome unknown", `${n(report.outcomeUnknown)}  (run the same command again to confirm)`]);
   }
@@ -129,18 +163,11 @@ export function formatImportSummary(report: ImportReport, target: Pick<Target, "
     "HTTP requests",
     `${n(report.http.attempts)}${answers.length > 0 ? ` (${answers.join(", ")})` : ""}`,
   ]);
-  const { customersBefore: before, customersAfter: after } = report;
   if (before !== undefined && after !== undefined) {
-    lines.push([
-      "customers in account",
-      `${n(before)} → ${n(after)} (${after >= before ? "+" : ""}${n(after - before)})`,
-    ]);
+    lines.push(["customers in account", `${n(before)} → ${n(after)}`]);
   }
   const width = Math.max(...lines.map(([label]) => label.length));
   let text = `\nImport\n${lines.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`).join("\n")}\n`;
-  if (before !== undefined && after !== undefined && after - before < report.imported) {
-    text += `  ${n(report.imported - (after - before))} row(s) were already in the account from an earlier import (same idempotency keys), so not created again.\n`;
-  }
   if (target.kind === "square") text += "  (Square's list can take a few seconds to show new customers.)\n";
   return text;
 }

@@ -3,6 +3,7 @@ import { createSquareClient, NotFoundError, type SquareClient } from "@square-cu
 import type { Customer, CustomerFilter, SearchCustomersRequest } from "@square-customers/core";
 import { parseRfc3339 } from "@square-customers/core/tooling";
 import { CliError, EXIT_USAGE } from "../errors.js";
+import { listenForInterrupt } from "../interrupt.js";
 import { formatCustomer, listFormat, n, note, printCustomers, write } from "../output.js";
 import { openTarget, type Target, type TargetOptions } from "../target.js";
 
@@ -62,29 +63,47 @@ export interface ListOptions extends TargetOptions {
 /**
  * Prints a listing (list or search, every page as the loop needs it; with --limit, pages stop once
  * enough were read) and, for humans, how many were shown of how many there are. The first page, which
- * carries the total, is awaited once and then reused by the loop.
+ * carries the total, is awaited once and then reused by the loop. Ctrl-C stops it between customers
+ * (the request in flight is aborted) and the count says how far it got.
  */
 async function printListing(
-  listing: AsyncIterable<Customer> & PromiseLike<{ count?: number }>,
+  request: (signal: AbortSignal) => AsyncIterable<Customer> & PromiseLike<{ count?: number }>,
   options: ListOptions,
   target: Target,
   noun: readonly [string, string],
 ): Promise<void> {
-  const { count: total } = await listing;
-  const shown = await printCustomers(take(listing, options.limit), listFormat(options));
+  const interruption = listenForInterrupt();
+  let shown = 0;
+  let total: number | undefined;
+  try {
+    const listing = request(interruption.signal);
+    total = (await listing).count;
+    shown = await printCustomers(take(listing, options.limit), listFormat(options), interruption.signal);
+  } catch (error) {
+    if (!interruption.signal.aborted) throw error;
+  } finally {
+    interruption.dispose();
+  }
+  if (interruption.signal.aborted) {
+    note(`Interrupted: ${shownOf(shown, total, noun)} shown before Ctrl-C, from ${target.label}`);
+    return;
+  }
   if (!options.json) note(`${shownOf(shown, total, noun)} from ${target.label}`);
   hintWhenEmpty(shown, target);
 }
 
 export async function listCommand(options: ListOptions): Promise<void> {
   await withPromiseClient(options, async (square, target) => {
-    const listing = square.customers.list({
+    const request = {
       sort_field: options.sort === "created_at" ? "CREATED_AT" : "DEFAULT",
       sort_order: options.order === "asc" ? "ASC" : "DESC",
       count: true,
       ...pageLimit(options.limit),
-    });
-    await printListing(listing, options, target, ["customer", "customers"]);
+    } as const;
+    await printListing((signal) => square.customers.list(request, { signal }), options, target, [
+      "customer",
+      "customers",
+    ]);
   });
 }
 
@@ -143,7 +162,10 @@ export async function searchCommand(options: SearchOptions): Promise<void> {
   const request = searchRequest(options);
   await withPromiseClient(options, async (square, target) => {
     // Search pages like list: iterating the result walks every page.
-    await printListing(square.customers.search(request), options, target, ["match", "matches"]);
+    await printListing((signal) => square.customers.search(request, { signal }), options, target, [
+      "match",
+      "matches",
+    ]);
   });
 }
 

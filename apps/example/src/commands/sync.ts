@@ -16,6 +16,7 @@
 import { createHash } from "node:crypto";
 import { createSquareClient, NotFoundError, type SquareClient } from "@square-customers/client";
 import { CliError, EXIT_INTERRUPTED, EXIT_USAGE } from "../errors.js";
+import { listenForInterrupt } from "../interrupt.js";
 import { openSyncDatabase, type StoredSubscription, type SyncDatabase } from "../mirror-db.js";
 import { type MirrorSession, startMirrorSession, subscriptionSetting } from "../mirror-session.js";
 import { note } from "../output.js";
@@ -223,20 +224,23 @@ function periodically(seconds: number, task: () => Promise<void>): { stop(): Pro
   };
 }
 
-/** Aborts on the first SIGINT or SIGTERM; a second one ends the process at once. */
+/**
+ * Aborts on the first Ctrl-C (the CLI's one rule, `listenForInterrupt`) or SIGTERM (a service manager
+ * stopping the mirror); a second one ends the process at once.
+ */
 function stopSignal(): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const onSignal = () => {
-    if (controller.signal.aborted) process.exit(EXIT_INTERRUPTED);
-    controller.abort(new Error("stopped"));
+  const interruption = listenForInterrupt();
+  const terminated = new AbortController();
+  const onTerminate = () => {
+    if (terminated.signal.aborted) process.exit(EXIT_INTERRUPTED);
+    terminated.abort(new Error("stopped"));
   };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  process.on("SIGTERM", onTerminate);
   return {
-    signal: controller.signal,
+    signal: AbortSignal.any([interruption.signal, terminated.signal]),
     dispose() {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
+      interruption.dispose();
+      process.off("SIGTERM", onTerminate);
     },
   };
 }

@@ -85,6 +85,23 @@ function el(tag: string, props: Props = {}, ...children: Array<Node | string>): 
   return node;
 }
 
+/** A table body's one row saying what is (not) there: "Loading…" while a read is on its way, "None." after. */
+function messageRow(columns: number, text: string, className: "loading" | "empty"): HTMLElement {
+  return el("tr", { class: className }, el("td", { class: className, colspan: String(columns) }, text));
+}
+
+/** The rows of a table body, or a "None." row when there are none. */
+function fillRows(body: Element, rows: HTMLElement[], none = "None."): void {
+  const columns = body.closest("table")?.querySelectorAll("thead th").length ?? 1;
+  body.replaceChildren(...(rows.length > 0 ? rows : [messageRow(columns, none, "empty")]));
+}
+
+/** Shows "Loading…" in a table body until `fillRows` replaces it. */
+function showLoading(body: Element): void {
+  const columns = body.closest("table")?.querySelectorAll("thead th").length ?? 1;
+  body.replaceChildren(messageRow(columns, "Loading…", "loading"));
+}
+
 async function api<T>(path: string, init?: RequestInit): Promise<T> {
   const res = await fetch(API + path, init);
   const body = await res.json();
@@ -150,6 +167,7 @@ async function selectMerchant(id: string): Promise<void> {
   state.pageCursors = [undefined];
   state.page = 0;
   hideCustomer();
+  for (const section of ["#groups", "#segments", "#definitions"]) showLoading($(`${section} tbody`));
   await Promise.all([loadCustomers(), loadObjects()]);
 }
 
@@ -166,10 +184,17 @@ async function loadCustomers(): Promise<void> {
   if (state.query !== "") params.set("q", state.query);
   const cursor = state.pageCursors[state.page];
   if (cursor !== undefined) params.set("cursor", cursor);
+  const body = $("#customer-table tbody");
+  showLoading(body);
   const page = await api<CustomerPageView>(`/merchants/${enc(state.merchant)}/customers?${params}`);
   state.nextCursor = page.next;
-  $("#customer-table tbody").replaceChildren(
-    ...page.customers.map((c) =>
+  // A customer the search no longer finds is no longer shown beside the list.
+  if (state.selectedCustomer !== undefined && !page.customers.some((c) => c.id === state.selectedCustomer)) {
+    hideCustomer();
+  }
+  fillRows(
+    body,
+    page.customers.map((c) =>
       el(
         "tr",
         {
@@ -185,8 +210,8 @@ async function loadCustomers(): Promise<void> {
         el("td", { title: c.created_at }, c.created_at ? new Date(c.created_at).toLocaleString() : ""),
       ),
     ),
+    state.query === "" ? "No customers." : "No customer matches.",
   );
-  $("#no-customers").hidden = page.customers.length > 0;
   $("#page-number").textContent = `Page ${state.page + 1}`;
   $<HTMLButtonElement>("#previous-page").disabled = state.page === 0;
   $<HTMLButtonElement>("#next-page").disabled = state.nextCursor === undefined;
@@ -231,8 +256,9 @@ async function showCustomer(id: string): Promise<void> {
   }
   $("#detail-id").textContent = id;
   $("#detail-json").textContent = JSON.stringify(view.customer, null, 2);
-  $("#detail-attributes tbody").replaceChildren(
-    ...view.custom_attributes.map((a) =>
+  fillRows(
+    $("#detail-attributes tbody"),
+    view.custom_attributes.map((a) =>
       el(
         "tr",
         {},
@@ -243,11 +269,22 @@ async function showCustomer(id: string): Promise<void> {
       ),
     ),
   );
-  $("#detail-cards").textContent =
-    view.cards.length === 0
-      ? "No cards on file."
-      : `Cards on file: ${view.cards.map((c) => `${c.card_brand} …${c.last_4} (${c.id})`).join(", ")}`;
-  $("#customer-detail").hidden = false;
+  fillRows(
+    $("#detail-cards tbody"),
+    view.cards.map((c) =>
+      el(
+        "tr",
+        {},
+        el("td", {}, c.card_brand ?? ""),
+        el("td", { class: "mono" }, c.last_4 ?? ""),
+        el("td", { class: "mono" }, c.id ?? ""),
+      ),
+    ),
+  );
+  const detail = $("#customer-detail");
+  detail.hidden = false;
+  // Beside the list on a wide window (already in view); below it on a narrow one: bring it into view.
+  detail.scrollIntoView({ block: "nearest" });
 }
 
 function hideCustomer(): void {
@@ -256,12 +293,6 @@ function hideCustomer(): void {
 }
 
 // ---- groups, segments, custom attribute definitions ---------------------------------------------------
-
-function fillTable(section: string, rows: HTMLElement[]): void {
-  const body = $(`${section} tbody`);
-  body.replaceChildren(...rows);
-  if (rows.length === 0) body.append(el("tr", {}, el("td", { class: "empty", colspan: "5" }, "None.")));
-}
 
 /** The type name at the end of a definition's schema `$ref` (e.g. "String"). */
 function schemaTypeName(schema: unknown): string {
@@ -287,10 +318,10 @@ async function loadObjects(): Promise<void> {
     api<ObjectsView<ObjectViews["segment"]>>(`/merchants/${m}/segments`),
     api<ObjectsView<ObjectViews["definition"]>>(`/merchants/${m}/custom-attribute-definitions`),
   ]);
-  fillTable("#groups", groups.items.map(membersRow));
-  fillTable("#segments", segments.items.map(membersRow));
-  fillTable(
-    "#definitions",
+  fillRows($("#groups tbody"), groups.items.map(membersRow));
+  fillRows($("#segments tbody"), segments.items.map(membersRow));
+  fillRows(
+    $("#definitions tbody"),
     definitions.items.map((d) =>
       el(
         "tr",
@@ -520,7 +551,8 @@ function deliveryRow(d: DeliveryView): HTMLElement {
     el("td", { title: d.createdAt }, new Date(d.createdAt).toLocaleTimeString()),
     el("td", { class: "mono" }, d.test ? `${d.eventType} (test)` : d.eventType),
     el("td", { class: "mono", title: d.eventId }, d.eventId.slice(0, 8)),
-    el("td", { class: "mono", title: d.notificationUrl }, d.subscriptionId),
+    el("td", { class: "mono" }, d.subscriptionId),
+    el("td", { class: "mono url", title: d.notificationUrl }, d.notificationUrl),
     el("td", { class: "state", title: d.nextAttemptAt ? `next attempt ${d.nextAttemptAt}` : "" }, d.state),
     el("td", {}, String(d.attempts.length)),
     el(
@@ -538,6 +570,7 @@ function deliveryRow(d: DeliveryView): HTMLElement {
 async function loadDeliveries(after: number): Promise<number> {
   const view = await api<DeliveriesView>(`/webhooks/deliveries?after=${after}`);
   const body = $("#delivery-log tbody");
+  body.querySelector("tr.loading")?.remove();
   for (const d of view.deliveries) {
     const row = deliveryRow(d);
     const shown = body.querySelector(`tr[data-seq="${d.seq}"]`);

@@ -39,41 +39,56 @@ export const PAGE_HTML = `<!doctype html>
             autocomplete="off"
           />
         </form>
-        <table id="customer-table">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Email</th>
-              <th>Phone</th>
-              <th>Reference id</th>
-              <th>Source</th>
-              <th>Created</th>
-            </tr>
-          </thead>
-          <tbody></tbody>
-        </table>
-        <p id="no-customers" class="empty" hidden>No customers.</p>
-        <nav class="pager" aria-label="Customer pages">
-          <button type="button" id="previous-page">Previous</button>
-          <span id="page-number"></span>
-          <button type="button" id="next-page">Next</button>
-        </nav>
-        <div id="customer-detail" hidden>
-          <h3>Customer <code id="detail-id"></code></h3>
-          <pre id="detail-json"></pre>
-          <h4>Custom attribute values</h4>
-          <table id="detail-attributes">
-            <thead>
-              <tr>
-                <th>Key</th>
-                <th>Value</th>
-                <th>Version</th>
-                <th>Updated</th>
-              </tr>
-            </thead>
-            <tbody></tbody>
-          </table>
-          <p id="detail-cards" class="muted"></p>
+        <div class="browse">
+          <div class="list">
+            <table id="customer-table">
+              <thead>
+                <tr>
+                  <th>Name</th>
+                  <th>Email</th>
+                  <th>Phone</th>
+                  <th>Reference id</th>
+                  <th>Source</th>
+                  <th>Created</th>
+                </tr>
+              </thead>
+              <tbody>
+                <tr class="loading"><td colspan="6">Loading…</td></tr>
+              </tbody>
+            </table>
+            <nav class="pager" aria-label="Customer pages">
+              <button type="button" id="previous-page">Previous</button>
+              <span id="page-number"></span>
+              <button type="button" id="next-page">Next</button>
+            </nav>
+          </div>
+          <aside id="customer-detail" aria-labelledby="detail-title" hidden>
+            <h3 id="detail-title">Customer <code id="detail-id"></code></h3>
+            <pre id="detail-json"></pre>
+            <h4>Custom attribute values</h4>
+            <table id="detail-attributes">
+              <thead>
+                <tr>
+                  <th>Key</th>
+                  <th>Value</th>
+                  <th>Version</th>
+                  <th>Updated</th>
+                </tr>
+              </thead>
+              <tbody></tbody>
+            </table>
+            <h4>Cards on file</h4>
+            <table id="detail-cards">
+              <thead>
+                <tr>
+                  <th>Brand</th>
+                  <th>Last 4</th>
+                  <th>Id</th>
+                </tr>
+              </thead>
+              <tbody></tbody>
+            </table>
+          </aside>
         </div>
       </section>
 
@@ -87,7 +102,9 @@ export const PAGE_HTML = `<!doctype html>
               <th>Members</th>
             </tr>
           </thead>
-          <tbody></tbody>
+          <tbody>
+            <tr class="loading"><td colspan="3">Loading…</td></tr>
+          </tbody>
         </table>
       </section>
 
@@ -101,7 +118,9 @@ export const PAGE_HTML = `<!doctype html>
               <th>Members</th>
             </tr>
           </thead>
-          <tbody></tbody>
+          <tbody>
+            <tr class="loading"><td colspan="3">Loading…</td></tr>
+          </tbody>
         </table>
       </section>
 
@@ -117,7 +136,9 @@ export const PAGE_HTML = `<!doctype html>
               <th>Version</th>
             </tr>
           </thead>
-          <tbody></tbody>
+          <tbody>
+            <tr class="loading"><td colspan="5">Loading…</td></tr>
+          </tbody>
         </table>
       </section>
 
@@ -137,7 +158,9 @@ export const PAGE_HTML = `<!doctype html>
               <th>Option</th>
             </tr>
           </thead>
-          <tbody></tbody>
+          <tbody>
+            <tr class="loading"><td colspan="5">Loading…</td></tr>
+          </tbody>
         </table>
         <p id="other-rules" class="muted" hidden></p>
         <p id="fault-error" class="error" role="alert" hidden></p>
@@ -176,6 +199,7 @@ export const PAGE_HTML = `<!doctype html>
               <th>Event</th>
               <th>Event id</th>
               <th>Subscription</th>
+              <th>URL</th>
               <th>State</th>
               <th>Attempts</th>
               <th>Status</th>
@@ -184,9 +208,11 @@ export const PAGE_HTML = `<!doctype html>
               <th>Faults</th>
             </tr>
           </thead>
-          <tbody></tbody>
+          <tbody>
+            <tr class="loading"><td colspan="11">Loading…</td></tr>
+          </tbody>
         </table>
-        <p id="no-deliveries" class="empty">
+        <p id="no-deliveries" class="empty" hidden>
           No deliveries yet: create a subscription (<code>POST /v2/webhooks/subscriptions</code>) or start the
           emulator with <code>--webhook-url</code>, then change some data.
         </p>
@@ -311,6 +337,51 @@ pre {
 .error {
   color: var(--error);
 }
+
+tr.loading td,
+td.empty {
+  color: var(--muted);
+  font-style: italic;
+}
+
+/* The customer list and the one picked, side by side: the detail stays in view beside a long page. On
+   a narrow window it goes below the list (and is scrolled to when a customer is picked). */
+#customers {
+  /* Not a scroll container, so the detail can stick to the window as the page scrolls. */
+  overflow: visible;
+}
+
+.browse {
+  display: grid;
+  grid-template-columns: minmax(0, 1fr);
+  gap: 1rem;
+  align-items: start;
+}
+
+@media (min-width: 60rem) {
+  .browse:has(> #customer-detail:not([hidden])) {
+    grid-template-columns: minmax(0, 1fr) minmax(18rem, 26rem);
+  }
+}
+
+.list {
+  min-width: 0;
+  overflow-x: auto;
+}
+
+#customer-detail {
+  position: sticky;
+  top: 0.5rem;
+  max-height: calc(100vh - 1rem);
+  overflow: auto;
+  border: 1px solid var(--border);
+  padding: 0 0.75rem 0.75rem;
+}
+
+#customer-detail h3 {
+  margin-top: 0.5rem;
+}
+
 
 #merchant-list {
   list-style: none;

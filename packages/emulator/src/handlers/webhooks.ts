@@ -59,12 +59,16 @@ export const updateWebhookSubscription: Handler<"updateWebhookSubscription"> = (
   merchant,
   path: [id],
   input,
+  webhooks,
 }) => {
   const current = requireSubscription(store, merchant, id);
   const fields = input.subscription == null ? {} : checkSubscriptionInput(input.subscription, false);
   const subscription: StoredSubscription = { ...current, ...fields, updated_at: now(store) };
   if (subscription.name === null) delete subscription.name;
   saveSubscription(store, merchant, subscription);
+  if (subscription.notification_url !== current.notification_url) {
+    webhooks.repointed(merchant, id, subscription.notification_url);
+  }
   return { subscription: withoutKey(subscription) };
 };
 

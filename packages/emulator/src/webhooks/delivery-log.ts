@@ -49,6 +49,7 @@ export interface DeliveryView {
   readonly merchantId: string;
   /** The subscription's id, or `startup` for the one given at startup (`--webhook-url`). */
   readonly subscriptionId: string;
+  /** Where the delivery goes: its latest attempt's URL (a repointed subscription's retries go to the new one). */
   readonly notificationUrl: string;
   /** Sent by the subscription test operation (one attempt, no retries). */
   readonly test: boolean;
@@ -96,10 +97,24 @@ export class DeliveryLog {
   }
 
   /** Changes a record (kept or already evicted: the delivery goes on either way). */
-  update(record: DeliveryRecord, change: Partial<Pick<DeliveryRecord, "state" | "nextAttemptAt">>): void {
+  update(
+    record: DeliveryRecord,
+    change: Partial<Pick<DeliveryRecord, "state" | "nextAttemptAt" | "notificationUrl">>,
+  ): void {
     Object.assign(record, change);
     if (change.nextAttemptAt === undefined) delete record.nextAttemptAt;
     record.rev = ++this.rev;
+  }
+
+  /** Deliveries of a subscription that are not over yet now go to `url` (see `WebhookDispatcher.repointed`). */
+  repoint(merchantId: string, subscriptionId: string, url: string): void {
+    for (const record of this.records) {
+      const open = record.state === "queued" || record.state === "retrying" || record.state === "sending";
+      if (open && record.merchantId === merchantId && record.subscriptionId === subscriptionId) {
+        record.notificationUrl = url;
+        record.rev = ++this.rev;
+      }
+    }
   }
 
   /** Adds an attempt to a record, with the state it leaves the delivery in. */

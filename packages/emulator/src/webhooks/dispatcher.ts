@@ -233,6 +233,14 @@ export class WebhookDispatcher {
     };
   }
 
+  /**
+   * A subscription was pointed at another URL: its deliveries still on their way go there from their
+   * next attempt (`endpoint` reads the subscription then), and the log says so now.
+   */
+  repointed(merchant: string, subscriptionId: string, url: string): void {
+    this.log.repoint(merchant, subscriptionId, url);
+  }
+
   /** Resolves once no delivery is pending (at once when none is). */
   whenIdle(): Promise<void> {
     if (this.pending === 0) return Promise.resolve();
@@ -433,7 +441,8 @@ export class WebhookDispatcher {
     }
     const at = new Date().toISOString();
     d.initialAt ??= at;
-    this.log.update(d.record, { state: "sending" });
+    // The subscription may have been repointed since the event was queued: the log shows where it goes now.
+    this.log.update(d.record, { state: "sending", notificationUrl: endpoint.url });
     const retry = d.attempts;
     const result: AttemptResult =
       d.failFirst && retry === 0
