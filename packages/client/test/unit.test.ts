@@ -108,7 +108,7 @@ describe("requests", () => {
       retryable: false,
       issues: [{ field: "query.filter.emial", code: "UNKNOWN_BODY_PARAMETER" }],
       message:
-        'searchCustomers request is invalid, nothing was sent: query.filter.emial: query.filter.emial is not a field of CustomerFilter (did you mean "email_address"?) (UNKNOWN_BODY_PARAMETER)',
+        'searchCustomers request is invalid, nothing was sent: query.filter.emial is not a field of CustomerFilter (did you mean "email_address"?) (UNKNOWN_BODY_PARAMETER)',
     });
     expect(seen).toHaveLength(0);
   });

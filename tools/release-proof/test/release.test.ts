@@ -369,7 +369,8 @@ describe("npm run pack: tarballs to try outside the repository", () => {
       if (!file) throw new Error(`no tarball of ${name} among:\n${packed.stdout}`);
       return file;
     };
-    expect(tarballs).toHaveLength(4);
+    // One tarball for each package `changeset publish` would publish.
+    expect(tarballs).toHaveLength((await publishablePackages(WORKSPACE)).length);
     for (const file of tarballs) {
       const manifest = JSON.stringify(tarballManifest(await readFile(file)));
       expect(manifest, file).not.toMatch(/"(workspace|catalog):/);
