@@ -69,6 +69,8 @@ interface Kept {
   readonly query: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly bodyText: string;
+  /** The body's size as received, counted against JOURNAL_MAX_BODY_BYTES. */
+  readonly bytes: number;
 }
 
 /** A request as read from the socket, for the journal (the token is redacted before it is kept). */
@@ -112,8 +114,14 @@ export class RequestLog {
       redact,
     );
     const bodyText = redact(request.body.toString("utf8"));
-    this.entries.push({ logged, query: redact(request.query), headers, bodyText });
-    this.bodyBytes += bodyText.length;
+    this.entries.push({
+      logged,
+      query: redact(request.query),
+      headers,
+      bodyText,
+      bytes: request.body.length,
+    });
+    this.bodyBytes += request.body.length;
     this.trim();
     for (const listener of this.listeners) listener(logged);
   }
@@ -124,7 +132,7 @@ export class RequestLog {
       this.entries.length - this.head > 1 &&
       (this.entries.length - this.head > this.capacity || this.bodyBytes > this.maxBodyBytes)
     ) {
-      this.bodyBytes -= this.entries[this.head]!.bodyText.length;
+      this.bodyBytes -= this.entries[this.head]!.bytes;
       this.head++;
     }
     if (this.head > 1024 && this.head * 2 > this.entries.length) {
@@ -179,7 +187,12 @@ export class RequestLog {
 
 /** A kept request as the journal shows it: the body parsed when it is JSON. */
 function journaled({ logged, query, headers, bodyText }: Kept): JournaledRequest {
-  return { ...logged, query, headers: { ...headers }, ...(bodyText === "" ? {} : { body: parseBody(bodyText) }) };
+  return {
+    ...logged,
+    query,
+    headers: { ...headers },
+    ...(bodyText === "" ? {} : { body: parseBody(bodyText) }),
+  };
 }
 
 function parseBody(text: string): unknown {

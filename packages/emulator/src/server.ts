@@ -11,7 +11,14 @@ import type { AddressInfo } from "node:net";
 import { type OperationName, operations, REQUEST_ID_HEADER } from "@square-customers/core";
 import { type AdminEnv, handleAdmin, isAdminPath } from "./admin/api.js";
 import { bearerToken, grantList, merchantIdOf, type Scope, type TokenGrant } from "./auth.js";
-import { type Clock, type ClockOption, createClock, type EmulatorClock, emulatorClock, ManualClock } from "./clock.js";
+import {
+  type Clock,
+  type ClockOption,
+  createClock,
+  type EmulatorClock,
+  emulatorClock,
+  ManualClock,
+} from "./clock.js";
 import { type CorsOption, corsHeaders, corsPolicy, isPreflight, preflightReply } from "./cors.js";
 import { damageAfterHandler } from "./fault-effects.js";
 import { FaultInjector, type FaultRule } from "./faults.js";
@@ -26,7 +33,12 @@ import {
   writeReply,
 } from "./http.js";
 import { answeredSquareVersion, type Outcome, type PipelineEnv, runPipeline } from "./pipeline.js";
-import { type JournaledRequest, type RequestFilter, RequestLog, type RequestLogEntry } from "./request-log.js";
+import {
+  type JournaledRequest,
+  type RequestFilter,
+  RequestLog,
+  type RequestLogEntry,
+} from "./request-log.js";
 import {
   loadSnapshot,
   readSnapshot,
@@ -41,8 +53,8 @@ import type { DeliveryView } from "./webhooks/delivery-log.js";
 import { type StartupSubscription, WebhookDispatcher, webhookSettings } from "./webhooks/dispatcher.js";
 import type { WebhookFaultRule } from "./webhooks/faults.js";
 
-export type { CorsOption } from "./cors.js";
 export type { EmulatorClock } from "./clock.js";
+export type { CorsOption } from "./cors.js";
 export type { JournaledRequest, RequestFilter, RequestLogEntry } from "./request-log.js";
 export type { Scope, TokenGrant };
 
@@ -160,12 +172,17 @@ async function startingSnapshot(option: Snapshot | string | undefined): Promise<
 
 /** The clock as a snapshot records it. */
 function snapshotClock(clock: Clock): SnapshotClock {
-  return clock.mode === "manual" ? { mode: "manual", now: new Date(clock.now()).toISOString() } : { mode: "system" };
+  return clock.mode === "manual"
+    ? { mode: "manual", now: new Date(clock.now()).toISOString() }
+    : { mode: "system" };
 }
 
 /** `emulator.requests`: the journal as a function, carrying the per-operation counts the pipeline keeps. */
 function requestsView(log: RequestLog): EmulatorRequests {
-  const counts = Object.fromEntries(Object.keys(operations).map((n) => [n, 0])) as Record<OperationName, number>;
+  const counts = Object.fromEntries(Object.keys(operations).map((n) => [n, 0])) as Record<
+    OperationName,
+    number
+  >;
   return Object.assign((filter?: RequestFilter) => log.journal(filter), counts) as EmulatorRequests;
 }
 
@@ -199,14 +216,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     clock,
   });
   const saveOnClose =
-    typeof options.saveSnapshotOnClose === "string" ? { file: options.saveSnapshotOnClose } : options.saveSnapshotOnClose;
+    typeof options.saveSnapshotOnClose === "string"
+      ? { file: options.saveSnapshotOnClose }
+      : options.saveSnapshotOnClose;
   const store = new Store(options.db ?? ":memory:", clock);
   if (snapshot !== undefined) loadSnapshot(store, snapshot);
   const webhooks = new WebhookDispatcher(store, delivery);
   // A manual clock moves on only once the deliveries it set off have been answered.
   if (clock instanceof ManualClock) clock.onSettle(() => webhooks.whenQuiet());
   const clockView = emulatorClock(clock);
-  const takeSnapshot = (snapshotOptions?: SnapshotOptions) => snapshotText(store, snapshotClock(clock), snapshotOptions);
+  const takeSnapshot = (snapshotOptions?: SnapshotOptions) =>
+    snapshotText(store, snapshotClock(clock), snapshotOptions);
   /** Aborted by close(): requests waiting out injected latency give up rather than hold up shutdown. */
   const shutdown = new AbortController();
   const log = new RequestLog(() => clock.now());

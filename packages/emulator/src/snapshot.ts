@@ -13,10 +13,10 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type {
   Card,
+  CustomAttributeDefinition,
   Customer,
   CustomerGroup,
   CustomerSegment,
-  CustomAttributeDefinition,
   WebhookSubscription,
 } from "@square-customers/core";
 import { parseRfc3339 } from "@square-customers/core/tooling";
@@ -122,7 +122,11 @@ interface MerchantRow {
 }
 
 /** The snapshot's text, in pieces (write them in order; joined, they are the whole file). */
-export function* snapshotText(store: Store, clock: SnapshotClock, options: SnapshotOptions = {}): Generator<string> {
+export function* snapshotText(
+  store: Store,
+  clock: SnapshotClock,
+  options: SnapshotOptions = {},
+): Generator<string> {
   const include = options.secrets === "include";
   yield `{\n  "format": ${JSON.stringify(SNAPSHOT_FORMAT)},\n  "version": ${SNAPSHOT_VERSION},\n`;
   yield `  "clock": ${JSON.stringify(clock)},\n  "secrets": ${JSON.stringify(include ? "included" : "omitted")},\n`;
@@ -151,9 +155,11 @@ function* merchantText(store: Store, m: MerchantRow, includeSecrets: boolean): G
   yield `      "createdAt": ${JSON.stringify(m.created_at)},\n      "idSequence": ${JSON.stringify(idSequence)},\n`;
   yield* list(
     "customers",
-    (store.all("SELECT data FROM customers WHERE merchant = ? ORDER BY seq", [merchant]) as Array<{
-      data: string;
-    }>).map((r) => r.data),
+    (
+      store.all("SELECT data FROM customers WHERE merchant = ? ORDER BY seq", [merchant]) as Array<{
+        data: string;
+      }>
+    ).map((r) => r.data),
   );
   for (const [field, kind] of OBJECT_FIELDS) {
     const rows = store.all("SELECT parent, data FROM objects WHERE merchant = ? AND kind = ? ORDER BY seq", [
@@ -198,7 +204,8 @@ function* list(field: string, records: readonly string[]): Generator<string> {
     return;
   }
   yield `      ${JSON.stringify(field)}: [\n`;
-  for (let i = 0; i < records.length; i++) yield `        ${records[i]}${i + 1 < records.length ? ",\n" : "\n"}`;
+  for (let i = 0; i < records.length; i++)
+    yield `        ${records[i]}${i + 1 < records.length ? ",\n" : "\n"}`;
   yield "      ]";
 }
 
@@ -225,7 +232,8 @@ export async function writeSnapshotFile(file: string, text: Iterable<string>): P
  * Migrations from older format versions, each to the next one. Version 1 is the first format, so there
  * is none yet; a snapshot of an older version is refused with a message saying so.
  */
-const MIGRATIONS: Readonly<Record<number, (snapshot: Record<string, unknown>) => Record<string, unknown>>> = {};
+const MIGRATIONS: Readonly<Record<number, (snapshot: Record<string, unknown>) => Record<string, unknown>>> =
+  {};
 
 /** Parses and checks a snapshot file's text (or an object already parsed). */
 export function readSnapshot(input: unknown, source = "snapshot"): Snapshot {
@@ -271,67 +279,83 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** What each kind of object record needs, to be loaded. */
+const OBJECT_NEEDS: Record<(typeof OBJECT_FIELDS)[number][0], (o: Record<string, unknown>) => boolean> = {
+  groups: (o) => typeof o.id === "string",
+  segments: (o) => typeof o.id === "string",
+  customAttributeDefinitions: (o) => typeof o.key === "string",
+  customAttributes: (o) =>
+    typeof o.customerId === "string" &&
+    isRecord(o.customAttribute) &&
+    typeof o.customAttribute.key === "string",
+  cards: (o) => typeof o.id === "string" && typeof o.customer_id === "string",
+  webhookSubscriptions: (o) =>
+    typeof o.id === "string" &&
+    typeof o.notification_url === "string" &&
+    Array.isArray(o.event_types) &&
+    (o.signature_key === undefined || typeof o.signature_key === "string"),
+};
+
 /** Checks the shape of a snapshot of the current version, naming the first problem by its path. */
 function checkSnapshot(s: Record<string, unknown>, source: string): Snapshot {
-  const fail = (path: string, problem: string): never => {
+  function fail(path: string, problem: string): never {
     throw new SnapshotError(`${source}: ${path}: ${problem}`);
-  };
+  }
   const clock = s.clock;
   if (!isRecord(clock) || (clock.mode !== "system" && clock.mode !== "manual")) {
     fail("clock", 'expected { "mode": "system" } or { "mode": "manual", "now": … }');
-  } else if (clock.mode === "manual" && !isTimestamp(clock.now)) {
-    fail("clock.now", "expected an RFC 3339 timestamp");
   }
-  if (s.secrets !== "omitted" && s.secrets !== "included") fail("secrets", 'expected "omitted" or "included"');
+  if (clock.mode === "manual" && !isTimestamp(clock.now)) fail("clock.now", "expected an RFC 3339 timestamp");
+  if (s.secrets !== "omitted" && s.secrets !== "included")
+    fail("secrets", 'expected "omitted" or "included"');
   if (!Array.isArray(s.merchants)) fail("merchants", "expected a list");
-  const seen = new Set<string>();
-  (s.merchants as unknown[]).forEach((m, i) => {
+  const tokens = new Set<unknown>();
+  for (const [i, m] of (s.merchants as unknown[]).entries()) {
     const at = `merchants[${i}]`;
-    if (!isRecord(m)) return fail(at, "expected an object");
-    for (const field of ["id", "tokenHash", "createdAt"] as const) {
-      if (typeof m[field] !== "string" || m[field] === "") fail(`${at}.${field}`, "expected a non-empty string");
+    if (!isRecord(m)) fail(at, "expected an object");
+    for (const field of ["id", "tokenHash", "createdAt"]) {
+      if (typeof m[field] !== "string" || m[field] === "")
+        fail(`${at}.${field}`, "expected a non-empty string");
     }
-    if (seen.has(m.tokenHash as string)) fail(`${at}.tokenHash`, "another merchant has the same token");
-    seen.add(m.tokenHash as string);
+    if (tokens.has(m.tokenHash)) fail(`${at}.tokenHash`, "another merchant has the same token");
+    tokens.add(m.tokenHash);
     const ids = m.idSequence;
-    if (!isRecord(ids) || typeof ids.salt !== "string" || !Number.isSafeInteger(ids.next) || (ids.next as number) < 0) {
+    if (
+      !isRecord(ids) ||
+      typeof ids.salt !== "string" ||
+      !Number.isSafeInteger(ids.next) ||
+      (ids.next as number) < 0
+    ) {
       fail(`${at}.idSequence`, 'expected { "salt": text, "next": a whole number }');
     }
     for (const field of ["customers", ...OBJECT_FIELDS.map(([f]) => f), "idempotency"]) {
       if (!Array.isArray(m[field])) fail(`${at}.${field}`, "expected a list");
     }
-    (m.customers as unknown[]).forEach((c, j) => {
+    for (const [j, c] of (m.customers as unknown[]).entries()) {
       const path = `${at}.customers[${j}]`;
-      if (!isRecord(c) || typeof c.id !== "string" || c.id === "") return fail(path, "expected a customer with an id");
+      if (!isRecord(c) || typeof c.id !== "string" || c.id === "")
+        fail(path, "expected a customer with an id");
       for (const field of ["created_at", "updated_at"]) {
         if (!isTimestamp(c[field])) fail(`${path}.${field}`, "expected an RFC 3339 timestamp");
       }
       if (!Number.isSafeInteger(c.version)) fail(`${path}.version`, "expected a whole number");
-    });
-    const objectsNeed: Record<(typeof OBJECT_FIELDS)[number][0], (o: Record<string, unknown>) => boolean> = {
-      groups: (o) => typeof o.id === "string",
-      segments: (o) => typeof o.id === "string",
-      customAttributeDefinitions: (o) => typeof o.key === "string",
-      customAttributes: (o) =>
-        typeof o.customerId === "string" && isRecord(o.customAttribute) && typeof o.customAttribute.key === "string",
-      cards: (o) => typeof o.id === "string" && typeof o.customer_id === "string",
-      webhookSubscriptions: (o) =>
-        typeof o.id === "string" &&
-        typeof o.notification_url === "string" &&
-        Array.isArray(o.event_types) &&
-        (o.signature_key === undefined || typeof o.signature_key === "string"),
-    };
-    for (const [field, kind] of OBJECT_FIELDS) {
-      (m[field] as unknown[]).forEach((o, j) => {
-        if (!isRecord(o) || !objectsNeed[field](o)) fail(`${at}.${field}[${j}]`, `not a ${kind} record`);
-      });
     }
-    (m.idempotency as unknown[]).forEach((r, j) => {
-      if (!isRecord(r) || typeof r.scope !== "string" || typeof r.key !== "string" || typeof r.fingerprint !== "string") {
+    for (const [field, kind] of OBJECT_FIELDS) {
+      for (const [j, o] of (m[field] as unknown[]).entries()) {
+        if (!isRecord(o) || !OBJECT_NEEDS[field](o)) fail(`${at}.${field}[${j}]`, `not a ${kind} record`);
+      }
+    }
+    for (const [j, r] of (m.idempotency as unknown[]).entries()) {
+      if (
+        !isRecord(r) ||
+        typeof r.scope !== "string" ||
+        typeof r.key !== "string" ||
+        typeof r.fingerprint !== "string"
+      ) {
         fail(`${at}.idempotency[${j}]`, "expected { scope, key, fingerprint, response }");
       }
-    });
-  });
+    }
+  }
   return s as unknown as Snapshot;
 }
 
@@ -364,11 +388,16 @@ function loadMerchant(store: Store, m: SnapshotMerchant): void {
   for (const g of m.groups) put("group", "", g.id!, g);
   for (const s of m.segments) put("segment", "", s.id!, s);
   for (const d of m.customAttributeDefinitions) put("definition", "", d.key!, d);
-  for (const a of m.customAttributes) put("attribute", a.customerId, a.customAttribute.key, a.customAttribute);
+  for (const a of m.customAttributes)
+    put("attribute", a.customerId, a.customAttribute.key, a.customAttribute);
   for (const c of m.cards) put("card", c.customer_id!, c.id!, c);
   for (const s of m.webhookSubscriptions) {
     const stored = s as Partial<StoredSubscription> & WebhookSubscription;
-    saveSubscription(store, m.id, { ...stored, id: s.id, signature_key: stored.signature_key ?? newSignatureKey() });
+    saveSubscription(store, m.id, {
+      ...stored,
+      id: s.id,
+      signature_key: stored.signature_key ?? newSignatureKey(),
+    });
   }
   for (const r of m.idempotency) {
     store.putIdempotent(m.id, r.scope, r.key, r.fingerprint, JSON.stringify(r.response));

@@ -263,7 +263,9 @@ describe("the command line", () => {
   const bin = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
 
   async function start(args: string[]) {
-    const child = spawn(process.execPath, [bin, "--port", "0", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [bin, "--port", "0", ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     let err = "";
     child.stdout.on("data", (c: Buffer) => {
@@ -295,7 +297,11 @@ describe("the command line", () => {
   });
 
   it("refuses a bad clock with exit code 2", async () => {
-    for (const args of [["--clock", "sundial"], ["--clock-start", START], ["--clock", "manual", "--clock-start", "noon"]]) {
+    for (const args of [
+      ["--clock", "sundial"],
+      ["--clock-start", START],
+      ["--clock", "manual", "--clock-start", "noon"],
+    ]) {
       const { child, url, err } = await start(args);
       const [code] = child.exitCode === null ? await once(child, "exit") : [child.exitCode];
       expect(url).toBeUndefined();

@@ -225,7 +225,10 @@ describe("publishing", () => {
     const { store, webhooks } = await dispatcherWith(3);
     const changes = new Changes();
     for (let i = 0; i < 5; i++)
-      changes.customer("created", newCustomer({ given_name: `Q${i}` }, store.nowMs(), { id: newId(store, "M1") }));
+      changes.customer(
+        "created",
+        newCustomer({ given_name: `Q${i}` }, store.nowMs(), { id: newId(store, "M1") }),
+      );
     webhooks.publish("M1", changes.list);
     expect(webhooks.log.since(0).map((d) => d.state)).toEqual([
       "sending",

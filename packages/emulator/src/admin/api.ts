@@ -4,9 +4,9 @@
 import { readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type OperationName, operations } from "@square-customers/core";
+import type { EmulatorClock } from "../clock.js";
 import { PAGE_CSS, PAGE_HTML } from "../dashboard/page.js";
 import { errorDetail } from "../errors.js";
-import type { EmulatorClock } from "../clock.js";
 import { FAULT_KINDS, type FaultInjector, type FaultKind, type FaultRule } from "../faults.js";
 import {
   BodyTooLarge,
@@ -249,7 +249,9 @@ async function advanceClock(env: AdminEnv, { req }: AdminRequest): Promise<Reply
   try {
     await env.clock.advance(by);
   } catch (error) {
-    return env.clock.mode === "manual" ? badRequest((error as Error).message) : conflict((error as Error).message);
+    return env.clock.mode === "manual"
+      ? badRequest((error as Error).message)
+      : conflict((error as Error).message);
   }
   return clockView(env);
 }
@@ -264,7 +266,8 @@ function conflict(detail: string): Reply {
  */
 function snapshotDownload(env: AdminEnv, { res, query }: AdminRequest): Reply | "streaming" {
   const merchant = query.get("merchant") ?? undefined;
-  if (merchant !== undefined && !merchantExists(env.store, merchant)) return notFound(`No merchant ${merchant}.`);
+  if (merchant !== undefined && !merchantExists(env.store, merchant))
+    return notFound(`No merchant ${merchant}.`);
   const name = `emulator-snapshot${merchant === undefined ? "" : `-${merchant}`}.json`;
   res.writeHead(200, {
     "content-type": "application/json; charset=utf-8",

@@ -187,7 +187,12 @@ export const updateCustomerCustomAttributeDefinition: Handler<"updateCustomerCus
       if (body.description !== undefined) next.description = body.description;
       if (body.visibility != null) next.visibility = body.visibility;
       if (body.schema != null) {
-        const schema = readSchema(body.schema, `${field}.schema`, () => newUuid(store, merchant), current.schema);
+        const schema = readSchema(
+          body.schema,
+          `${field}.schema`,
+          () => newUuid(store, merchant),
+          current.schema,
+        );
         if (schema.type !== schemaType(current.schema)) {
           throw badRequest(
             "INVALID_VALUE",
