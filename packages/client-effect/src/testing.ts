@@ -8,8 +8,8 @@ import {
   type TestMerchant,
   testMerchant,
 } from "@square-customers/emulator/testing";
-import * as Layer from "effect/Layer";
 import * as FetchHttpClient from "effect/http/FetchHttpClient";
+import * as Layer from "effect/Layer";
 import { SquareClient } from "./client.js";
 
 export type { TestEmulatorOptions, TestMerchant } from "@square-customers/emulator/testing";
