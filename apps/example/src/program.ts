@@ -3,9 +3,10 @@
 // without loading both clients and Effect) and hands it plain, checked options.
 import { readFileSync } from "node:fs";
 import { SQUARE_VERSION } from "@square-customers/core";
+import { READ_ONLY_COLUMNS, WRITABLE_COLUMNS } from "@square-customers/core/tooling";
 import { Command, Help, InvalidArgumentError, Option } from "commander";
 import { CliError, EXIT_USAGE } from "./errors.js";
-import { READ_ONLY_COLUMNS, UPDATABLE_FIELDS, WRITABLE_COLUMNS } from "./fields.js";
+import { UPDATABLE_FIELDS } from "./fields.js";
 import { parseUrl } from "./target.js";
 
 /** An integer flag within [min, max], rejected with a usage error otherwise. */
