@@ -5,7 +5,7 @@ import type { OperationDefinition } from "@square-customers/core";
 import { errorDetail } from "./errors.js";
 import { envelope, type Reply } from "./http.js";
 import { sha256, stableId } from "./ids.js";
-import { seedMerchant } from "./seed.js";
+import { type MerchantSeed, seedMerchant } from "./seed.js";
 import type { Store } from "./store.js";
 
 /** An OAuth scope an operation needs (from core's operations table). */
@@ -73,8 +73,8 @@ function newMerchantId(tokenHash: string): string {
   return stableId("merchant", tokenHash).slice(0, 13);
 }
 
-/** The merchant of a token, created (and seeded with `seed` sample customers) on first sight. */
-export function merchantOf(store: Store, token: string, seed: number): string {
+/** The merchant of a token, created (and seeded) on first sight. */
+export function merchantOf(store: Store, token: string, seed: MerchantSeed): string {
   const tokenHash = sha256(token);
   const known = store.findMerchant(tokenHash);
   if (known !== undefined) return known;

@@ -16,6 +16,9 @@ Options:
   --host <addr>     interface to listen on (default 127.0.0.1)
   --db <file>       keep data in this SQLite file across restarts (default: in memory)
   --seed <n>        sample customers each new merchant starts with (default 0); also seeds fault rates
+  --seed-file <file>
+                    customers every new merchant starts with, from a CSV or JSON file as
+                    "customers export" writes them (ids and times kept); a bad row stops the start
   --faults <spec>   inject faults, e.g. "rate_limit:nth=1,2;op=createCustomer latency:ms=50"
                     (kinds: rate_limit server_error unavailable latency drop_connection truncated_body
                     malformed_body; options: nth=, rate=, op=, retry_after=, ms=); may be repeated
@@ -73,6 +76,7 @@ function parse() {
       host: { type: "string" },
       db: { type: "string" },
       seed: { type: "string" },
+      "seed-file": { type: "string" },
       faults: { type: "string", multiple: true },
       token: { type: "string", multiple: true },
       cors: { type: "string", multiple: true },
@@ -146,6 +150,7 @@ const emulator = await startEmulator({
   host: values.host ?? "127.0.0.1",
   ...(values.db !== undefined ? { db: values.db } : {}),
   seed: integer("seed", values.seed, 0),
+  ...(values["seed-file"] !== undefined ? { seedFile: values["seed-file"] } : {}),
   faults,
   ...(values.token !== undefined ? { tokens: values.token } : {}),
   cors: values["no-cors"] ? false : (values.cors ?? true),

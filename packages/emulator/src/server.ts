@@ -39,6 +39,7 @@ import {
   RequestLog,
   type RequestLogEntry,
 } from "./request-log.js";
+import { readSeedFile } from "./seed-file.js";
 import {
   loadSnapshot,
   readSnapshot,
@@ -67,6 +68,11 @@ export interface EmulatorOptions {
   readonly db?: string;
   /** Sample customers each new merchant starts with (default 0); also seeds fault `rate` randomness. */
   readonly seed?: number;
+  /**
+   * A file of customers every new merchant starts with (after the samples): CSV or JSON as
+   * `customers export` writes them. A bad row stops the start with an error naming file and line.
+   */
+  readonly seedFile?: string;
   /** Fault-injection rules (off by default). */
   readonly faults?: readonly FaultRule[];
   /** Accept only these tokens (any token is accepted, as its own merchant, when absent). */
@@ -204,6 +210,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const faults = new FaultInjector(options.faults ?? [], seed);
   const cors = corsPolicy(options.cors);
   const snapshot = await startingSnapshot(options.snapshot);
+  const seedCustomers = options.seedFile === undefined ? [] : await readSeedFile(options.seedFile);
   const clock = createClock(options.clock, {
     unref: options.unref === true,
     ...(snapshot?.clock.mode === "manual" ? { manualStart: Date.parse(snapshot.clock.now) } : {}),
@@ -236,7 +243,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       store,
       faults,
       grants: grantList(options.tokens),
-      seed,
+      seed: { samples: seed, customers: seedCustomers },
       requests: requests as Record<OperationName, number>,
       shutdown: shutdown.signal,
       webhooks,
