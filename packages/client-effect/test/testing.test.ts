@@ -2,8 +2,11 @@
 // tests at the same time that never see each other, the request journal, a manual clock that drives
 // webhook retries, and snapshots that a test merchant starts from.
 import { once } from "node:events";
+import { mkdtemp, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { REDACTED } from "@square-customers/core";
 import { Effect, Stream } from "effect";
 import { afterAll, test as base, describe, expect, onTestFinished } from "vitest";
@@ -137,5 +140,46 @@ describe("snapshots", () => {
     const fromCopy = await Effect.runPromise(readAndCreate.pipe(Effect.provide(copy.layer)));
     // The same customer, and both go on alike: the next customer gets the same id in each.
     expect(fromCopy).toEqual(fromOriginal);
+  });
+});
+
+describe("a seed file", () => {
+  test("gives a test merchant the customers of a file, with their ids and times", async () => {
+    const file = join(await mkdtemp(join(tmpdir(), "effect-seed-")), "fixture.json");
+    await writeFile(
+      file,
+      JSON.stringify([
+        {
+          id: "FIXTURE0000000000000000001",
+          given_name: "Ada",
+          created_at: "2020-05-06T07:08:09Z",
+          version: 3,
+        },
+        { id: "FIXTURE0000000000000000002", given_name: "Grace", created_at: "2021-01-01T00:00:00Z" },
+      ]),
+    );
+    const { layer, merchant } = await testLayer({ seedFile: file });
+    onTestFinished(() => merchant.close());
+    const program = Effect.gen(function* () {
+      const square = yield* SquareClient;
+      const listed = yield* Stream.runCollect(
+        square.customers
+          .listStream({ sort_field: "CREATED_AT" })
+          .pipe(Stream.map((c) => [c.id, c.given_name])),
+      );
+      const { customer } = yield* square.customers.retrieve("FIXTURE0000000000000000001");
+      const stale = yield* square.customers.update(customer.id, { nickname: "A", version: 2 }).pipe(
+        Effect.flip,
+        Effect.map((e) => e._tag),
+      );
+      return { listed, customer, stale };
+    });
+    const { listed, customer, stale } = await Effect.runPromise(program.pipe(Effect.provide(layer)));
+    expect(listed).toEqual([
+      ["FIXTURE0000000000000000001", "Ada"],
+      ["FIXTURE0000000000000000002", "Grace"],
+    ]);
+    expect(customer).toMatchObject({ created_at: "2020-05-06T07:08:09.000Z", version: 3 });
+    expect(stale).toBe("SquareConflict");
   });
 });

@@ -2,8 +2,11 @@
 // at the same time that never see each other, the request journal, a manual clock that drives webhook
 // retries, and snapshots that a test merchant starts from.
 import { once } from "node:events";
+import { mkdtemp, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { REDACTED } from "@square-customers/core";
 import { afterAll, test as base, describe, expect, onTestFinished } from "vitest";
 import { squareFixtures, testClient } from "../src/testing.js";
@@ -121,5 +124,31 @@ describe("snapshots", () => {
     const next = await square.customers.create({ given_name: "Next" });
     const nextCopy = await copied.customers.create({ given_name: "Next" });
     expect(nextCopy.customer.id).toBe(next.customer.id);
+  });
+});
+
+describe("a seed file", () => {
+  test("gives a test merchant the customers of a file, with their ids and times", async () => {
+    const file = join(await mkdtemp(join(tmpdir(), "client-seed-")), "fixture.csv");
+    await writeFile(
+      file,
+      "id,given_name,email_address,created_at,version\n" +
+        "FIXTURE0000000000000000001,Ada,ada@example.com,2020-05-06T07:08:09Z,3\n" +
+        'FIXTURE0000000000000000002,"Grace, RADM",grace@example.com,2021-01-01T00:00:00Z,0\n',
+    );
+    const { square, merchant } = await testClient({ seedFile: file });
+    onTestFinished(() => merchant.close());
+    const names = [];
+    for await (const c of square.customers.list({ sort_field: "CREATED_AT" }))
+      names.push([c.id, c.given_name]);
+    expect(names).toEqual([
+      ["FIXTURE0000000000000000001", "Ada"],
+      ["FIXTURE0000000000000000002", "Grace, RADM"],
+    ]);
+    const { customer } = await square.customers.retrieve("FIXTURE0000000000000000001");
+    expect(customer).toMatchObject({ created_at: "2020-05-06T07:08:09.000Z", version: 3 });
+    await expect(square.customers.update(customer.id, { nickname: "A", version: 2 })).rejects.toMatchObject({
+      name: "ConflictError",
+    });
   });
 });
