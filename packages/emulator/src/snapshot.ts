@@ -20,7 +20,7 @@ import type {
   WebhookSubscription,
 } from "@square-customers/core";
 import { parseRfc3339 } from "@square-customers/core/tooling";
-import { insertCustomer } from "./customer-records.js";
+import { toRow } from "./customer-records.js";
 import type { ObjectKind, Store } from "./store.js";
 import { newSignatureKey, type StoredSubscription, saveSubscription } from "./webhooks/subscriptions.js";
 
@@ -372,17 +372,22 @@ function isTimestamp(value: unknown): boolean {
 export function loadSnapshot(store: Store, snapshot: Snapshot): void {
   store.transaction(() => {
     store.reset();
+    store.insertCustomersInBulk(
+      snapshot.merchants.flatMap((m) =>
+        m.customers.map((customer) => ({ merchant: m.id, row: toRow(customer) })),
+      ),
+    );
     for (const m of snapshot.merchants) loadMerchant(store, m);
   });
 }
 
+/** A merchant's row and everything but its customers (loaded in bulk, before). */
 function loadMerchant(store: Store, m: SnapshotMerchant): void {
   store
     .stmt(
       "INSERT INTO merchants (token_hash, merchant_id, created_at, id_salt, id_next) VALUES (?, ?, ?, ?, ?)",
     )
     .run(m.tokenHash, m.id, m.createdAt, m.idSequence.salt, m.idSequence.next);
-  for (const customer of m.customers) insertCustomer(store, m.id, customer);
   const put = (kind: ObjectKind, parent: string, id: string, data: unknown) =>
     store.putObject(m.id, kind, parent, id, JSON.stringify(data));
   for (const g of m.groups) put("group", "", g.id!, g);

@@ -326,6 +326,28 @@ export class Store {
     this.addMemberships(merchant, seq, row);
   }
 
+  /**
+   * Inserts many customers, several times faster than one by one: the customers table's indexes and the
+   * search tables are built once at the end, in bulk, instead of kept up to date row by row. For filling
+   * a store that was just emptied (loading a snapshot); runs in the caller's transaction.
+   */
+  insertCustomersInBulk(customers: Iterable<{ readonly merchant: string; readonly row: CustomerRow }>): void {
+    this.transaction(() => {
+      const indexes = this.db
+        .prepare(
+          "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customers' AND sql IS NOT NULL",
+        )
+        .all() as Array<{ name: string }>;
+      for (const { name } of indexes) this.db.exec(`DROP INDEX "${name}"`);
+      const insert = this.db.prepare(INSERT_CUSTOMER);
+      for (const { merchant, row } of customers) insert.run(merchant, row.id, ...derivedValues(row));
+      // The schema's CREATE INDEX IF NOT EXISTS puts the indexes back; the backfill builds the search
+      // tables from every customer (what a database file older than them gets).
+      this.db.exec(SCHEMA);
+      this.db.exec(BACKFILL_SEARCH_INDEX);
+    });
+  }
+
   /** Rewrites a customer in place, keeping its `seq` (its place in creation order). */
   updateCustomer(merchant: string, row: CustomerRow): void {
     const old = this.indexedText(merchant, row.id);
