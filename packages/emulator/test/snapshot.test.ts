@@ -159,6 +159,34 @@ describe("a snapshot", () => {
     expect(eventsB.map((ev) => ev.created_at)).toEqual(eventsA.map((ev) => ev.created_at));
   });
 
+  it("loaded, searches as the original does (its indexes are built at load)", async () => {
+    const hook = await receiver();
+    const original = await emulator({ seed: 30 });
+    const { a, group } = await populate(client(original, "snap-search"), hook.url);
+    const copy = await emulator({ snapshot: original.snapshot() });
+    const searches = [
+      { filter: { email_address: { fuzzy: "example" } } },
+      { filter: { email_address: { exact: "ada@example.com" } } },
+      { filter: { phone_number: { fuzzy: "5555550" } } },
+      { filter: { group_ids: { any: [group.id] } } },
+      { filter: { segment_ids: { all: [`${original.merchantId("snap-search")}.LOYAL`] } } },
+      { filter: { reference_id: { fuzzy: "SEED-1" } }, sort: { field: "CREATED_AT", order: "DESC" } },
+    ];
+    for (const query of searches) {
+      const body = { query, limit: 100 };
+      const ids = async (e: Emulator) =>
+        ((await client(e, "snap-search")("POST", "/v2/customers/search", { body })).body.customers ?? []).map(
+          (c: { id: string }) => c.id,
+        );
+      const expected = await ids(original);
+      expect(expected.length, JSON.stringify(query)).toBeGreaterThan(0);
+      expect(await ids(copy), JSON.stringify(query)).toEqual(expected);
+    }
+    expect(
+      (await client(copy, "snap-search")("GET", `/v2/customers/${a.id}`)).body.customer.group_ids,
+    ).toEqual([group.id]);
+  });
+
   it("of one merchant holds only that merchant", async () => {
     const e = await emulator();
     await createCustomer(client(e, "snap-mine"), { given_name: "Mine" });
