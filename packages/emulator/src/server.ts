@@ -227,7 +227,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       ? { file: options.saveSnapshotOnClose }
       : options.saveSnapshotOnClose;
   const store = new Store(options.db ?? ":memory:", clock);
-  if (snapshot !== undefined) loadSnapshot(store, snapshot);
+  try {
+    if (snapshot !== undefined) loadSnapshot(store, snapshot);
+  } catch (error) {
+    store.close();
+    throw error;
+  }
   const webhooks = new WebhookDispatcher(store, delivery);
   // A manual clock moves on only once the deliveries it set off have been answered.
   if (clock instanceof ManualClock) clock.onSettle(() => webhooks.whenQuiet());

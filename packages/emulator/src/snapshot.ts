@@ -310,6 +310,7 @@ function checkSnapshot(s: Record<string, unknown>, source: string): Snapshot {
     fail("secrets", 'expected "omitted" or "included"');
   if (!Array.isArray(s.merchants)) fail("merchants", "expected a list");
   const tokens = new Set<unknown>();
+  const merchantIds = new Set<unknown>();
   for (const [i, m] of (s.merchants as unknown[]).entries()) {
     const at = `merchants[${i}]`;
     if (!isRecord(m)) fail(at, "expected an object");
@@ -318,7 +319,9 @@ function checkSnapshot(s: Record<string, unknown>, source: string): Snapshot {
         fail(`${at}.${field}`, "expected a non-empty string");
     }
     if (tokens.has(m.tokenHash)) fail(`${at}.tokenHash`, "another merchant has the same token");
+    if (merchantIds.has(m.id)) fail(`${at}.id`, "another merchant has the same id");
     tokens.add(m.tokenHash);
+    merchantIds.add(m.id);
     const ids = m.idSequence;
     if (
       !isRecord(ids) ||
@@ -331,10 +334,13 @@ function checkSnapshot(s: Record<string, unknown>, source: string): Snapshot {
     for (const field of ["customers", ...OBJECT_FIELDS.map(([f]) => f), "idempotency"]) {
       if (!Array.isArray(m[field])) fail(`${at}.${field}`, "expected a list");
     }
+    const customerIds = new Set<unknown>();
     for (const [j, c] of (m.customers as unknown[]).entries()) {
       const path = `${at}.customers[${j}]`;
       if (!isRecord(c) || typeof c.id !== "string" || c.id === "")
         fail(path, "expected a customer with an id");
+      if (customerIds.has(c.id)) fail(`${path}.id`, `another customer of the merchant has the id ${c.id}`);
+      customerIds.add(c.id);
       for (const field of ["created_at", "updated_at"]) {
         if (!isTimestamp(c[field])) fail(`${path}.${field}`, "expected an RFC 3339 timestamp");
       }

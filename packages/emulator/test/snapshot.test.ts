@@ -301,6 +301,33 @@ describe("a snapshot that cannot be loaded", () => {
     ],
   ];
 
+  const merchant = (id: string, customerIds: string[]) => ({
+    id,
+    tokenHash: `hash-${id}-${customerIds.length}`,
+    createdAt: START,
+    idSequence: { salt: "s", next: 0 },
+    customers: customerIds.map((c) => ({ id: c, created_at: START, updated_at: START, version: 0 })),
+    groups: [],
+    segments: [],
+    customAttributeDefinitions: [],
+    customAttributes: [],
+    cards: [],
+    webhookSubscriptions: [],
+    idempotency: [],
+  });
+  cases.push(
+    [
+      "has two customers with one id",
+      { ...valid(), merchants: [merchant("M", ["C1", "C2", "C1"])] },
+      /merchants\[0\]\.customers\[2\]\.id: another customer of the merchant has the id C1/,
+    ],
+    [
+      "has two merchants with one id",
+      { ...valid(), merchants: [merchant("M", []), merchant("M", ["C1"])] },
+      /merchants\[1\]\.id: another merchant has the same id/,
+    ],
+  );
+
   for (const [why, content, message] of cases) {
     it(`is refused when it ${why}, with a message saying so`, async () => {
       const file = join(dir, `bad-${why.replace(/\W+/g, "-")}.json`);
