@@ -234,9 +234,10 @@ function testFileCommand(block: CodeBlock, file: TestFile): { args: string[]; cw
   switch (file.runner) {
     case "vitest":
       writeFileSync(join(dir, "readme.test.ts"), block.code);
+      // The timeouts are the harness's, not the README's: a loaded CI machine is slow to load effect.
       writeFileSync(
         join(dir, "vitest.config.mjs"),
-        'export default { test: { include: ["readme.test.ts"] } };\n',
+        'export default { test: { include: ["readme.test.ts"], testTimeout: 60000, hookTimeout: 60000 } };\n',
       );
       return {
         args: [join(packageDir, "node_modules/vitest/vitest.mjs"), "run", "--config", "vitest.config.mjs"],
@@ -254,6 +255,8 @@ function testFileCommand(block: CodeBlock, file: TestFile): { args: string[]; cw
           "--experimental-vm-modules",
           join(packageDir, "node_modules/jest/bin/jest.js"),
           "--ci",
+          "--testTimeout",
+          "60000",
           "--rootDir",
           dir,
         ],
