@@ -33,10 +33,7 @@ function barrier(count: number) {
 describe.concurrent("tests at the same time", () => {
   const allImported = barrier(PARALLEL);
   for (let n = 1; n <= PARALLEL; n++) {
-    test(`test ${n} imports ${n * 25} rows and sees only them`, { timeout: 15_000 }, async ({
-      squareLayer,
-      merchant,
-    }) => {
+    test(`test ${n} imports ${n * 25} rows and sees only them`, async ({ squareLayer, merchant }) => {
       const rows = Array.from({ length: n * 25 }, (_, i) => ({
         given_name: `Test${n}`,
         family_name: `Row${i}`,

@@ -34,7 +34,7 @@ describe.concurrent("merchants of tests running at the same time", () => {
   const tokens = new Set<string>();
 
   for (let n = 0; n < PARALLEL; n++) {
-    test(`test ${n} sees only its own merchant`, { timeout: 10_000 }, async ({ merchant }) => {
+    test(`test ${n} sees only its own merchant`, async ({ merchant }) => {
       emulators.add(merchant.emulator);
       tokens.add(merchant.token);
       const api = client(merchant.emulator, merchant.token);
