@@ -5,19 +5,20 @@
 // thing kept per row is a 12-byte fingerprint, for spotting the same customer twice.
 import { access, constants, stat } from "node:fs/promises";
 import { extname } from "node:path";
+import { type BulkCreateCustomerData, contentIdempotencyKey } from "@square-customers/core";
 import {
-  type BulkCreateCustomerData,
-  contentIdempotencyKey,
-  issueText,
-  validateRequest,
-} from "@square-customers/core";
-import { didYouMean, splitEntryIssues } from "@square-customers/core/tooling";
-import { type CsvRecord, CsvRecordSplitter } from "./csv-records.js";
+  type CsvRecord,
+  CsvRecordSplitter,
+  CustomerFileError,
+  customerProblems,
+  headerProblem,
+  JsonArraySplitter,
+  jsonToCustomer,
+  rowToCustomer,
+} from "@square-customers/core/tooling";
 import { CliError, EXIT_USAGE } from "./errors.js";
-import { jsonToCustomer, rowToCustomer, unknownColumns, WRITABLE_COLUMNS } from "./fields.js";
 import { readLines, readText } from "./file-text.js";
 import { FirstLines } from "./first-lines.js";
-import { JsonArraySplitter } from "./json-records.js";
 
 export type ImportFormat = "csv" | "json";
 
@@ -118,7 +119,20 @@ function csvRow(header: string[], record: CsvRecord, bytesRead: number, firstLin
   return checkedRow(line, rowToCustomer(cells), bytesRead, firstLines, cells.id?.trim());
 }
 
+/** A broken file structure (core's CustomerFileError) is a usage error: exit 2, nothing sent. */
+function asUsageError(error: unknown): unknown {
+  return error instanceof CustomerFileError ? new CliError(error.message, EXIT_USAGE) : error;
+}
+
 async function* jsonRows(file: string): AsyncGenerator<ImportRow> {
+  try {
+    yield* splitJsonRows(file);
+  } catch (error) {
+    throw asUsageError(error);
+  }
+}
+
+async function* splitJsonRows(file: string): AsyncGenerator<ImportRow> {
   const splitter = new JsonArraySplitter(file);
   const firstLines = new FirstLines();
   let before = 0;
@@ -159,14 +173,7 @@ function checkedRow(
   id: string | undefined,
 ): ImportRow {
   const key = contentIdempotencyKey(customer);
-  const body = { customers: { [key]: customer } };
-  const { whole, perEntry } = splitEntryIssues(
-    "bulkCreateCustomers",
-    body,
-    validateRequest("bulkCreateCustomers", [], body),
-  );
-  // Core's messages are passed on as core words them, each naming its field once.
-  const problems = [...whole, ...(perEntry.get(key) ?? [])].map(issueText);
+  const problems = customerProblems(customer);
   if (problems.length === 0) {
     const first = firstLines.firstLineOrAdd(key, line);
     if (first !== undefined) problems.push(`the same customer as line ${first}`);
@@ -175,25 +182,8 @@ function checkedRow(
 }
 
 function checkHeader(file: string, line: number, header: string[], delimiter: string): string[] {
-  const unknown = unknownColumns(header);
-  if (unknown.length > 0) {
-    throw new CliError(
-      `${file}:${line}: unknown column${unknown.length > 1 ? "s" : ""} ${unknown.map((c) => `"${c}"${didYouMean(c, WRITABLE_COLUMNS)}`).join(", ")}\n` +
-        delimiterHint(header, delimiter) +
-        `  columns an import reads: ${WRITABLE_COLUMNS.join(", ")}`,
-      EXIT_USAGE,
-    );
-  }
-  const repeated = header.filter((name, i) => header.indexOf(name) !== i);
-  if (repeated.length > 0) {
-    throw new CliError(`${file}:${line}: column "${repeated[0]}" appears more than once`, EXIT_USAGE);
-  }
-  if (!header.some((name) => WRITABLE_COLUMNS.includes(name))) {
-    throw new CliError(
-      `${file}:${line}: the header names no customer field (e.g. given_name, email_address)`,
-      EXIT_USAGE,
-    );
-  }
+  const problem = headerProblem(header, delimiterHint(header, delimiter));
+  if (problem !== undefined) throw new CliError(`${file}:${line}: ${problem}`, EXIT_USAGE);
   return header;
 }
 

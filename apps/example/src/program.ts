@@ -3,9 +3,10 @@
 // without loading both clients and Effect) and hands it plain, checked options.
 import { readFileSync } from "node:fs";
 import { SQUARE_VERSION } from "@square-customers/core";
+import { READ_ONLY_COLUMNS, WRITABLE_COLUMNS } from "@square-customers/core/tooling";
 import { Command, Help, InvalidArgumentError, Option } from "commander";
 import { CliError, EXIT_USAGE } from "./errors.js";
-import { CREATABLE_FIELDS, READ_ONLY_COLUMNS, UPDATABLE_FIELDS, WRITABLE_COLUMNS } from "./fields.js";
+import { CREATABLE_FIELDS, UPDATABLE_FIELDS } from "./fields.js";
 import { EMULATOR_TOKEN, parseUrl } from "./target.js";
 
 /** The exit codes, as every --help states them (errors.ts and interrupt.ts implement them). */

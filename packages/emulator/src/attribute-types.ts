@@ -1,6 +1,5 @@
 // Custom attribute data types: which schema a definition may have, whether a value fits it, and how a
 // search filter matches a stored value.
-import { randomUUID } from "node:crypto";
 import {
   isValidEmailAddress,
   isValidPhoneNumber,
@@ -35,9 +34,15 @@ export interface AttributeSchema {
 /**
  * Reads a definition schema: `{ "$ref": "<common.json>#squareup.common.<Type>" }` for the simple types,
  * or a Selection schema (`type: "array"`, `items.names`, optional `maxItems`). Selection options get a
- * UUID each in `items.enum` (kept from `previous` for names that already had one), as Square does.
+ * UUID each in `items.enum` (from `newOptionId`; kept from `previous` for names that already had one), as
+ * Square does.
  */
-export function readSchema(raw: unknown, field: string, previous?: Record<string, unknown>): AttributeSchema {
+export function readSchema(
+  raw: unknown,
+  field: string,
+  newOptionId: () => string,
+  previous?: Record<string, unknown>,
+): AttributeSchema {
   const invalid = (why: string) =>
     badRequest("INVALID_VALUE", `Invalid custom attribute schema: ${why}.`, field);
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw invalid("expected an object");
@@ -68,7 +73,7 @@ export function readSchema(raw: unknown, field: string, previous?: Record<string
   const ids = (names as string[]).map((name) => {
     const at = oldItems?.names?.indexOf(name) ?? -1;
     const old = at >= 0 ? oldItems?.enum?.[at] : undefined;
-    return typeof old === "string" ? old : randomUUID();
+    return typeof old === "string" ? old : newOptionId();
   });
   return {
     type: "Selection",

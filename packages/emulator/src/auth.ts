@@ -5,7 +5,7 @@ import type { OperationDefinition } from "@square-customers/core";
 import { errorDetail } from "./errors.js";
 import { envelope, type Reply } from "./http.js";
 import { sha256, stableId } from "./ids.js";
-import { seedMerchant } from "./seed.js";
+import { type MerchantSeed, seedMerchant } from "./seed.js";
 import type { Store } from "./store.js";
 
 /** An OAuth scope an operation needs (from core's operations table). */
@@ -34,7 +34,7 @@ export function authorize(
   authorization: string | undefined,
   operation: OperationDefinition,
 ): Grant | Reply {
-  const token = /^Bearer +(\S+) *$/i.exec(authorization ?? "")?.[1];
+  const token = bearerToken(authorization);
   const grant =
     token === undefined
       ? undefined
@@ -58,12 +58,27 @@ export function authorize(
   return grant;
 }
 
-/** The merchant of a token, created (and seeded with `seed` sample customers) on first sight. */
-export function merchantOf(store: Store, token: string, seed: number): string {
+/** The token of an `Authorization: Bearer <token>` header, if it is one. */
+export function bearerToken(authorization: string | undefined): string | undefined {
+  return /^Bearer +(\S+) *$/i.exec(authorization ?? "")?.[1];
+}
+
+/** The id of a token's merchant: the one it has, or the one it will get on first sight. */
+export function merchantIdOf(store: Store, token: string): string {
+  const tokenHash = sha256(token);
+  return store.findMerchant(tokenHash) ?? newMerchantId(tokenHash);
+}
+
+function newMerchantId(tokenHash: string): string {
+  return stableId("merchant", tokenHash).slice(0, 13);
+}
+
+/** The merchant of a token, created (and seeded) on first sight. */
+export function merchantOf(store: Store, token: string, seed: MerchantSeed): string {
   const tokenHash = sha256(token);
   const known = store.findMerchant(tokenHash);
   if (known !== undefined) return known;
-  const merchant = stableId("merchant", tokenHash).slice(0, 13);
+  const merchant = newMerchantId(tokenHash);
   store.transaction(() => {
     store.addMerchant(tokenHash, merchant);
     seedMerchant(store, merchant, seed);

@@ -1,6 +1,7 @@
 // square-customers-emulator: runs the emulator until SIGINT / SIGTERM. Loaded by bin.ts once the Node
 // version is known to be new enough (this module's imports reach node:sqlite).
 import { parseArgs } from "node:util";
+import type { ClockOption } from "./clock.js";
 import { type FaultRule, parseFaults } from "./faults.js";
 import { startEmulator } from "./server.js";
 import { parseWebhookFaults, type WebhookFaultRule } from "./webhooks/faults.js";
@@ -15,6 +16,9 @@ Options:
   --host <addr>     interface to listen on (default 127.0.0.1)
   --db <file>       keep data in this SQLite file across restarts (default: in memory)
   --seed <n>        sample customers each new merchant starts with (default 0); also seeds fault rates
+  --seed-file <file>
+                    customers every new merchant starts with, from a CSV or JSON file as
+                    "customers export" writes them (ids and times kept); a bad row stops the start
   --faults <spec>   inject faults, e.g. "rate_limit:nth=1,2;op=createCustomer latency:ms=50"
                     (kinds: rate_limit server_error unavailable latency drop_connection truncated_body
                     malformed_body; options: nth=, rate=, op=, retry_after=, ms=); may be repeated
@@ -34,6 +38,18 @@ Options:
                     webhook delivery faults, e.g. "duplicate:rate=0.1 reorder:rate=0.1 delay:ms=500"
                     (kinds: duplicate reorder delay fail_first; options: nth=, rate=, ms=); may be
                     repeated
+  --clock <mode>    "system" (default) or "manual": time stands still until advanced through the
+                    admin API (POST /_emulator/clock/advance {"by":"2h"}); timestamps, event times
+                    and webhook retries follow it
+  --clock-start <time>
+                    a manual clock's starting time, e.g. 2025-01-01T00:00:00Z (default: now, or a
+                    loaded snapshot's time)
+  --snapshot <file> start from this snapshot (see GET /_emulator/snapshot); replaces what --db holds
+  --save-snapshot-on-exit <file>
+                    write a snapshot of every merchant to this file on SIGINT / SIGTERM
+  --snapshot-secrets <omit|include>
+                    whether that snapshot keeps webhook signature keys (default omit: loading it
+                    gives subscriptions new keys)
   --verbose         log each request to stderr
   --help            show this help
 
@@ -60,6 +76,7 @@ function parse() {
       host: { type: "string" },
       db: { type: "string" },
       seed: { type: "string" },
+      "seed-file": { type: "string" },
       faults: { type: "string", multiple: true },
       token: { type: "string", multiple: true },
       cors: { type: "string", multiple: true },
@@ -68,6 +85,11 @@ function parse() {
       "webhook-signature-key": { type: "string" },
       "webhook-retry-scale": { type: "string" },
       "webhook-faults": { type: "string", multiple: true },
+      clock: { type: "string" },
+      "clock-start": { type: "string" },
+      snapshot: { type: "string" },
+      "save-snapshot-on-exit": { type: "string" },
+      "snapshot-secrets": { type: "string" },
       verbose: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -110,11 +132,25 @@ if ((webhookUrl === undefined) !== (signatureKey === undefined)) {
 }
 const retryScale = values["webhook-retry-scale"];
 
+const clockMode = values.clock ?? "system";
+if (clockMode !== "system" && clockMode !== "manual") fail('--clock must be "system" or "manual"');
+const clockStart = values["clock-start"];
+if (clockStart !== undefined && clockMode !== "manual") fail("--clock-start needs --clock manual");
+const clock: ClockOption = clockStart === undefined ? clockMode : { mode: "manual", start: clockStart };
+
+const secrets = values["snapshot-secrets"] ?? "omit";
+if (secrets !== "omit" && secrets !== "include") fail('--snapshot-secrets must be "omit" or "include"');
+const saveSnapshot = values["save-snapshot-on-exit"];
+if (values["snapshot-secrets"] !== undefined && saveSnapshot === undefined) {
+  fail("--snapshot-secrets goes with --save-snapshot-on-exit");
+}
+
 const emulator = await startEmulator({
   port,
   host: values.host ?? "127.0.0.1",
   ...(values.db !== undefined ? { db: values.db } : {}),
   seed: integer("seed", values.seed, 0),
+  ...(values["seed-file"] !== undefined ? { seedFile: values["seed-file"] } : {}),
   faults,
   ...(values.token !== undefined ? { tokens: values.token } : {}),
   cors: values["no-cors"] ? false : (values.cors ?? true),
@@ -123,6 +159,9 @@ const emulator = await startEmulator({
     : {}),
   ...(retryScale !== undefined ? { webhookRetryScale: Number(retryScale) } : {}),
   webhookFaults,
+  clock,
+  ...(values.snapshot !== undefined ? { snapshot: values.snapshot } : {}),
+  ...(saveSnapshot !== undefined ? { saveSnapshotOnClose: { file: saveSnapshot, secrets } } : {}),
   ...(values.verbose
     ? {
         logger: (e) =>

@@ -3,7 +3,6 @@
 import type { Address, Customer } from "@square-customers/core";
 import { CUSTOMER_IDENTITY_FIELDS, normalizeBirthday, requestSchemas } from "@square-customers/core/tooling";
 import { ApiError, notFound } from "./errors.js";
-import { newId } from "./ids.js";
 import {
   API_CREATION_SOURCE,
   defaultSortKey,
@@ -87,11 +86,11 @@ function setField(c: Record<string, unknown>, field: Writable, value: unknown): 
 export function newCustomer(
   input: Partial<Record<Writable, unknown>>,
   nowMs: number,
-  extra: { id?: string; creationSource?: Customer["creation_source"]; segmentIds?: string[] } = {},
+  extra: { id: string; creationSource?: Customer["creation_source"]; segmentIds?: string[] },
 ): Customer {
   const at = new Date(nowMs).toISOString();
   const c: Record<string, unknown> = {
-    id: extra.id ?? newId(),
+    id: extra.id,
     created_at: at,
     updated_at: at,
     preferences: { email_unsubscribed: false },

@@ -25,6 +25,7 @@ import { handlers } from "./handlers/index.js";
 import { envelope, internalError, invalid, parseJsonObject, type Reply } from "./http.js";
 import { negotiationReply } from "./negotiation.js";
 import { route } from "./router.js";
+import type { MerchantSeed } from "./seed.js";
 import { BODY_NOT_TAKEN, EMPTY_BODY_IS_EMPTY_OBJECT, SQUARE_VERSION_PATTERN } from "./square-choices.js";
 import type { Store } from "./store.js";
 import { Changes } from "./webhooks/changes.js";
@@ -36,8 +37,8 @@ export interface PipelineEnv {
   readonly faults: FaultInjector;
   /** Accepted tokens; undefined = any token. */
   readonly grants: readonly Grant[] | undefined;
-  /** Sample customers each new merchant starts with. */
-  readonly seed: number;
+  /** What each new merchant starts with. */
+  readonly seed: MerchantSeed;
   /** Requests received per operation (counted as soon as the request is routed). */
   readonly requests: Record<OperationName, number>;
   /** Aborted when the emulator closes: a request waiting out injected latency gives up (and throws). */

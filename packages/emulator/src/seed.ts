@@ -1,9 +1,10 @@
-// Deterministic sample data for a new merchant: the read-only segments every merchant has, and (with
+// Deterministic sample data for a new merchant: the read-only segments every merchant has, (with
 // `seed: N`) N customers whose ids, names and timestamps depend only on the merchant and N, so tests and
-// demos see the same data on every run.
+// demos see the same data on every run, and the customers of a seed file (seed-file.ts).
 import type { Customer, CustomerSegment } from "@square-customers/core";
 import { insertCustomer, newCustomer } from "./customer-records.js";
 import { stableId } from "./ids.js";
+import { type SeedCustomer, seedFileCustomer } from "./seed-file.js";
 import { SEEDED_CREATION_SOURCES, SEGMENTS } from "./square-choices.js";
 import type { Store } from "./store.js";
 
@@ -85,8 +86,16 @@ export function sampleCustomer(merchant: string, i: number): Customer {
   });
 }
 
-/** Gives a new merchant its segments and `customers` sample customers (one transaction). */
-export function seedMerchant(store: Store, merchant: string, customers: number): void {
+/** What every new merchant starts with. */
+export interface MerchantSeed {
+  /** How many sample customers (`seed: N`). */
+  readonly samples: number;
+  /** The customers of a seed file, after the samples. */
+  readonly customers: readonly SeedCustomer[];
+}
+
+/** Gives a new merchant its segments, its sample customers and a seed file's (one transaction). */
+export function seedMerchant(store: Store, merchant: string, seed: MerchantSeed): void {
   store.transaction(() => {
     const at = new Date(SEED_EPOCH_MS).toISOString();
     SEGMENTS.forEach((s, i) => {
@@ -98,6 +107,10 @@ export function seedMerchant(store: Store, merchant: string, customers: number):
       };
       store.putObject(merchant, "segment", "", segment.id!, JSON.stringify(segment));
     });
-    for (let i = 0; i < customers; i++) insertCustomer(store, merchant, sampleCustomer(merchant, i));
+    for (let i = 0; i < seed.samples; i++) insertCustomer(store, merchant, sampleCustomer(merchant, i));
+    const now = store.nowMs();
+    seed.customers.forEach((c, i) => {
+      insertCustomer(store, merchant, seedFileCustomer(merchant, c, i, now));
+    });
   });
 }

@@ -5,11 +5,20 @@
 // request's store work runs to completion without interleaving with another's. Webhook deliveries
 // (webhooks/dispatcher.ts) go out in the background, fed by the pipeline after each commit.
 import { randomUUID } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type OperationName, operations, REQUEST_ID_HEADER } from "@square-customers/core";
 import { type AdminEnv, handleAdmin, isAdminPath } from "./admin/api.js";
-import { grantList, type Scope, type TokenGrant } from "./auth.js";
+import { bearerToken, grantList, merchantIdOf, type Scope, type TokenGrant } from "./auth.js";
+import {
+  type Clock,
+  type ClockOption,
+  createClock,
+  type EmulatorClock,
+  emulatorClock,
+  ManualClock,
+} from "./clock.js";
 import { type CorsOption, corsHeaders, corsPolicy, isPreflight, preflightReply } from "./cors.js";
 import { damageAfterHandler } from "./fault-effects.js";
 import { FaultInjector, type FaultRule } from "./faults.js";
@@ -24,14 +33,30 @@ import {
   writeReply,
 } from "./http.js";
 import { answeredSquareVersion, type Outcome, type PipelineEnv, runPipeline } from "./pipeline.js";
-import { RequestLog, type RequestLogEntry } from "./request-log.js";
+import {
+  type JournaledRequest,
+  type RequestFilter,
+  RequestLog,
+  type RequestLogEntry,
+} from "./request-log.js";
+import { readSeedFile } from "./seed-file.js";
+import {
+  loadSnapshot,
+  readSnapshot,
+  type Snapshot,
+  type SnapshotClock,
+  type SnapshotOptions,
+  snapshotText,
+  writeSnapshotFile,
+} from "./snapshot.js";
 import { Store } from "./store.js";
 import type { DeliveryView } from "./webhooks/delivery-log.js";
 import { type StartupSubscription, WebhookDispatcher, webhookSettings } from "./webhooks/dispatcher.js";
 import type { WebhookFaultRule } from "./webhooks/faults.js";
 
+export type { EmulatorClock } from "./clock.js";
 export type { CorsOption } from "./cors.js";
-export type { RequestLogEntry } from "./request-log.js";
+export type { JournaledRequest, RequestFilter, RequestLogEntry } from "./request-log.js";
 export type { Scope, TokenGrant };
 
 export interface EmulatorOptions {
@@ -43,6 +68,11 @@ export interface EmulatorOptions {
   readonly db?: string;
   /** Sample customers each new merchant starts with (default 0); also seeds fault `rate` randomness. */
   readonly seed?: number;
+  /**
+   * A file of customers every new merchant starts with (after the samples): CSV or JSON as
+   * `customers export` writes them. A bad row stops the start with an error naming file and line.
+   */
+  readonly seedFile?: string;
   /** Fault-injection rules (off by default). */
   readonly faults?: readonly FaultRule[];
   /** Accept only these tokens (any token is accepted, as its own merchant, when absent). */
@@ -66,7 +96,31 @@ export interface EmulatorOptions {
   readonly webhookRetryScale?: number;
   /** Webhook delivery faults (off by default); see `emulator.webhooks.faults`. */
   readonly webhookFaults?: readonly WebhookFaultRule[];
+  /**
+   * How the emulator keeps time: `"system"` (default), or `"manual"`: it stands still until
+   * `emulator.clock.advance(…)`, starting now, at a loaded snapshot's time, or at `start`.
+   */
+  readonly clock?: ClockOption;
+  /**
+   * State to start from: a snapshot (as `emulator.snapshot()` returns it) or the path of a snapshot
+   * file. It replaces whatever `db` holds.
+   */
+  readonly snapshot?: Snapshot | string;
+  /** Writes a snapshot of every merchant to this file when `close()` is called, before the store closes. */
+  readonly saveSnapshotOnClose?: string | ({ readonly file: string } & Pick<SnapshotOptions, "secrets">);
+  /**
+   * Lets the process exit while the emulator runs (its server and timers do not keep Node alive), as a
+   * test runner needs of an emulator shared by its tests. Default false.
+   */
+  readonly unref?: boolean;
 }
+
+/**
+ * `emulator.requests`: called, the request journal (what was sent, oldest first); read as a record, the
+ * number of requests received per operation (faulted ones included), e.g. `requests.createCustomer`.
+ */
+export type EmulatorRequests = ((filter?: RequestFilter) => JournaledRequest[]) &
+  Readonly<Record<OperationName, number>>;
 
 /** Webhook delivery at run time. */
 export interface EmulatorWebhooks {
@@ -95,13 +149,48 @@ export interface Emulator {
   reset(): void;
   /** Fault injection at run time. */
   readonly faults: { set(rules: readonly FaultRule[]): void; rules(): FaultRule[] };
-  /** Requests received per operation (faulted ones included), e.g. `requests.createCustomer`. */
-  readonly requests: Readonly<Record<OperationName, number>>;
+  /**
+   * `requests({ merchant, operation })`: the requests received (the last 10,000 at most), with what they
+   * carried: method, path, query, headers (the token redacted) and body. `requests.createCustomer`:
+   * how many requests each operation received.
+   */
+  readonly requests: EmulatorRequests;
+  /** The id of a token's merchant (whether or not it has made a request yet). */
+  merchantId(token: string): string;
+  /** The emulator's time: the system's, or a manual clock that `advance` moves. */
+  readonly clock: EmulatorClock;
+  /** A snapshot of every merchant's state, or of one (`{ merchant }`). */
+  snapshot(options?: SnapshotOptions): Snapshot;
+  /** Writes a snapshot to a file (whole or not at all), as `--save-snapshot-on-exit` does. */
+  saveSnapshot(file: string, options?: SnapshotOptions): Promise<void>;
   /** Webhook delivery: faults, the delivery log, and waiting for deliveries to finish. */
   readonly webhooks: EmulatorWebhooks;
 }
 
 const CLOSE_GRACE_MS = 2_000;
+
+/** A snapshot given to `startEmulator`, read (from its file) and checked. */
+async function startingSnapshot(option: Snapshot | string | undefined): Promise<Snapshot | undefined> {
+  if (option === undefined) return undefined;
+  if (typeof option !== "string") return readSnapshot(option);
+  return readSnapshot(await readFile(option, "utf8"), option);
+}
+
+/** The clock as a snapshot records it. */
+function snapshotClock(clock: Clock): SnapshotClock {
+  return clock.mode === "manual"
+    ? { mode: "manual", now: new Date(clock.now()).toISOString() }
+    : { mode: "system" };
+}
+
+/** `emulator.requests`: the journal as a function, carrying the per-operation counts the pipeline keeps. */
+function requestsView(log: RequestLog): EmulatorRequests {
+  const counts = Object.fromEntries(Object.keys(operations).map((n) => [n, 0])) as Record<
+    OperationName,
+    number
+  >;
+  return Object.assign((filter?: RequestFilter) => log.journal(filter), counts) as EmulatorRequests;
+}
 
 /** Everything one running emulator holds. */
 interface Running {
@@ -120,28 +209,47 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   // Options first: a bad rule or origin must fail before the store (maybe a file) is opened.
   const faults = new FaultInjector(options.faults ?? [], seed);
   const cors = corsPolicy(options.cors);
+  const snapshot = await startingSnapshot(options.snapshot);
+  const seedCustomers = options.seedFile === undefined ? [] : await readSeedFile(options.seedFile);
+  const clock = createClock(options.clock, {
+    unref: options.unref === true,
+    ...(snapshot?.clock.mode === "manual" ? { manualStart: Date.parse(snapshot.clock.now) } : {}),
+  });
   const delivery = webhookSettings({
     startup: options.webhooks,
     retryScale: options.webhookRetryScale,
     faults: options.webhookFaults,
     seed,
+    clock,
   });
-  const store = new Store(options.db ?? ":memory:");
+  const saveOnClose =
+    typeof options.saveSnapshotOnClose === "string"
+      ? { file: options.saveSnapshotOnClose }
+      : options.saveSnapshotOnClose;
+  const store = new Store(options.db ?? ":memory:", clock);
+  try {
+    if (snapshot !== undefined) loadSnapshot(store, snapshot);
+  } catch (error) {
+    store.close();
+    throw error;
+  }
   const webhooks = new WebhookDispatcher(store, delivery);
+  // A manual clock moves on only once the deliveries it set off have been answered.
+  if (clock instanceof ManualClock) clock.onSettle(() => webhooks.whenQuiet());
+  const clockView = emulatorClock(clock);
+  const takeSnapshot = (snapshotOptions?: SnapshotOptions) =>
+    snapshotText(store, snapshotClock(clock), snapshotOptions);
   /** Aborted by close(): requests waiting out injected latency give up rather than hold up shutdown. */
   const shutdown = new AbortController();
-  const requests = Object.fromEntries(Object.keys(operations).map((n) => [n, 0])) as Record<
-    OperationName,
-    number
-  >;
-  const log = new RequestLog();
+  const log = new RequestLog(() => clock.now());
+  const requests = requestsView(log);
   const running: Running = {
     pipeline: {
       store,
       faults,
       grants: grantList(options.tokens),
-      seed,
-      requests,
+      seed: { samples: seed, customers: seedCustomers },
+      requests: requests as Record<OperationName, number>,
       shutdown: shutdown.signal,
       webhooks,
     },
@@ -150,13 +258,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       faults,
       log,
       webhooks,
+      clock: clockView,
+      snapshot: takeSnapshot,
       streams: new Set(),
       info: {
         storage: options.db === undefined ? "memory" : "file",
         seed,
         tokensRestricted: options.tokens !== undefined,
         cors: cors === undefined ? false : [...(cors.anyOrigin ? ["*"] : []), ...cors.origins],
-        features: { webhookDeliveries: true },
+        features: { webhookDeliveries: true, snapshots: true },
+        clock: clock.mode,
       },
     },
     cors,
@@ -188,12 +299,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     store.close();
     throw error;
   });
+  if (options.unref === true) server.unref();
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 
   return {
     url,
     requests,
+    merchantId: (token) => merchantIdOf(store, token),
+    clock: clockView,
+    snapshot: (snapshotOptions) => readSnapshot([...takeSnapshot(snapshotOptions)].join("")),
+    saveSnapshot: (file, snapshotOptions) => writeSnapshotFile(file, takeSnapshot(snapshotOptions)),
     faults: { set: (rules) => faults.set(rules), rules: () => faults.rules() },
     webhooks: {
       faults: { set: (rules) => webhooks.faults.set(rules), rules: () => webhooks.faults.rules() },
@@ -203,7 +319,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     reset() {
       store.reset();
-      for (const name of Object.keys(requests) as OperationName[]) requests[name] = 0;
+      for (const name of Object.keys(operations) as OperationName[]) {
+        (requests as Record<OperationName, number>)[name] = 0;
+      }
       faults.rewind();
       log.clear();
       webhooks.reset();
@@ -233,7 +351,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       server.closeAllConnections();
       await stopped;
       await webhooksStopped;
-      store.close();
+      try {
+        if (saveOnClose !== undefined) await writeSnapshotFile(saveOnClose.file, takeSnapshot(saveOnClose));
+      } finally {
+        store.close();
+      }
     },
   };
 }
@@ -262,6 +384,8 @@ async function answerApi(
   const started = performance.now();
   const requestId = randomUUID();
   const squareVersion = headerText(req, "square-version");
+  const authorization = headerText(req, "authorization");
+  let body: Buffer = Buffer.alloc(0);
   const headers: Record<string, string> = {
     "square-version": answeredSquareVersion(squareVersion),
     [REQUEST_ID_HEADER]: requestId,
@@ -269,7 +393,7 @@ async function answerApi(
   };
   let outcome: Outcome;
   try {
-    const body = await readBody(req);
+    body = await readBody(req);
     outcome =
       running.cors !== undefined && isPreflight(req)
         ? { reply: preflightReply(running.cors, req) }
@@ -278,7 +402,7 @@ async function answerApi(
             path,
             query,
             body,
-            authorization: headerText(req, "authorization"),
+            authorization,
             squareVersion,
             contentType: headerText(req, "content-type"),
             accept: headerText(req, "accept"),
@@ -302,7 +426,7 @@ async function answerApi(
     ...(outcome.merchant === undefined ? {} : { merchant: outcome.merchant }),
     ...(outcome.failure === undefined ? {} : { error: outcome.failure }),
   };
-  running.admin.log.add(entry);
+  running.admin.log.add(entry, { query, headers: req.headers, body, token: bearerToken(authorization) });
   running.logger?.(entry);
   // close() waits for this: the answer reaches the socket before close() may cut the connection.
   if (!res.closed) await new Promise((resolve) => res.once("close", resolve));

@@ -1,12 +1,16 @@
 import { randomBytes } from "node:crypto";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 import { attributeMatches, type PreparedAttributeFilter } from "./attribute-types.js";
+import { type Clock, SystemClock } from "./clock.js";
+import { type IdNumbers, newIdSalt } from "./ids.js";
 
 // One store for both modes: SQLite in memory (`:memory:`) or in a file. Everything is keyed by merchant,
 // so tenant isolation is a property of every query rather than something each handler must remember.
 //
 // Tables:
-// - merchants: one row per bearer token (stored as a SHA-256 hash, never the token itself).
+// - merchants: one row per bearer token (stored as a SHA-256 hash, never the token itself), with the
+//   merchant's id sequence: a random salt and a counter, from which every id the merchant's requests
+//   create is derived (ids.ts), so that a snapshot holding both continues with the very same ids.
 // - customers: the customer JSON plus the columns that sorting and searching need, kept in step on
 //   every write. `seq` is an ever-increasing insertion number used as the keyset tie-breaker. The two
 //   sort indexes also carry every filterable column, so a search that must test many profiles walks one
@@ -27,7 +31,9 @@ CREATE TABLE IF NOT EXISTS meta (
 CREATE TABLE IF NOT EXISTS merchants (
   token_hash TEXT PRIMARY KEY,
   merchant_id TEXT NOT NULL,
-  created_at TEXT NOT NULL
+  created_at TEXT NOT NULL,
+  id_salt TEXT,
+  id_next INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS customers (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -172,10 +178,15 @@ export class Store {
   /** Key for sealing cursors (see cursor.ts). */
   readonly cursorKey: Buffer;
   private readonly statements = new Map<string, StatementSync>();
-  private lastMs = 0;
 
-  /** `location` is a file path, or `:memory:` for a store that lives as long as the process. */
-  constructor(location: string) {
+  /**
+   * `location` is a file path, or `:memory:` for a store that lives as long as the process. `clock`
+   * dates every write.
+   */
+  constructor(
+    location: string,
+    readonly clock: Clock = new SystemClock(),
+  ) {
     this.db = new DatabaseSync(location);
     if (location !== ":memory:") {
       // WAL with FULL sync: a write is on disk before its transaction returns, so before the 200 is sent.
@@ -185,11 +196,21 @@ export class Store {
       this.db.exec(`PRAGMA cache_size = -${FILE_CACHE_KIB};`);
     }
     this.db.exec(SCHEMA);
+    this.addIdSequenceColumns();
     const hadSearchIndex = this.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'customer_text'").get();
     this.db.exec(SEARCH_INDEX_SCHEMA);
     if (hadSearchIndex === undefined) this.transaction(() => this.db.exec(BACKFILL_SEARCH_INDEX));
     this.installFunctions();
     this.cursorKey = this.secret("cursor-key");
+  }
+
+  /** A database file written before merchants had id sequences gets the columns (salts come on use). */
+  private addIdSequenceColumns(): void {
+    const columns = this.db.prepare("PRAGMA table_info(merchants)").all() as Array<{ name: string }>;
+    if (columns.some((c) => c.name === "id_salt")) return;
+    this.db.exec(
+      "ALTER TABLE merchants ADD COLUMN id_salt TEXT; ALTER TABLE merchants ADD COLUMN id_next INTEGER NOT NULL DEFAULT 0;",
+    );
   }
 
   /** A random 32-byte secret, created on first use and then read back from the store. */
@@ -238,12 +259,11 @@ export class Store {
   }
 
   /**
-   * Milliseconds since the epoch, strictly increasing across calls, so that every write gets its own
-   * timestamp and `updated_at` always moves forward even within one millisecond.
+   * The time of a write, in milliseconds since the epoch: the clock's stamp (with the system clock,
+   * strictly increasing across calls, so `updated_at` always moves forward even within a millisecond).
    */
   nowMs(): number {
-    this.lastMs = Math.max(Date.now(), this.lastMs + 1);
-    return this.lastMs;
+    return this.clock.stamp();
   }
 
   /** Removes all data (schema stays). */
@@ -271,11 +291,23 @@ export class Store {
   }
 
   addMerchant(tokenHash: string, merchantId: string): void {
-    this.stmt("INSERT INTO merchants (token_hash, merchant_id, created_at) VALUES (?, ?, ?)").run(
-      tokenHash,
-      merchantId,
-      new Date(this.nowMs()).toISOString(),
-    );
+    this.stmt(
+      "INSERT INTO merchants (token_hash, merchant_id, created_at, id_salt, id_next) VALUES (?, ?, ?, ?, 0)",
+    ).run(tokenHash, merchantId, new Date(this.nowMs()).toISOString(), newIdSalt());
+  }
+
+  /**
+   * Takes the next `count` numbers of a merchant's id sequence: its salt and the first number. Inside a
+   * request's transaction, a rolled-back request gives its numbers back.
+   */
+  takeIdNumbers(merchant: string, count = 1): IdNumbers {
+    const row = this.stmt(
+      `UPDATE merchants SET id_next = id_next + ?, id_salt = COALESCE(id_salt, ?) WHERE merchant_id = ?
+       RETURNING id_salt AS salt, id_next - ? AS first`,
+    ).get(count, newIdSalt(), merchant, count) as { salt: string; first: number } | undefined;
+    // Only a merchant's own requests take ids, and they run after the merchant exists.
+    if (row === undefined) throw new Error(`no merchant ${merchant}`);
+    return { salt: row.salt, first: Number(row.first) };
   }
 
   // ---- customers -------------------------------------------------------------------------------------
@@ -292,6 +324,28 @@ export class Store {
     const seq = Number(lastInsertRowid);
     this.indexText({ seq, ...row });
     this.addMemberships(merchant, seq, row);
+  }
+
+  /**
+   * Inserts many customers, several times faster than one by one: the customers table's indexes and the
+   * search tables are built once at the end, in bulk, instead of kept up to date row by row. For filling
+   * a store that was just emptied (loading a snapshot); runs in the caller's transaction.
+   */
+  insertCustomersInBulk(customers: Iterable<{ readonly merchant: string; readonly row: CustomerRow }>): void {
+    this.transaction(() => {
+      const indexes = this.db
+        .prepare(
+          "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customers' AND sql IS NOT NULL",
+        )
+        .all() as Array<{ name: string }>;
+      for (const { name } of indexes) this.db.exec(`DROP INDEX "${name}"`);
+      const insert = this.db.prepare(INSERT_CUSTOMER);
+      for (const { merchant, row } of customers) insert.run(merchant, row.id, ...derivedValues(row));
+      // The schema's CREATE INDEX IF NOT EXISTS puts the indexes back; the backfill builds the search
+      // tables from every customer (what a database file older than them gets).
+      this.db.exec(SCHEMA);
+      this.db.exec(BACKFILL_SEARCH_INDEX);
+    });
   }
 
   /** Rewrites a customer in place, keeping its `seq` (its place in creation order). */

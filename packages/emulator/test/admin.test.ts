@@ -75,7 +75,8 @@ describe("admin API", () => {
       seed: 30,
       tokensRestricted: false,
       cors: [],
-      features: { webhookDeliveries: true },
+      features: { webhookDeliveries: true, snapshots: true },
+      clock: "system",
     });
   });
 

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { startEmulator } from "../src/index.js";
@@ -65,6 +66,30 @@ describe("with a database file", () => {
       expect(next.status).toBe(200);
       expect(next.body.customers).toHaveLength(2); // 3 seeded + 1 created: no re-seeding on restart
       expect(next.body.cursor).toBeUndefined();
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe("a database file of an emulator before id sequences", () => {
+  it("opens, and its merchants get a sequence on their next id", async () => {
+    const db = join(dir, "before-id-sequences.sqlite");
+    const first = await startEmulator({ db });
+    const kept = await createCustomer(client(first, "old-file"), { given_name: "Kept" });
+    await first.close();
+    // What an older emulator left behind: merchants without the id sequence's columns.
+    const file = new DatabaseSync(db);
+    file.exec("ALTER TABLE merchants DROP COLUMN id_salt; ALTER TABLE merchants DROP COLUMN id_next;");
+    file.close();
+
+    const second = await startEmulator({ db });
+    try {
+      const api = client(second, "old-file");
+      expect((await api("GET", `/v2/customers/${kept.id}`)).body.customer).toEqual(kept);
+      const next = await createCustomer(api, { given_name: "Next" });
+      expect(next.id).toMatch(/^[0-9A-Z]{26}$/);
+      expect(second.snapshot().merchants[0]!.idSequence.next).toBe(1);
     } finally {
       await second.close();
     }

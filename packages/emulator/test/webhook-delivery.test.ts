@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { insertCustomer, newCustomer } from "../src/customer-records.js";
+import { newId } from "../src/ids.js";
 import { startEmulator } from "../src/index.js";
 import { runHandler } from "../src/pipeline.js";
 import { Store } from "../src/store.js";
@@ -182,6 +183,7 @@ describe("publishing", () => {
   async function dispatcherWith(maxPending?: number) {
     const hook = await receiver(() => "hang");
     const store = new Store(":memory:");
+    store.addMerchant("token-hash-of-M1", "M1");
     const webhooks = new WebhookDispatcher(
       store,
       webhookSettings({
@@ -198,7 +200,7 @@ describe("publishing", () => {
     const write = (name: string, fail: boolean) => {
       const changes = new Changes();
       return runHandler({ store, webhooks }, "M1", true, changes, () => {
-        const customer = newCustomer({ given_name: name }, store.nowMs());
+        const customer = newCustomer({ given_name: name }, store.nowMs(), { id: newId(store, "M1") });
         insertCustomer(store, "M1", customer);
         changes.customer("created", customer);
         if (fail) throw new Error("the handler failed after writing");
@@ -223,7 +225,10 @@ describe("publishing", () => {
     const { store, webhooks } = await dispatcherWith(3);
     const changes = new Changes();
     for (let i = 0; i < 5; i++)
-      changes.customer("created", newCustomer({ given_name: `Q${i}` }, store.nowMs()));
+      changes.customer(
+        "created",
+        newCustomer({ given_name: `Q${i}` }, store.nowMs(), { id: newId(store, "M1") }),
+      );
     webhooks.publish("M1", changes.list);
     expect(webhooks.log.since(0).map((d) => d.state)).toEqual([
       "sending",

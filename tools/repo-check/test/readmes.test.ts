@@ -97,7 +97,7 @@ const runs: Record<string, readonly Run[]> = {
       env: () => ({}),
       check: ({ stdout, code }) => {
         expect(code).toBe(0);
-        expect(stdout).toMatch(/^http:\/\/127\.0\.0\.1:\d+\n0\n$/);
+        expect(stdout).toMatch(/^http:\/\/127\.0\.0\.1:\d+\n0\n0\n$/);
       },
     },
   ],
@@ -111,6 +111,21 @@ const runs: Record<string, readonly Run[]> = {
       },
     },
   ],
+};
+
+/** A block that is a whole test file, run by its test runner: which one, and how many tests must pass. */
+interface TestFile {
+  readonly runner: "vitest" | "node:test" | "jest";
+  readonly passed: number;
+}
+
+/** The blocks that are test files, by `README#heading`. */
+const testFiles: Record<string, TestFile> = {
+  "packages/emulator/README.md#With Vitest": { runner: "vitest", passed: 3 },
+  "packages/emulator/README.md#With Vitest and Effect": { runner: "vitest", passed: 2 },
+  // node:test counts the parent test and its three subtests.
+  "packages/emulator/README.md#With node:test": { runner: "node:test", passed: 5 },
+  "packages/emulator/README.md#With Jest": { runner: "jest", passed: 3 },
 };
 
 /** Blocks that are only compiled, by `README#heading`, and why they are not run. */
@@ -161,12 +176,18 @@ describe("README code blocks", () => {
 
   it("each run here or are listed as compile-only", () => {
     const undecided = tsBlocks
-      .filter((b) => !runs[keyOf(b)] && !compileOnly[keyOf(b)] && !runCode.has(b.code))
+      .filter(
+        (b) => !runs[keyOf(b)] && !testFiles[keyOf(b)] && !compileOnly[keyOf(b)] && !runCode.has(b.code),
+      )
       .map((b) => `${b.readme}:${b.line} (${b.heading})`);
     expect(undecided).toEqual([]);
     // Every entry of the tables names a block that exists.
     const keys = new Set(tsBlocks.map(keyOf));
-    expect([...Object.keys(runs), ...Object.keys(compileOnly)].filter((k) => !keys.has(k))).toEqual([]);
+    expect(
+      [...Object.keys(runs), ...Object.keys(testFiles), ...Object.keys(compileOnly)].filter(
+        (k) => !keys.has(k),
+      ),
+    ).toEqual([]);
   });
 
   it("compile under the project's strict settings", async () => {
@@ -209,6 +230,71 @@ describe("runnable README blocks", () => {
         check(outcome);
       });
     }
+  }
+});
+
+/** Where a test-file block runs: a folder of its own inside this package (so packages resolve as for a user). */
+const testFilesDir = join(packageDir, ".test-files");
+
+/** Writes a test-file block into its folder and the command that runs it there, with the passing count it prints. */
+function testFileCommand(block: CodeBlock, file: TestFile): { args: string[]; cwd: string; passed: RegExp } {
+  const dir = join(testFilesDir, blockFileName(block).replace(/\.ts$/, ""));
+  mkdirSync(dir, { recursive: true });
+  switch (file.runner) {
+    case "vitest":
+      writeFileSync(join(dir, "readme.test.ts"), block.code);
+      // The timeouts are the harness's, not the README's: a loaded CI machine is slow to load effect.
+      writeFileSync(
+        join(dir, "vitest.config.mjs"),
+        'export default { test: { include: ["readme.test.ts"], testTimeout: 60000, hookTimeout: 60000 } };\n',
+      );
+      return {
+        args: [join(packageDir, "node_modules/vitest/vitest.mjs"), "run", "--config", "vitest.config.mjs"],
+        cwd: dir,
+        passed: new RegExp(`Tests\\s+${file.passed} passed`),
+      };
+    case "node:test":
+      writeFileSync(join(dir, "readme.test.ts"), block.code);
+      return { args: ["--test", "readme.test.ts"], cwd: dir, passed: new RegExp(`pass ${file.passed}\\n`) };
+    case "jest":
+      // Jest does not strip types: the block is written without any, and runs as a module.
+      writeFileSync(join(dir, "readme.test.mjs"), block.code);
+      return {
+        args: [
+          "--experimental-vm-modules",
+          join(packageDir, "node_modules/jest/bin/jest.js"),
+          "--ci",
+          "--testTimeout",
+          "60000",
+          "--rootDir",
+          dir,
+        ],
+        cwd: dir,
+        passed: new RegExp(`Tests:\\s+${file.passed} passed, ${file.passed} total`),
+      };
+  }
+}
+
+describe("README test files", () => {
+  beforeAll(() => rmSync(testFilesDir, { recursive: true, force: true }));
+
+  for (const block of tsBlocks.filter((b) => testFiles[keyOf(b)])) {
+    const file = testFiles[keyOf(block)]!;
+    it(`${block.readme}:${block.line} passes under ${file.runner}`, async () => {
+      const { args, cwd, passed } = testFileCommand(block, file);
+      const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" };
+      delete env.VITEST; // the block's own vitest must not think it runs inside this one
+      delete env.NODE_OPTIONS;
+      const outcome = await run(process.execPath, args, { cwd, env, timeout: 120_000 }).then(
+        ({ stdout, stderr }) => ({ output: stdout + stderr, code: 0 }),
+        (error: { stdout: string; stderr: string; code: number }) => ({
+          output: error.stdout + error.stderr,
+          code: error.code,
+        }),
+      );
+      expect(outcome.code, outcome.output).toBe(0);
+      expect(outcome.output).toMatch(passed);
+    }, 150_000);
   }
 });
 

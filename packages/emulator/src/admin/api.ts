@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type OperationName, operations } from "@square-customers/core";
+import type { EmulatorClock } from "../clock.js";
 import { PAGE_CSS, PAGE_HTML } from "../dashboard/page.js";
 import { errorDetail } from "../errors.js";
 import { FAULT_KINDS, type FaultInjector, type FaultKind, type FaultRule } from "../faults.js";
@@ -17,6 +18,7 @@ import {
   writeReply,
 } from "../http.js";
 import type { LoggedRequest, RequestLog } from "../request-log.js";
+import type { SnapshotOptions } from "../snapshot.js";
 import type { Store } from "../store.js";
 import type { DeliveryView } from "../webhooks/delivery-log.js";
 import type { QueueStats, WebhookDispatcher } from "../webhooks/dispatcher.js";
@@ -47,8 +49,13 @@ export interface EmulatorInfo {
   readonly tokensRestricted: boolean;
   /** Allowed origins besides the local ones (`*`: any), or false when CORS is off. */
   readonly cors: false | readonly string[];
-  /** Features the dashboard can show: webhook deliveries (`GET /_emulator/webhooks/deliveries`). */
-  readonly features: { readonly webhookDeliveries: boolean };
+  /**
+   * Features the dashboard can show: webhook deliveries (`GET /_emulator/webhooks/deliveries`),
+   * snapshots (`GET /_emulator/snapshot`).
+   */
+  readonly features: { readonly webhookDeliveries: boolean; readonly snapshots: boolean };
+  /** How the emulator keeps time (`GET /_emulator/clock`). */
+  readonly clock: "system" | "manual";
 }
 
 /** What the admin API reads and changes. */
@@ -58,6 +65,9 @@ export interface AdminEnv {
   readonly log: RequestLog;
   readonly webhooks: WebhookDispatcher;
   readonly info: EmulatorInfo;
+  readonly clock: EmulatorClock;
+  /** A snapshot's text, in pieces. */
+  readonly snapshot: (options?: SnapshotOptions) => Iterable<string>;
   /** Open live-log streams, ended when the emulator closes. */
   readonly streams: Set<ServerResponse>;
 }
@@ -74,7 +84,7 @@ interface AdminRequest {
 type AdminHandler = (env: AdminEnv, request: AdminRequest) => Reply | "streaming" | Promise<Reply>;
 
 interface AdminRoute {
-  readonly method: "GET" | "PUT";
+  readonly method: "GET" | "PUT" | "POST";
   /** Path segments after the prefix; `*` matches one segment, passed to the handler in order. */
   readonly segments: readonly string[];
   readonly handler: AdminHandler;
@@ -214,6 +224,61 @@ function requestStream(env: AdminEnv, { req, res, query }: AdminRequest): "strea
   return "streaming";
 }
 
+/** `GET /_emulator/clock` and the answer to advancing it: the clock's mode and time. */
+export interface ClockView {
+  readonly mode: "system" | "manual";
+  readonly now: string;
+}
+
+function clockView(env: AdminEnv): Reply {
+  const view: ClockView = { mode: env.clock.mode, now: env.clock.now().toISOString() };
+  return ok(view);
+}
+
+/**
+ * `POST /_emulator/clock/advance` with `{ "by": "2h" }` (or milliseconds): moves a manual clock, as
+ * `emulator.clock.advance` does, answering once the deliveries due in the span have been made.
+ */
+async function advanceClock(env: AdminEnv, { req }: AdminRequest): Promise<Reply> {
+  const parsed = parseJsonObject((await readBody(req)).toString("utf8"));
+  if ("reply" in parsed) return parsed.reply;
+  const by = (parsed.value as { by?: unknown }).by;
+  if (typeof by !== "string" && typeof by !== "number") {
+    return badRequest('Send { "by": "2h" } (or a number of milliseconds).');
+  }
+  try {
+    await env.clock.advance(by);
+  } catch (error) {
+    return env.clock.mode === "manual"
+      ? badRequest((error as Error).message)
+      : conflict((error as Error).message);
+  }
+  return clockView(env);
+}
+
+function conflict(detail: string): Reply {
+  return envelope(409, [errorDetail("INVALID_REQUEST_ERROR", "CONFLICT", detail)]);
+}
+
+/**
+ * `GET /_emulator/snapshot[?merchant=ID]`: a snapshot of every merchant (or one) as a JSON file to save.
+ * Signature keys are always left out here: the dashboard shows no secrets.
+ */
+function snapshotDownload(env: AdminEnv, { res, query }: AdminRequest): Reply | "streaming" {
+  const merchant = query.get("merchant") ?? undefined;
+  if (merchant !== undefined && !merchantExists(env.store, merchant))
+    return notFound(`No merchant ${merchant}.`);
+  const name = `emulator-snapshot${merchant === undefined ? "" : `-${merchant}`}.json`;
+  res.writeHead(200, {
+    "content-type": "application/json; charset=utf-8",
+    "content-disposition": `attachment; filename="${name}"`,
+    "cache-control": "no-store",
+  });
+  for (const piece of env.snapshot(merchant === undefined ? {} : { merchant })) res.write(piece);
+  res.end();
+  return "streaming";
+}
+
 const ROUTES: readonly AdminRoute[] = [
   { method: "GET", segments: ["info"], handler: (env) => ok(env.info) },
   { method: "GET", segments: ["merchants"], handler: (env) => ok({ merchants: merchantViews(env.store) }) },
@@ -233,6 +298,9 @@ const ROUTES: readonly AdminRoute[] = [
   { method: "GET", segments: ["webhooks", "deliveries"], handler: deliveries },
   { method: "GET", segments: ["webhooks", "faults"], handler: webhookFaultSettings },
   { method: "PUT", segments: ["webhooks", "faults"], handler: setWebhookFaults },
+  { method: "GET", segments: ["clock"], handler: clockView },
+  { method: "POST", segments: ["clock", "advance"], handler: advanceClock },
+  { method: "GET", segments: ["snapshot"], handler: snapshotDownload },
 ];
 
 /**

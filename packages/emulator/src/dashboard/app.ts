@@ -124,7 +124,9 @@ function showAbout(info: EmulatorInfo): void {
     `seed ${info.seed}`,
     info.tokensRestricted ? "listed tokens only" : "any token",
     cors,
+    ...(info.clock === "manual" ? ["manual clock"] : []),
   ].join(" · ");
+  $("#snapshot-save").hidden = !info.features.snapshots;
   for (const node of document.querySelectorAll(".base-url")) node.textContent = location.origin;
 }
 
@@ -164,11 +166,20 @@ async function selectMerchant(id: string): Promise<void> {
   }
   const m = state.merchants.find((x) => x.id === id);
   $("#merchant-name").textContent = m ? `of token ${m.tokenHash}…` : "";
+  showMerchantSnapshot(id);
   state.pageCursors = [undefined];
   state.page = 0;
   hideCustomer();
   for (const section of ["#groups", "#segments", "#definitions"]) showLoading($(`${section} tbody`));
   await Promise.all([loadCustomers(), loadObjects()]);
+}
+
+/** The "save a snapshot" link for the selected merchant (GET /_emulator/snapshot?merchant=…). */
+function showMerchantSnapshot(id: string): void {
+  const link = $<HTMLAnchorElement>("#snapshot-merchant");
+  link.href = `${API}/snapshot?merchant=${enc(id)}`;
+  link.textContent = `merchant ${id}`;
+  link.hidden = false;
 }
 
 // ---- customers ---------------------------------------------------------------------------------------

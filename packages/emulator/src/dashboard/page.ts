@@ -16,6 +16,12 @@ export const PAGE_HTML = `<!doctype html>
     <header>
       <h1>Square Customers emulator</h1>
       <p id="about"></p>
+      <p id="snapshot-save" hidden>
+        Save a snapshot:
+        <a id="snapshot-all" class="button" href="/_emulator/snapshot" download>every merchant</a>
+        <a id="snapshot-merchant" class="button" download hidden>this merchant</a>
+        <span class="muted">(a JSON file <code>--snapshot</code> starts from; webhook signature keys left out)</span>
+      </p>
     </header>
     <main>
       <section id="merchants" aria-labelledby="merchants-title">
@@ -322,6 +328,14 @@ pre {
   overflow: auto;
   padding: 0.5rem;
   border: 1px solid var(--border);
+}
+
+a.button {
+  display: inline-block;
+  padding: 0.15rem 0.6rem;
+  border: 1px solid currentColor;
+  border-radius: 4px;
+  text-decoration: none;
 }
 
 .muted,

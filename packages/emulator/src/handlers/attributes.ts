@@ -8,6 +8,7 @@ import type {
 import { checkValue, readSchema, schemaType } from "../attribute-types.js";
 import { checkVersion, requireCustomer } from "../customer-records.js";
 import { ApiError, badRequest, errorDetail, notFound } from "../errors.js";
+import { newUuid } from "../ids.js";
 import { DEFAULT_LIMITS, DUPLICATE_DEFINITION } from "../square-choices.js";
 import type { Store } from "../store.js";
 import { bulkEntry, type Context, type Handler, idempotent, now, pageObjects } from "./context.js";
@@ -142,7 +143,7 @@ export const createCustomerCustomAttributeDefinition: Handler<"createCustomerCus
       key: body.key!,
       name: body.name ?? null,
       description: body.description ?? null,
-      schema: readSchema(body.schema, `${field}.schema`).schema,
+      schema: readSchema(body.schema, `${field}.schema`, () => newUuid(store, merchant)).schema,
       visibility: body.visibility ?? "VISIBILITY_HIDDEN",
       version: 1,
       created_at: at,
@@ -186,7 +187,12 @@ export const updateCustomerCustomAttributeDefinition: Handler<"updateCustomerCus
       if (body.description !== undefined) next.description = body.description;
       if (body.visibility != null) next.visibility = body.visibility;
       if (body.schema != null) {
-        const schema = readSchema(body.schema, `${field}.schema`, current.schema);
+        const schema = readSchema(
+          body.schema,
+          `${field}.schema`,
+          () => newUuid(store, merchant),
+          current.schema,
+        );
         if (schema.type !== schemaType(current.schema)) {
           throw badRequest(
             "INVALID_VALUE",

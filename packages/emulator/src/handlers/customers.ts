@@ -8,6 +8,7 @@ import {
   updatedCustomer,
 } from "../customer-records.js";
 import { notFoundDetail } from "../errors.js";
+import { newId } from "../ids.js";
 import { findCustomers } from "../search.js";
 import { DEFAULT_LIMITS } from "../square-choices.js";
 import { bulkEntry, type Handler, idempotent } from "./context.js";
@@ -36,7 +37,7 @@ export const searchCustomers: Handler<"searchCustomers"> = ({ store, merchant, i
 export const createCustomer: Handler<"createCustomer"> = (ctx) => {
   const { store, merchant, input } = ctx;
   return idempotent(ctx, "createCustomer", input.idempotency_key, input, () => {
-    const customer = newCustomer(input, store.nowMs());
+    const customer = newCustomer(input, store.nowMs(), { id: newId(store, merchant) });
     insertCustomer(store, merchant, customer);
     ctx.changes.customer("created", customer);
     return { customer };
@@ -82,7 +83,7 @@ export const bulkCreateCustomers: Handler<"bulkCreateCustomers"> = (ctx) => {
     // Each map key is that entry's idempotency key: resending the batch creates nobody twice.
     bulkEntry(ctx, key, () =>
       idempotent(ctx, "bulkCreateCustomers", key, data, () => {
-        const customer = newCustomer(data, store.nowMs());
+        const customer = newCustomer(data, store.nowMs(), { id: newId(store, merchant) });
         insertCustomer(store, merchant, customer);
         ctx.changes.customer("created", customer);
         return { customer };

@@ -33,7 +33,12 @@ export const createCustomerGroup: Handler<"createCustomerGroup"> = (ctx) => {
   const { store, merchant, input } = ctx;
   return idempotent(ctx, "createCustomerGroup", input.idempotency_key, input, () => {
     const at = now(store);
-    const group: CustomerGroup = { id: newId(), name: input.group.name, created_at: at, updated_at: at };
+    const group: CustomerGroup = {
+      id: newId(store, merchant),
+      name: input.group.name,
+      created_at: at,
+      updated_at: at,
+    };
     saveGroup(store, merchant, group);
     return { group };
   });

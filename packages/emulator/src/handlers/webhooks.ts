@@ -32,7 +32,7 @@ export const createWebhookSubscription: Handler<"createWebhookSubscription"> = (
     const fields = checkSubscriptionInput(input.subscription, true);
     const at = now(store);
     const subscription: StoredSubscription = {
-      id: newSubscriptionId(),
+      id: newSubscriptionId(store, merchant),
       enabled: true,
       event_types: [],
       notification_url: "",

@@ -76,7 +76,11 @@ export class DeliveryLog {
   private nextSeq = 1;
   private rev = 0;
 
-  constructor(private readonly capacity = DELIVERY_LOG_CAPACITY) {}
+  /** `now`: the emulator's clock, in milliseconds since the epoch. */
+  constructor(
+    private readonly now: () => number,
+    private readonly capacity = DELIVERY_LOG_CAPACITY,
+  ) {}
 
   /** The latest revision: a reader that has seen it has seen everything. */
   revision(): number {
@@ -89,7 +93,7 @@ export class DeliveryLog {
       seq: this.nextSeq++,
       rev: ++this.rev,
       attempts: [],
-      createdAt: new Date().toISOString(),
+      createdAt: new Date(this.now()).toISOString(),
     };
     this.records.push(record);
     if (this.records.length > this.capacity) this.records.shift();

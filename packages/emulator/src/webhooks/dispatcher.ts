@@ -5,8 +5,9 @@
 // holds a few of its own slots and never the API or the other receivers. A failed attempt is retried on
 // Square's schedule (schedule.ts). At most MAX_PENDING deliveries wait at once; past that, new ones are
 // dropped (and logged as `dropped`) rather than making the API wait or memory grow without bound.
-import { randomUUID } from "node:crypto";
 import type { CustomerEventType, SubscriptionTestResult } from "@square-customers/core";
+import { type Clock, type ClockTimer, SystemClock } from "../clock.js";
+import { sequenceUuid } from "../ids.js";
 import { INJECTED_FAILURE_REASON, NO_ANSWER_STATUS_CODE, type RetryReason } from "../square-choices.js";
 import type { Store } from "../store.js";
 import type { Change } from "./changes.js";
@@ -58,6 +59,11 @@ export interface WebhookOptions {
   readonly seed: number;
   /** Overrides MAX_PENDING (tests). */
   readonly maxPending?: number;
+  /**
+   * The emulator's clock: event times, the delivery log's times, and every wait (retries, faults);
+   * default: the system clock.
+   */
+  readonly clock?: Clock;
 }
 
 /** Checked options (checked before the emulator opens its store, so a bad one fails first). */
@@ -66,6 +72,7 @@ export interface WebhookSettings {
   readonly scale: number;
   readonly faults: WebhookFaults;
   readonly maxPending: number;
+  readonly clock: Clock;
 }
 
 /** Checks the options; a TypeError names the first problem. */
@@ -75,6 +82,7 @@ export function webhookSettings(options: WebhookOptions): WebhookSettings {
     scale: checkRetryScale(options.retryScale),
     faults: new WebhookFaults(options.faults ?? [], options.seed),
     maxPending: options.maxPending ?? MAX_PENDING,
+    clock: options.clock ?? new SystemClock(),
   };
 }
 
@@ -113,7 +121,7 @@ interface Delivery {
   initialAt?: string;
   /** Held back by a reorder fault until a later delivery to the same subscription is answered. */
   held: boolean;
-  holdTimer?: NodeJS.Timeout;
+  holdTimer?: ClockTimer;
   done: boolean;
 }
 
@@ -127,8 +135,9 @@ interface Lane {
 const NO_FAULTS: WebhookFaultDecision = { kinds: new Set(), delayMs: 0, holdMs: 0 };
 
 export class WebhookDispatcher {
-  readonly log = new DeliveryLog();
+  readonly log: DeliveryLog;
   readonly faults: WebhookFaults;
+  private readonly clock: Clock;
   private readonly store: Store;
   private readonly startup: StartupSubscription | undefined;
   private readonly startupTypes: ReadonlySet<string>;
@@ -136,16 +145,16 @@ export class WebhookDispatcher {
   private readonly timeoutMs: number;
   private readonly maxPending: number;
   private readonly lanes = new Map<string, Lane>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Set<ClockTimer>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly shutdown = new AbortController();
   private readonly connections = new Connections();
   private idleWaiters: Array<() => void> = [];
+  private quietWaiters: Array<() => void> = [];
   private generation = 0;
   private pending = 0;
   private active = 0;
   private dropped = 0;
-  private lastEventMs = 0;
   private closed = false;
 
   constructor(store: Store, settings: WebhookSettings) {
@@ -156,6 +165,8 @@ export class WebhookDispatcher {
     this.timeoutMs = answerTimeoutMs(this.scale);
     this.maxPending = settings.maxPending;
     this.faults = settings.faults;
+    this.clock = settings.clock;
+    this.log = new DeliveryLog(() => this.clock.now());
   }
 
   stats(): QueueStats {
@@ -178,15 +189,18 @@ export class WebhookDispatcher {
     if (this.closed || changes.length === 0) return;
     const targets = this.targetsOf(merchant);
     if (targets.length === 0) return;
-    for (const change of changes) {
-      for (const type of eventTypesOf(change)) {
-        const wanted = targets.filter((t) => t.types.has(type));
-        if (wanted.length === 0) continue;
-        const event = eventOf(change, type, merchant, this.eventTime());
-        const body = JSON.stringify(event);
-        for (const { target, url } of wanted) this.enqueue(target, { id: event.event_id, type, body }, url);
-      }
-    }
+    const events = changes
+      .flatMap((change) => eventTypesOf(change).map((type) => ({ change, type })))
+      .map((e) => ({ ...e, wanted: targets.filter((t) => t.types.has(e.type)) }))
+      .filter((e) => e.wanted.length > 0);
+    if (events.length === 0) return;
+    // Event ids come from the merchant's id sequence (ids.ts), all taken at once.
+    const { salt, first } = this.store.takeIdNumbers(merchant, events.length);
+    events.forEach(({ change, type, wanted }, i) => {
+      const event = eventOf(change, type, merchant, this.eventTime(), sequenceUuid(salt, first + i));
+      const body = JSON.stringify(event);
+      for (const { target, url } of wanted) this.enqueue(target, { id: event.event_id, type, body }, url);
+    });
   }
 
   /**
@@ -198,8 +212,11 @@ export class WebhookDispatcher {
     s: StoredSubscription,
     type: CustomerEventType,
   ): Promise<SubscriptionTestResult> {
+    // Called inside the request's transaction (before its first await): the event's and the result's
+    // ids come from the merchant's id sequence like any other.
+    const { salt, first } = this.store.takeIdNumbers(merchant, 2);
     const at = this.eventTime();
-    const event = eventOf(sampleChange(type, at), type, merchant, at);
+    const event = eventOf(sampleChange(type, at), type, merchant, at, sequenceUuid(salt, first));
     const body = JSON.stringify(event);
     const record = this.log.add({
       eventId: event.event_id,
@@ -211,7 +228,7 @@ export class WebhookDispatcher {
       faults: [],
       state: "sending",
     });
-    const started = new Date().toISOString();
+    const started = this.isoNow();
     const result = await sendAttempt(
       {
         url: s.notification_url,
@@ -225,7 +242,7 @@ export class WebhookDispatcher {
     const state = result.abandoned ? "cancelled" : result.failure === undefined ? "delivered" : "failed";
     this.log.attempted(record, attemptOf(0, started, result), state);
     return {
-      id: randomUUID(),
+      id: sequenceUuid(salt, first + 1),
       status_code: result.status ?? NO_ANSWER_STATUS_CODE,
       payload: body,
       created_at: at,
@@ -239,6 +256,15 @@ export class WebhookDispatcher {
    */
   repointed(merchant: string, subscriptionId: string, url: string): void {
     this.log.repoint(merchant, subscriptionId, url);
+  }
+
+  /**
+   * Resolves once no attempt is in flight (at once when none is): what a manual clock waits for before
+   * it moves on, so that a failed attempt schedules its retry from the time it was made.
+   */
+  whenQuiet(): Promise<void> {
+    if (this.active === 0) return Promise.resolve();
+    return new Promise((resolve) => this.quietWaiters.push(resolve));
   }
 
   /** Resolves once no delivery is pending (at once when none is). */
@@ -273,6 +299,7 @@ export class WebhookDispatcher {
     this.connections.close();
     this.pending = 0;
     this.notifyIdle();
+    this.notifyQuiet();
   }
 
   // ---- queueing ----------------------------------------------------------------------------------------
@@ -296,10 +323,16 @@ export class WebhookDispatcher {
     return targets;
   }
 
-  /** `created_at` of a new event: now, but always after the previous event's, so commit order shows. */
+  /**
+   * `created_at` of a new event: the clock's stamp (with the system clock, always after the previous
+   * one, so commit order shows).
+   */
   private eventTime(): string {
-    this.lastEventMs = Math.max(Date.now(), this.lastEventMs + 1);
-    return new Date(this.lastEventMs).toISOString();
+    return new Date(this.clock.stamp()).toISOString();
+  }
+
+  private isoNow(): string {
+    return new Date(this.clock.now()).toISOString();
   }
 
   /** Queues one event for one target, with the faults that fire for it (and a copy for `duplicate`). */
@@ -346,7 +379,7 @@ export class WebhookDispatcher {
     if (decision.delayMs > 0) {
       this.log.update(record, {
         state: "queued",
-        nextAttemptAt: new Date(Date.now() + decision.delayMs).toISOString(),
+        nextAttemptAt: new Date(this.clock.now() + decision.delayMs).toISOString(),
       });
       this.later(decision.delayMs, () => this.admit(d));
     } else {
@@ -410,6 +443,7 @@ export class WebhookDispatcher {
             this.inFlight.delete(attempt);
             this.releaseHeldBefore(lane, d);
             this.pump();
+            if (this.active === 0) this.notifyQuiet();
           });
         this.inFlight.add(attempt);
         started = true;
@@ -439,7 +473,7 @@ export class WebhookDispatcher {
       this.finish(d);
       return;
     }
-    const at = new Date().toISOString();
+    const at = this.isoNow();
     d.initialAt ??= at;
     // The subscription may have been repointed since the event was queued: the log shows where it goes now.
     this.log.update(d.record, { state: "sending", notificationUrl: endpoint.url });
@@ -483,13 +517,13 @@ export class WebhookDispatcher {
       this.finish(d);
       return;
     }
-    this.log.attempted(d.record, attempt, "retrying", new Date(Date.now() + delay).toISOString());
+    this.log.attempted(d.record, attempt, "retrying", new Date(this.clock.now() + delay).toISOString());
     this.later(delay, () => this.ready(d));
   }
 
   /** An attempt that threw (a bug of the emulator's): the delivery ends as failed, the emulator goes on. */
   private broke(d: Delivery, error: unknown): void {
-    const attempt = { retry: d.attempts, at: new Date().toISOString(), latencyMs: 0, error: String(error) };
+    const attempt = { retry: d.attempts, at: this.isoNow(), latencyMs: 0, error: String(error) };
     this.log.attempted(d.record, attempt, "failed");
     this.finish(d);
   }
@@ -501,6 +535,12 @@ export class WebhookDispatcher {
     if (this.pending === 0) this.notifyIdle();
   }
 
+  private notifyQuiet(): void {
+    const waiters = this.quietWaiters;
+    this.quietWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
   private notifyIdle(): void {
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
@@ -509,22 +549,22 @@ export class WebhookDispatcher {
 
   // ---- timers ------------------------------------------------------------------------------------------
 
-  private later(ms: number, run: () => void): NodeJS.Timeout {
-    const timer = setTimeout(() => {
+  private later(ms: number, run: () => void): ClockTimer {
+    const timer = this.clock.setTimer(ms, () => {
       this.timers.delete(timer);
       run();
-    }, ms);
+    });
     this.timers.add(timer);
     return timer;
   }
 
-  private cancelTimer(timer: NodeJS.Timeout): void {
-    clearTimeout(timer);
+  private cancelTimer(timer: ClockTimer): void {
+    this.clock.clearTimer(timer);
     this.timers.delete(timer);
   }
 
   private clearTimers(): void {
-    for (const timer of this.timers) clearTimeout(timer);
+    for (const timer of this.timers) this.clock.clearTimer(timer);
     this.timers.clear();
   }
 }

@@ -1,7 +1,6 @@
 // Webhook events as Square sends them, built from core's generated event models: one change becomes one
 // event per event type it is published as (spec/BEHAVIOUR.md, "Webhooks"). Each event has its own
 // `event_id`; its retries and duplicates reuse the body built here.
-import { randomUUID } from "node:crypto";
 import {
   type CustomAttributeDefinitionEventData,
   type CustomAttributeEventData,
@@ -84,17 +83,18 @@ function dataOf(
   }
 }
 
-/** The event of type `type` about a change, made for merchant `merchant` at `createdAt`. */
+/** The event `eventId` of type `type` about a change, made for merchant `merchant` at `createdAt`. */
 export function eventOf(
   change: Change,
   type: CustomerEventType,
   merchant: string,
   createdAt: string,
+  eventId: string,
 ): CustomerWebhookEvent {
   return {
     merchant_id: merchant,
     type,
-    event_id: randomUUID(),
+    event_id: eventId,
     created_at: createdAt,
     data: dataOf(change),
   } as CustomerWebhookEvent;

@@ -11,6 +11,7 @@ import {
 } from "@square-customers/core";
 import { decodeCursor, encodeCursor } from "../cursor.js";
 import { badRequest, notFound } from "../errors.js";
+import { sequenceHex } from "../ids.js";
 import {
   NOTIFICATION_URL_PROTOCOLS,
   SQUARE_VERSION_PATTERN,
@@ -29,8 +30,10 @@ const MAX_SUBSCRIPTIONS_PAGE = 100;
 
 const FIELD = "subscription";
 
-export function newSubscriptionId(): string {
-  return SUBSCRIPTION_ID_PREFIX + randomBytes(16).toString("hex");
+/** The next subscription id of a merchant's id sequence (`wbhk_` and 32 hex digits, as Square's). */
+export function newSubscriptionId(store: Store, merchant: string): string {
+  const { salt, first } = store.takeIdNumbers(merchant);
+  return SUBSCRIPTION_ID_PREFIX + sequenceHex(salt, first, 32);
 }
 
 /** A fresh signature key, in the style of Square's (22 URL-safe base64 characters). */

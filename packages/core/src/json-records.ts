@@ -1,8 +1,9 @@
 // Splitting a JSON array into its elements as the text streams in, so that `customers export file.json`
-// output of any size imports in constant memory, and each element is known by the line it starts on.
+// output of any size reads in constant memory, and each element is known by the line it starts on.
 // An element that is not valid JSON on its own (a trailing comma, a stray quote) is reported by line and
-// skipped; a file whose structure is broken (not an array, an element that never ends) is refused.
-import { CliError, EXIT_USAGE } from "./errors.js";
+// skipped; a file whose structure is broken (not an array, an element that never ends) is refused with
+// a CustomerFileError. (Used by the `customers` CLI's import and the emulator's `--seed-file`.)
+import { CustomerFileError } from "./customer-file.js";
 
 /** An element, by the line it starts on, and where it ends in the text last pushed (for progress). */
 export type JsonRecord = { readonly line: number; readonly end: number } & (
@@ -140,6 +141,6 @@ export class JsonArraySplitter {
   }
 
   #fail(reason: string, line = this.#line): never {
-    throw new CliError(`${this.#file}:${line}: ${reason}`, EXIT_USAGE);
+    throw new CustomerFileError(this.#file, line, reason);
   }
 }

@@ -1,6 +1,6 @@
 // Splitting CSV text into records, line by line, so that one malformed row costs that row and nothing
-// else. Fields follow RFC 4180: a field may be quoted, a quoted field may hold the delimiter, line breaks
-// and `""` for a quote. A quote inside an unquoted field is taken literally (`O"Neil`).
+// else (used by the `customers` CLI's import and the emulator's `--seed-file`). Fields follow RFC 4180:
+// a field may be quoted, a quoted field may hold the delimiter, line breaks and `""` for a quote. A quote inside an unquoted field is taken literally (`O"Neil`).
 //
 // The hard case is a quote that is never closed: read strictly, it swallows the rest of the file into
 // one field, and the error names the last line. Here a quoted field may run over several lines only up
