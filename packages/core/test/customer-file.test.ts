@@ -91,7 +91,10 @@ describe("a header", () => {
   it("names unknown and repeated columns, and a header with no customer field", () => {
     expect(headerProblem(["given_name", "email_address", "address.postal_code"])).toBeUndefined();
     expect(headerProblem(["given_name", "emial"])).toMatch(
-      /^unknown column "emial"\n {2}columns an import reads: /,
+      /^unknown column "emial" \(did you mean "email_address"\?\)\n {2}columns an import reads: /,
+    );
+    expect(headerProblem(["first_name", "email"])).toMatch(
+      /^unknown columns "first_name" \(did you mean "given_name"\?\), "email" \(did you mean "email_address"\?\)\n/,
     );
     expect(headerProblem(["given_name", "x", "y"], "  hint!\n")).toMatch(
       /^unknown columns "x", "y"\n {2}hint!\n/,
