@@ -1,55 +1,23 @@
 // @square-customers/core: the models and operations of Square's Customers API, generated from the
-// official spec, and the rules every client of it shares. No runtime dependencies.
+// official spec, and the rules that hold for anyone who talks to it: validation, error kinds, redaction,
+// content keys, webhooks and the customer mirror. No runtime dependencies.
 //
-// Exports are listed by name, so this file is the public surface. Helpers that only tools built on core
-// need (the emulator, the CLI: query-string parsing, bulk-entry splitting, the constraint table, format
-// checks) are in the `@square-customers/core/tooling` subpath instead.
-export {
-  type Attempt,
-  type AttemptOutcome,
-  type CallFailure,
-  describeTransportError,
-  type FailureKind,
-  formatFailure,
-  interpretAttempt,
-  invalidRequestFailure,
-  isRetryableFailure,
-  type TransportFailure,
-} from "./attempt.js";
-export {
-  baseUrlFor,
-  checkAccessToken,
-  DEFAULT_TIMEOUT_MS,
-  ENVIRONMENT_EXPECTED,
-  ENVIRONMENTS,
-  type Environment,
-  type EnvironmentName,
-  HEADERS,
-  REQUEST_ID_HEADER,
-  resolveBaseUrl,
-  SQUARE_VERSION,
-} from "./constants.js";
-export {
-  addToProgress,
-  CREATE_MANY_DEFAULTS,
-  CREATE_MANY_MAX_CHUNK,
-  CREATE_MANY_MAX_CONCURRENCY,
-  type CreateManyEntry,
-  type CreateManyItem,
-  type CreateManyProgress,
-  type CreateManyResult,
-  type CreateManySettings,
-  createManyKey,
-  createManySettings,
-  type FailedCall,
-  failureOutcome,
-  InputOrder,
-  type PlannedChunk,
-  planChunk,
-  resultsOfAnswer,
-  resultsOfFailure,
-} from "./create-many.js";
-export { classifyError, type ErrorKind, issueToErrorDetail, squareErrorsOf } from "./errors.js";
+// Exports are listed by name, so this file is the public surface. The other entries:
+// `./client-kit` (what a client needs to send a call: prepare it, judge each attempt, retry, page),
+// `./client-kit/create-many` (createMany's planning, which the clients load when first used),
+// `./tooling` (for tools that receive requests or read users' files) and `./mirror-sql` (the mirror's SQL).
+export type { FailureKind } from "./call/attempt.js";
+export { classifyError, type ErrorKind, issueToErrorDetail } from "./call/errors.js";
+export { contentIdempotencyKey } from "./call/idempotency.js";
+export { NOT_HTTPS_DETAIL, type TransportFailure } from "./call/messages.js";
+export { REDACTED, type Redactor, redactHeaders, redactor } from "./call/redaction.js";
+export { ENVIRONMENTS, type Environment, type EnvironmentName } from "./call/settings.js";
+export { REQUEST_ID_HEADER, SQUARE_VERSION } from "./call/wire.js";
+export type {
+  CreateManyItem,
+  CreateManyProgress,
+  CreateManyResult,
+} from "./create-many/results.js";
 export {
   type CustomerEventType,
   type CustomerWebhookEvent,
@@ -58,69 +26,35 @@ export {
 export type * from "./generated/models.js";
 export { operations } from "./generated/operations.js";
 export type * from "./generated/parameters.js";
-export {
-  contentIdempotencyKey,
-  hasIdempotencyKey,
-  newIdempotencyKey,
-  withIdempotencyKey,
-} from "./idempotency.js";
-export {
-  apiErrorMessage,
-  formatFailureMessage,
-  invalidRequestMessage,
-  issueText,
-  missingAccessTokenMessage,
-  NOT_HTTPS_DETAIL,
-  transportFailureMessage,
-} from "./messages.js";
-export { type MethodArgs, type MethodTree, methodNames, splitMethodArgs } from "./method-names.js";
 export * from "./mirror/index.js";
-export { isOperationName, operation } from "./operation.js";
-export type { OperationDefinition, QueryParamDefinition, RetryClass } from "./operation-definition.js";
-export { nextCursor, pageItems, withCursor } from "./paging.js";
+export { shapeProblem } from "./shapes/shape-problem.js";
+export { type MethodArgs, type MethodTree, methodNames } from "./table/method-names.js";
+export { operation } from "./table/operation.js";
+export type { OperationDefinition, QueryParamDefinition, RetryClass } from "./table/operation-definition.js";
+export type * from "./table/types.js";
+export { type ValidationIssue, validateRequest } from "./validation/validate.js";
 export {
-  bodyText,
-  callerHeaders,
-  clientHeaders,
-  JSON_MEDIA_TYPE,
-  type PreparedCall,
-  prepareCall,
-  serializeDates,
-} from "./prepare-call.js";
-export { MIN_REDACTED_LENGTH, REDACTED, type Redactor, redactHeaders, redactor } from "./redaction.js";
-export { buildRequest, pathWithQuery, type RequestParts } from "./request.js";
-export { type FieldType, type Shape, shapeProblem } from "./response-check.js";
-export {
-  canRetry,
-  checkMaxRetries,
-  DEFAULT_MAX_RETRIES,
-  honourRetryAfter,
-  isRetryableStatus,
-  parseRetryAfter,
-  RETRY_BASE_MS,
-  RETRY_MAX_MS,
-  type RetryDelayOptions,
-  retryDelay,
-} from "./retry.js";
-export type * from "./types.js";
-export { type ValidationIssue, validateRequest } from "./validation.js";
-export {
-  parseWebhookEvent,
-  type UnknownWebhookEvent,
-  unwrapWebhook,
-  verifyWebhookSignature,
   WEBHOOK_ACCEPTED,
   WEBHOOK_FAILURE_REASONS,
   WEBHOOK_HANDLER_FAILED,
   WEBHOOK_MAX_BODY_BYTES,
   WEBHOOK_REFUSAL_STATUS,
-  WEBHOOK_SIGNATURE_HEADER,
   type WebhookAnswer,
-  type WebhookEvent,
   type WebhookFailureReason,
-  type WebhookOutcome,
-  type WebhookSignatureInput,
+  type WebhookRefusal,
   webhookRefusal,
   webhookRefused,
+} from "./webhooks/answers.js";
+export {
+  parseWebhookEvent,
+  type UnknownWebhookEvent,
+  unwrapWebhook,
+  type WebhookEvent,
+  type WebhookOutcome,
+} from "./webhooks/delivery.js";
+export {
+  verifyWebhookSignature,
+  WEBHOOK_SIGNATURE_HEADER,
+  type WebhookSignatureInput,
   webhookSignature,
-} from "./webhooks.js";
+} from "./webhooks/signature.js";

@@ -1,31 +1,28 @@
 // The decisions both clients take from core: preparing a call, what an attempt's outcome means, error
 // texts, redaction, headers, and createMany planning. Each client only turns these into its own types.
 import { describe, expect, it } from "vitest";
+import { formatFailure } from "../src/call/attempt.js";
+import { apiErrorMessage, invalidRequestMessage, issueText } from "../src/call/messages.js";
+import { serializeDates } from "../src/call/prepare.js";
 import {
   type Attempt,
-  addToProgress,
-  apiErrorMessage,
-  type CreateManyEntry,
   callerHeaders,
-  contentIdempotencyKey,
+  describeTransportError,
+  interpretAttempt,
+  prepareCall,
+} from "../src/client-kit.js";
+import {
+  addToProgress,
+  type CreateManyEntry,
   createManyKey,
   createManySettings,
-  describeTransportError,
   type FailedCall,
-  formatFailure,
   InputOrder,
-  interpretAttempt,
-  invalidRequestMessage,
-  issueText,
   planChunk,
-  prepareCall,
-  REDACTED,
-  redactHeaders,
-  redactor,
   resultsOfAnswer,
   resultsOfFailure,
-  serializeDates,
-} from "../src/index.js";
+} from "../src/create-many/index.js";
+import { contentIdempotencyKey, REDACTED, redactHeaders, redactor } from "../src/index.js";
 import { entryMapField, splitEntryIssues } from "../src/tooling.js";
 
 const none = (text: string) => text;

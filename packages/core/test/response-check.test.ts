@@ -1,7 +1,7 @@
 // How deep an answer (or a webhook event) is checked: one rule in core, for both clients. The shape a
 // typed result promises is held; everything a newer Square-Version may add is let through.
 import { describe, expect, it } from "vitest";
-import { shapeProblem } from "../src/response-check.js";
+import { shapeProblem } from "../src/index.js";
 
 const customer = {
   id: "C1",

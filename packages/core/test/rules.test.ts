@@ -1,27 +1,27 @@
 import { describe, expect, it } from "vitest";
+import { isRetryableFailure } from "../src/call/attempt.js";
+import { hasIdempotencyKey, withIdempotencyKey } from "../src/call/idempotency.js";
+import { buildRequest } from "../src/call/request.js";
+import { canRetry, parseRetryAfter } from "../src/call/retry.js";
 import {
   baseUrlFor,
-  buildRequest,
-  type CreateCustomerRequest,
-  canRetry,
   checkMaxRetries,
-  classifyError,
-  contentIdempotencyKey,
-  ENVIRONMENTS,
-  hasIdempotencyKey,
   honourRetryAfter,
-  isRetryableFailure,
   nextCursor,
   pageItems,
-  parseRetryAfter,
   pathWithQuery,
   RETRY_MAX_MS,
   retryDelay,
-  SQUARE_VERSION,
   splitMethodArgs,
   squareErrorsOf,
   withCursor,
-  withIdempotencyKey,
+} from "../src/client-kit.js";
+import {
+  type CreateCustomerRequest,
+  classifyError,
+  contentIdempotencyKey,
+  ENVIRONMENTS,
+  SQUARE_VERSION,
 } from "../src/index.js";
 
 describe("constants", () => {

@@ -11,8 +11,9 @@
 // The forms and required keys come from the same plan as core's models (model-plan.ts): a model Square
 // both receives and returns has a `…Input` schema too, and an answer model that is also a bulk entry has
 // an unexported entry schema with every key optional (core's `Partial<…>`).
+
+import { HEADER, propertyKey } from "./emit.ts";
 import { effectEventSchemas } from "./events.ts";
-import { HEADER, propertyKey } from "./generate-core.ts";
 import { type FieldPlan, type ModelForm, ModelPlan, refsOf, type Side, typeName } from "./model-plan.ts";
 import { eachOperation, type OpenApiDocument, refName, type SchemaObject } from "./openapi.ts";
 

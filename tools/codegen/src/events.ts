@@ -1,6 +1,6 @@
 // The customer webhook events: each event schema's dotted type (its `x-webhook.event`) and model, as one
 // union keyed by `type` for core, and as a map of Effect schemas for the Effect client's decoder.
-import { HEADER } from "./generate-core.ts";
+import { HEADER } from "./emit.ts";
 import { typeName } from "./model-plan.ts";
 import { customerEvents, type OpenApiDocument } from "./openapi.ts";
 

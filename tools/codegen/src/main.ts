@@ -15,7 +15,7 @@ const doc = JSON.parse(readFileSync(specPath, "utf8")) as OpenApiDocument;
 
 // Each directory holds generated files only: one it no longer gets is removed.
 const outputs: Array<{ dir: string; files: Record<string, string> }> = [
-  { dir: coreGeneratedDir, files: { ...generateCore(doc), "shapes.ts": generateResponseShapes(doc) } },
+  { dir: coreGeneratedDir, files: { ...generateCore(doc), ...generateResponseShapes(doc) } },
   {
     dir: clientGeneratedDir,
     files: {

@@ -5,8 +5,9 @@
 // operation: its HTTP method and path, scope, paging, whether it is retried and why it is safe to, and
 // deprecation. Client-effect's type tests prove each signature equals the one derived from the table.
 
+import { HEADER } from "./emit.ts";
 import { jsDoc } from "./field-docs.ts";
-import { HEADER, operationRow, queryParams, queryTypeName } from "./generate-core.ts";
+import { operationRow, queryParams, queryTypeName } from "./generate-core.ts";
 import { eachMethodGroup, type MethodGroup } from "./method-names.ts";
 import { ModelPlan, typeName } from "./model-plan.ts";
 import { eachOperation, type OpenApiDocument, type OperationObject, refName } from "./openapi.ts";

@@ -47,8 +47,10 @@ export class ModelPlan {
   readonly #doc: OpenApiDocument;
   /** Schemas reachable from a request body or parameter. */
   readonly requestSide: ReadonlySet<string>;
-  /** Schemas reachable from a response. */
+  /** Schemas reachable from a response or a webhook event. */
   readonly responseSide: ReadonlySet<string>;
+  /** Schemas reachable from a response (answers, without what only webhook events hold). */
+  readonly answerSide: ReadonlySet<string>;
   /** Schemas on both sides whose forms differ: the response form keeps the name, the request one is `…Input`. */
   readonly split: ReadonlySet<string>;
   /** Answer models (with a payload that is always present) that also appear inside another answer. */
@@ -70,6 +72,7 @@ export class ModelPlan {
     const eventRoots = customerEvents(doc).map((event) => event.model);
     this.requestSide = this.#reachable(requestRoots);
     this.responseSide = this.#reachable([...responseRoots, ...eventRoots]);
+    this.answerSide = this.#reachable(responseRoots);
     this.#checkFacts(new Set(responseRoots));
 
     const split = new Set<string>();

@@ -14,7 +14,7 @@
 // - Segment membership is never carried by events, so the mirror does not keep `segment_ids` at all.
 import type { Customer, SearchCustomersRequest } from "../generated/models.js";
 import type { ListCustomersQuery } from "../generated/parameters.js";
-import type { WebhookEvent } from "../webhooks.js";
+import type { WebhookEvent } from "../webhooks/delivery.js";
 import type {
   MirrorChange,
   MirrorCheckpoint,

@@ -3,6 +3,8 @@
 // of instructions) runs a whole full load, reconcile pass or sync: which page to ask for, which step to
 // run in a transaction, what progress to report. Each client only carries out the instructions in its own
 // idiom (packages/client/src/mirror.ts, packages/client-effect/src/mirror.ts).
+
+import { nextCursor } from "../call/paging.js";
 import type {
   Customer,
   ListCustomersResponse,
@@ -10,8 +12,7 @@ import type {
   SearchCustomersResponse,
 } from "../generated/models.js";
 import type { ListCustomersQuery } from "../generated/parameters.js";
-import { nextCursor } from "../paging.js";
-import type { WebhookEvent } from "../webhooks.js";
+import type { WebhookEvent } from "../webhooks/delivery.js";
 import {
   changeOfEvent,
   changeOfRead,

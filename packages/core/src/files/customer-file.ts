@@ -3,13 +3,14 @@
 // dotted: `address.postal_code`), and the mappings: a CSV row or a JSON element → a bulk-create entry, a
 // Customer → a row. The columns come from the constraint table, so a field the spec adds becomes a
 // column by itself. Whether an entry is valid is `validateRequest`'s to say (`customerProblems`).
-import { splitEntryIssues } from "./bulk-entries.js";
-import type { BulkCreateCustomerData, Customer } from "./generated/models.js";
-import { requestSchemas } from "./generated/schemas.js";
-import { issueText } from "./messages.js";
-import type { SchemaNode } from "./schema-node.js";
-import { didYouMean } from "./suggest.js";
-import { validateRequest } from "./validation.js";
+
+import { issueText } from "../call/messages.js";
+import type { BulkCreateCustomerData, Customer } from "../generated/models.js";
+import { requestSchemas } from "../generated/schemas.js";
+import { splitEntryIssues } from "../validation/bulk-entries.js";
+import type { SchemaNode } from "../validation/schema-node.js";
+import { didYouMean } from "../validation/suggest.js";
+import { validateRequest } from "../validation/validate.js";
 
 const schemas: Readonly<Record<string, SchemaNode>> = requestSchemas;
 

@@ -1,11 +1,11 @@
 // The friendly names both clients give the operations (`square.customers.groups.add(…)`), and the shape
 // of a method's arguments. The names are a project choice kept in tools/codegen/src/method-names.ts, which
 // also writes each client's method interfaces from them; everything else comes from the table.
-import { operations } from "./generated/operations.js";
+import { operations } from "../generated/operations.js";
 import type { OperationDefinition } from "./operation-definition.js";
 import type { InputOf, OperationName, PathArgs } from "./types.js";
 
-export { methodNames } from "./generated/method-names.js";
+export { methodNames } from "../generated/method-names.js";
 
 export interface MethodTree {
   readonly [key: string]: OperationName | MethodTree;

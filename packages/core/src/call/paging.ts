@@ -1,5 +1,5 @@
-import { operation } from "./operation.js";
-import type { ItemOf, PagedOperationName, ResponseOf } from "./types.js";
+import { operation } from "../table/operation.js";
+import type { ItemOf, PagedOperationName, ResponseOf } from "../table/types.js";
 
 function pagingOf(name: PagedOperationName) {
   const paging = operation(name).paging;

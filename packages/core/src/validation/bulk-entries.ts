@@ -4,11 +4,11 @@
 // field made relative to its entry (`email_address`, not `customers.<key>.email_address`), the one
 // field-path format used by the emulator's answers and by both clients' `createMany` results.
 
-import { requestSchemas } from "./generated/schemas.js";
-import { operation } from "./operation.js";
+import { requestSchemas } from "../generated/schemas.js";
+import { operation } from "../table/operation.js";
+import type { OperationName } from "../table/types.js";
+import type { ValidationIssue } from "./issue.js";
 import type { SchemaNode } from "./schema-node.js";
-import type { OperationName } from "./types.js";
-import type { ValidationIssue } from "./validation.js";
 
 const schemas: Readonly<Record<string, SchemaNode>> = requestSchemas;
 

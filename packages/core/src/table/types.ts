@@ -1,9 +1,9 @@
 // Types derived from the operations table and the generated parameter types: a client gets each
 // operation's arguments and result by its name, so adding an operation to the spec needs no
 // hand-written types.
-import type { Models } from "./generated/models.js";
-import type { operations } from "./generated/operations.js";
-import type { PathParameters, QueryParameters } from "./generated/parameters.js";
+import type { Models } from "../generated/models.js";
+import type { operations } from "../generated/operations.js";
+import type { PathParameters, QueryParameters } from "../generated/parameters.js";
 import type { QueryParamDefinition } from "./operation-definition.js";
 
 export type Operations = typeof operations;

@@ -2,19 +2,14 @@
 // says about a request that can be checked without asking Square. The clients run it before sending; the
 // emulator runs it on what it receives and answers each issue as a 400 with the issue's code and field.
 // The schema walk is in schema-walk.ts, the prose rules in square-rules.ts, formats in formats.ts, query
-// parameters in query-params.ts.
-import type { ErrorCode } from "./generated/models.js";
-import { operation } from "./operation.js";
+// parameters in query-params.ts; what they all report is a `ValidationIssue` (issue.ts).
+import { operation } from "../table/operation.js";
+import type { OperationName } from "../table/types.js";
+import type { ValidationIssue } from "./issue.js";
 import { checkQuery } from "./query-params.js";
 import { checkNode } from "./schema-walk.js";
-import type { OperationName } from "./types.js";
 
-/** One problem with a request: where (a dotted path in wire names), Square's error code, and why. */
-export interface ValidationIssue {
-  readonly field: string;
-  readonly code: ErrorCode;
-  readonly message: string;
-}
+export type { ValidationIssue };
 
 /** Checks path arguments and the body or query of a call. An empty array means the request may be sent. */
 export function validateRequest(

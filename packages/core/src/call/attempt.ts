@@ -2,8 +2,13 @@
 // failure); this module decides everything else: success or which kind of failure, the error's fields and
 // message, and whether another attempt may be made. Counting attempts is left to the client (its loop or
 // its Schedule), so that classification and the retry budget never mix.
+
+import { answerShapes } from "../generated/answer-shapes.js";
+import type { SquareErrorDetail } from "../generated/models.js";
+import { shapeCheck } from "../shapes/check.js";
+import { operation } from "../table/operation.js";
+import type { ValidationIssue } from "../validation/issue.js";
 import { classifyError, type ErrorKind, issueToErrorDetail, squareErrorsOf } from "./errors.js";
-import type { SquareErrorDetail } from "./generated/models.js";
 import {
   apiErrorMessage,
   formatFailureMessage,
@@ -12,12 +17,9 @@ import {
   type TransportFailure,
   transportFailureMessage,
 } from "./messages.js";
-import { operation } from "./operation.js";
-import type { PreparedCall } from "./prepare-call.js";
+import type { PreparedCall } from "./prepare.js";
 import type { Redactor } from "./redaction.js";
-import { shapeProblem } from "./response-check.js";
 import { isRetryableStatus, parseRetryAfter } from "./retry.js";
-import type { ValidationIssue } from "./validation.js";
 
 export type { TransportFailure };
 
@@ -79,6 +81,9 @@ export interface CallFailure {
 export type AttemptOutcome =
   | { readonly ok: true; readonly body: Record<string, unknown> }
   | { readonly ok: false; readonly failure: CallFailure };
+
+/** How deep an answer is checked: one rule for both clients (shapes/check.ts), against the answers' shapes. */
+const answerProblem = shapeCheck(answerShapes);
 
 /** The longest start of a bad body kept on a format failure. */
 const SNIPPET_LENGTH = 500;
@@ -162,9 +167,8 @@ function interpretSuccess(
   });
   if (body === undefined) return bad(response.body === "" ? "body is empty" : "body is not valid JSON");
   if (!isObject(body)) return bad("body is not a JSON object");
-  // How deep an answer is checked is one rule for both clients (response-check.ts).
   const model = operation(call.operation).response;
-  const problem = shapeProblem(model, body);
+  const problem = answerProblem(model, body);
   if (problem !== undefined) return bad(`does not match ${model}: ${problem}`);
   return { ok: true, body };
 }
@@ -266,7 +270,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** `{ key: value }` when value is defined, else `{}` (optional keys are exact: never `undefined`). */
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+/**
+ * `{ key: value }` when value is defined, else `{}`: how a failure's optional fields are copied, here and
+ * into a client's errors (optional keys are exact, never `undefined`).
+ */
+export function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
 }

@@ -1,6 +1,6 @@
-import { operation } from "./operation.js";
-import type { OperationDefinition } from "./operation-definition.js";
-import type { OperationName } from "./types.js";
+import { operation } from "../table/operation.js";
+import type { OperationDefinition } from "../table/operation-definition.js";
+import type { OperationName } from "../table/types.js";
 
 /** An operation call turned into HTTP terms, before any base URL or headers are added. */
 export interface RequestParts {

@@ -1,5 +1,5 @@
-/** The Square-Version this package was generated from and sends by default. */
-export const SQUARE_VERSION = "2025-08-20";
+// What a client's options accept, checked the same way in both clients: the environment (a named one or a
+// base URL), the access token, and the default time limit of an attempt.
 
 /** Base URLs of Square's environments. */
 export const ENVIRONMENTS = {
@@ -55,17 +55,3 @@ export function checkAccessToken(token: unknown): string {
 
 /** Per-attempt time limit for a whole response (headers and body) unless the caller sets another. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
-
-/** Header names (lower case, as HTTP/2 and the Fetch API give them). */
-export const HEADERS = {
-  authorization: "authorization",
-  squareVersion: "square-version",
-  accept: "accept",
-  contentType: "content-type",
-  retryAfter: "retry-after",
-  /** The server's request id (the emulator's choice; Square documents none). */
-  requestId: "x-request-id",
-} as const;
-
-/** Response header carrying the server's request id (the emulator's choice; Square documents none). */
-export const REQUEST_ID_HEADER = HEADERS.requestId;

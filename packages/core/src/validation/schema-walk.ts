@@ -2,13 +2,13 @@
 // generated constraint table (types, enums, lengths, ranges, sizes, required fields), then the rule
 // Square states in prose for that schema, if any (square-rules.ts).
 
+import type { ErrorCode } from "../generated/models.js";
+import { requestSchemas } from "../generated/schemas.js";
 import { join, label } from "./field-path.js";
-import type { ErrorCode } from "./generated/models.js";
-import { requestSchemas } from "./generated/schemas.js";
+import type { ValidationIssue } from "./issue.js";
 import type { SchemaNode } from "./schema-node.js";
 import { ENUM_HINTS, schemaRules } from "./square-rules.js";
 import { didYouMean } from "./suggest.js";
-import type { ValidationIssue } from "./validation.js";
 
 type Issues = ValidationIssue[];
 

@@ -1,7 +1,7 @@
 // The text of every error a client reports, so both clients word the same failure the same way. Callers
 // pass values already redacted (see redaction.ts).
-import type { SquareErrorDetail } from "./generated/models.js";
-import type { ValidationIssue } from "./validation.js";
+import type { SquareErrorDetail } from "../generated/models.js";
+import type { ValidationIssue } from "../validation/issue.js";
 
 /** A Square error response: `op failed with HTTP 404: NOT_FOUND: Customer … not found.` */
 export function apiErrorMessage(

@@ -2,7 +2,7 @@
 // to: the schema walk runs the rule of each schema it checks.
 import { join, label } from "./field-path.js";
 import { birthdayProblem, isValidEmailAddress, isValidPhoneNumber, parseRfc3339 } from "./formats.js";
-import type { ValidationIssue } from "./validation.js";
+import type { ValidationIssue } from "./issue.js";
 
 type Issues = ValidationIssue[];
 

@@ -1,5 +1,5 @@
-import { operation } from "./operation.js";
-import type { OperationName } from "./types.js";
+import { operation } from "../table/operation.js";
+import type { OperationName } from "../table/types.js";
 
 /** Retries after the first attempt, unless the caller says otherwise. */
 export const DEFAULT_MAX_RETRIES = 2;

@@ -1,5 +1,5 @@
-import type { SquareErrorDetail } from "./generated/models.js";
-import type { ValidationIssue } from "./validation.js";
+import type { SquareErrorDetail } from "../generated/models.js";
+import type { ValidationIssue } from "../validation/issue.js";
 
 /** What kind of failure an error response is: the clients map each kind to one error class. */
 export type ErrorKind =

@@ -1,12 +1,12 @@
 // Query parameters: checking a client's typed query object, and reading the strings that arrive over HTTP
 // (the emulator) into typed values.
-import { operation } from "./operation.js";
-import type { OperationDefinition, QueryParamDefinition } from "./operation-definition.js";
+import { operation } from "../table/operation.js";
+import type { OperationDefinition, QueryParamDefinition } from "../table/operation-definition.js";
+import type { OperationName } from "../table/types.js";
+import type { ValidationIssue } from "./issue.js";
 import type { SchemaNode } from "./schema-node.js";
 import { checkNode } from "./schema-walk.js";
 import { didYouMean } from "./suggest.js";
-import type { OperationName } from "./types.js";
-import type { ValidationIssue } from "./validation.js";
 
 type Issues = ValidationIssue[];
 

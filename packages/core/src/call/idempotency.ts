@@ -1,5 +1,5 @@
-import { operation } from "./operation.js";
-import type { OperationName } from "./types.js";
+import { operation } from "../table/operation.js";
+import type { OperationName } from "../table/types.js";
 
 /** A fresh random idempotency key (36 characters, within every limit Square sets). */
 export function newIdempotencyKey(): string {
