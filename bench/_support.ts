@@ -245,7 +245,8 @@ export async function bundle(
 export const WITHOUT_CORE_TABLES = {
   "packages/core/dist/generated/operations.js": "export const operations = {};",
   "packages/core/dist/generated/schemas.js": "export const requestSchemas = {};",
-  "packages/core/dist/generated/shapes.js": "export const shapes = {};",
+  "packages/core/dist/generated/answer-shapes.js": "export const answerShapes = {};",
+  "packages/core/dist/generated/event-shapes.js": "export const eventShapes = {};",
 };
 
 export const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;

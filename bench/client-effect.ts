@@ -10,11 +10,11 @@
 //     `retryTransient`, imports by subpath as a size-minded user writes them.
 // Usage (after `turbo run build`): npm run bench -- client-effect
 import { createSquareClient } from "@square-customers/client";
-import { Schemas } from "@square-customers/client-effect";
+import { Schemas } from "@square-customers/client-effect/schemas";
+import { shapeProblem } from "@square-customers/core";
 import * as Effect from "effect/Effect";
 import * as Schema from "effect/Schema";
 import { SquareClient as Official } from "square";
-import { shapeProblem } from "../packages/core/dist/index.js";
 import {
   bundle,
   type Contender,

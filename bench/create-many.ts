@@ -11,11 +11,11 @@
 import { performance } from "node:perf_hooks";
 import { type CreateManyItem, createSquareClient } from "@square-customers/client";
 import { SquareClient } from "@square-customers/client-effect";
+import { contentIdempotencyKey } from "@square-customers/core";
 import * as Effect from "effect/Effect";
 import * as FetchHttpClient from "effect/http/FetchHttpClient";
 import * as Layer from "effect/Layer";
 import * as Stream from "effect/Stream";
-import { contentIdempotencyKey } from "../packages/core/dist/idempotency.js";
 import { type ProxyStats, printTargets, spread, startProxiedEmulatorWorker } from "./_support.ts";
 
 const ROWS = 2_000;

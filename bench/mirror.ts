@@ -21,12 +21,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { fileURLToPath } from "node:url";
-import {
-  createMirror,
-  createSquareClient,
-  type MirrorStore,
-  type SquareClient,
-} from "@square-customers/client";
+import { createSquareClient, type SquareClient } from "@square-customers/client";
+import { createMirror, type MirrorStore } from "@square-customers/client/mirror";
 import { type Customer, changeOfEvent, mirroredCustomer, type WebhookEvent } from "@square-customers/core";
 import { rowOfWrite, SUPERSEDES_SQL, WRITE_COLUMNS } from "@square-customers/core/mirror-sql";
 import { PostgresMirrorStore } from "@square-customers/mirror-postgres";

@@ -9,26 +9,7 @@
 // checkpoint move into the store's tables, so the mirror resumes from its checkpoint without a full load.
 import type { MirrorCheckpoint, MirroredCustomer, MirrorStore } from "@square-customers/core";
 import { CliError, EXIT_USAGE } from "./errors.js";
-
-/** The webhook subscription a mirror receives its events through (the key is kept apart). */
-export interface StoredSubscription {
-  readonly id: string;
-  readonly notificationUrl: string;
-}
-
-/** Who a mirror mirrors: where requests go, and a fingerprint of the token (never the token). */
-export interface MirrorTarget {
-  readonly environment: string;
-  readonly tokenFingerprint: string;
-}
-
-/** What an earlier `customers sync` left in a SQLite file it wrote. */
-export interface LegacyMirror {
-  readonly subscription: (StoredSubscription & { readonly signatureKey: string }) | undefined;
-  readonly target: MirrorTarget | undefined;
-  /** Moves the customers, event ids and checkpoint to `merchantId`'s rows and drops the old tables. */
-  upgrade(merchantId: string): Promise<{ readonly customers: number }>;
-}
+import type { LegacyMirror } from "./mirror-legacy.js";
 
 export interface SyncDatabase {
   readonly store: MirrorStore;

@@ -6,7 +6,15 @@
 // old checkpoint without a full load. The signature key leaves the database with them.
 import type { DatabaseSync } from "node:sqlite";
 import type { MirroredCustomer, MirrorStore, MirrorWrite } from "@square-customers/core";
-import type { LegacyMirror, MirrorTarget, StoredSubscription } from "./mirror-db.js";
+import type { MirrorTarget, StoredSubscription } from "./sync-settings.js";
+
+/** What an earlier `customers sync` left in a SQLite file it wrote. */
+export interface LegacyMirror {
+  readonly subscription: (StoredSubscription & { readonly signatureKey: string }) | undefined;
+  readonly target: MirrorTarget | undefined;
+  /** Moves the customers, event ids and checkpoint to `merchantId`'s rows and drops the old tables. */
+  upgrade(merchantId: string): Promise<{ readonly customers: number }>;
+}
 
 interface LegacyRow {
   readonly id: string;

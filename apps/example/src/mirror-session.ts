@@ -13,18 +13,17 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { NotFoundError, type SquareClient } from "@square-customers/client";
 import {
   type CustomerMirror,
   createMirror,
   MIRROR_EVENT_TYPES,
   type MirrorProgress,
   type MirrorStore,
-  NotFoundError,
-  type SquareClient,
-} from "@square-customers/client";
+} from "@square-customers/client/mirror";
 import { createWebhookHandler } from "@square-customers/client/node";
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from "./errors.js";
-import type { StoredSubscription } from "./mirror-db.js";
+import type { StoredSubscription } from "./sync-settings.js";
 import type { SignatureKeyStore } from "./signature-key.js";
 
 /** What a session keeps between runs (a database's settings, or memory for the demo). */

@@ -10,20 +10,17 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createSquareClient, type SquareClient } from "@square-customers/client";
 import {
   createMirror,
-  createSquareClient,
   MemoryMirrorStore,
   type MirroredCustomer,
   type MirrorProgress,
-  type SquareClient,
-} from "@square-customers/client";
+} from "@square-customers/client/mirror";
 import { createWebhookHandler } from "@square-customers/client/node";
-import {
-  SquareClient as EffectSquareClient,
-  makeMirror,
-  webhookHandler,
-} from "@square-customers/client-effect";
+import { SquareClient as EffectSquareClient } from "@square-customers/client-effect";
+import { makeMirror } from "@square-customers/client-effect/mirror";
+import { webhookHandler } from "@square-customers/client-effect/webhooks";
 import type { MirrorMark, MirrorOutcome, MirrorStore, WebhookEvent } from "@square-customers/core";
 import { type Emulator, startEmulator } from "@square-customers/emulator";
 import { SqliteMirrorStore } from "@square-customers/mirror-sqlite";

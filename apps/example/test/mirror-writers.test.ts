@@ -16,12 +16,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { fileURLToPath } from "node:url";
-import {
-  createMirror,
-  createSquareClient,
-  type SquareClient,
-  type WebhookEvent,
-} from "@square-customers/client";
+import { createSquareClient, type SquareClient, type WebhookEvent } from "@square-customers/client";
+import { createMirror } from "@square-customers/client/mirror";
 import type { MirroredCustomer, MirrorStore } from "@square-customers/core";
 import { type Emulator, startEmulator } from "@square-customers/emulator";
 import { PostgresMirrorStore } from "@square-customers/mirror-postgres";

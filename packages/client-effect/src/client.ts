@@ -17,7 +17,7 @@ import {
   SQUARE_VERSION,
   splitMethodArgs,
   withCursor,
-} from "@square-customers/core";
+} from "@square-customers/core/client-kit";
 import * as Config from "effect/Config";
 import * as ConfigProvider from "effect/ConfigProvider";
 import * as Context from "effect/Context";
@@ -27,7 +27,7 @@ import * as Layer from "effect/Layer";
 import * as Option from "effect/Option";
 import * as Schema from "effect/Schema";
 import * as Stream from "effect/Stream";
-import { type CreateMany, createMany } from "./create-many.js";
+import type { CreateMany } from "./create-many.js";
 import type { SquareClientError } from "./errors.js";
 import type { CustomersMethods, WebhooksMethods } from "./generated/methods.js";
 import { makeInterpreter, type Send, type SquareClientOptions } from "./interpreter.js";
@@ -64,9 +64,7 @@ const make = Effect.fnUntraced(function* (options: SquareClientOptions) {
   const send = yield* makeInterpreter(options);
   const customers = {
     ...buildMethods(send, methodNames.customers),
-    createMany: createMany((body, callOptions) =>
-      send(prepareCall("bulkCreateCustomers", [], body), callOptions),
-    ),
+    createMany: lazyCreateMany(send),
   } as unknown as SquareClientShape["customers"];
   return SquareClient.of({
     customers,
@@ -76,6 +74,22 @@ const make = Effect.fnUntraced(function* (options: SquareClientOptions) {
     pages: (name, ...args) => streamPages(send, name, args) as never,
   });
 });
+
+/**
+ * `customers.createMany`, whose code (and core's planning) is loaded the first time a createMany stream
+ * runs: a program that never imports customers in bulk never loads it.
+ */
+function lazyCreateMany(send: Send): CreateMany {
+  const bulkCreate = (body: object, callOptions: CallOptions | undefined) =>
+    send(prepareCall("bulkCreateCustomers", [], body), callOptions);
+  return (items, options) =>
+    Stream.unwrap(
+      Effect.map(
+        Effect.promise(() => import("./create-many.js")),
+        ({ createMany }) => createMany(bulkCreate)(items, options),
+      ),
+    );
+}
 
 /**
  * One call. The call is prepared (and its idempotency key chosen) when the method is called, not when the

@@ -3,16 +3,17 @@
 // verdict as it is (`kind`, `retryable`): nothing here decides either, so an error means the same as the
 // promise client's for the same failure. Errors are built only from scrubbed values (never request
 // headers), so no field, message or printed form can hold the access token.
+import type { SquareErrorDetail } from "@square-customers/core";
 import {
   type CallFailure,
   type ErrorKind,
   type FailureKind,
   invalidRequestFailure,
-  type SquareErrorDetail,
+  optional,
   squareErrorsOf,
   type TransportFailure,
   type ValidationIssue,
-} from "@square-customers/core";
+} from "@square-customers/core/client-kit";
 import * as Schema from "effect/Schema";
 
 /**
@@ -204,9 +205,4 @@ export function requestInvalid(
  */
 export function errorKind(error: SquareClientError): FailureKind {
   return error.kind;
-}
-
-/** `{ key: value }` when value is defined, else `{}` (optional keys are exact: never `undefined`). */
-export function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
 }

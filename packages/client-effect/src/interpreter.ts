@@ -22,7 +22,7 @@ import {
   redactor,
   resolveBaseUrl,
   SQUARE_VERSION,
-} from "@square-customers/core";
+} from "@square-customers/core/client-kit";
 import * as Duration from "effect/Duration";
 import * as Effect from "effect/Effect";
 import * as Headers from "effect/http/Headers";

@@ -1,7 +1,9 @@
-// The customer mirror with the Effect client. Core decides everything (what an event or a read means,
-// which state wins, the order of the steps: `fullLoadProgram`, `reconcileProgram`, `syncProgram`,
-// `applyEventStep`); this file carries out their instructions: it lists and searches with the merchant's
-// `SquareClient`, runs each step in one store transaction, and emits progress as a `Stream`.
+// @square-customers/client-effect/mirror: the customer mirror with the Effect client. Core decides
+// everything (what an event or a read means, which state wins, the order of the steps: `fullLoadProgram`,
+// `reconcileProgram`, `syncProgram`, `applyEventStep`); this file carries out their instructions: it lists
+// and searches with the merchant's `SquareClient`, runs each step in one store transaction, and emits
+// progress as a `Stream`. The stores: `fromPromiseStore` (any of core's promise stores) here, and one on
+// `effect/sql` in `@square-customers/client-effect/sql`.
 import {
   applyEventStep,
   fullLoadProgram,
@@ -28,6 +30,28 @@ import {
   type EffectMirrorTransaction,
   effectStore,
   type MirrorStoreError,
+} from "./mirror-store.js";
+
+export type {
+  LoadSummary,
+  MaybePromise,
+  MirrorCheckpoint,
+  MirrorEventResult,
+  MirroredCustomer,
+  MirrorMark,
+  MirrorOutcome,
+  MirrorProgress,
+  MirrorStore,
+  MirrorTransaction,
+  ReconcileSummary,
+  SyncResult,
+} from "@square-customers/core";
+export { MemoryMirrorStore, MIRROR_EVENT_TYPES } from "@square-customers/core";
+export {
+  type EffectMirrorStore,
+  type EffectMirrorTransaction,
+  fromPromiseStore,
+  MirrorStoreError,
 } from "./mirror-store.js";
 
 /** What a load or reconcile pass can fail with. */

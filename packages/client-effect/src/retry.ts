@@ -7,7 +7,7 @@ import {
   DEFAULT_MAX_RETRIES,
   RETRY_MAX_MS,
   retryDelay,
-} from "@square-customers/core";
+} from "@square-customers/core/client-kit";
 import * as Clock from "effect/Clock";
 import * as Duration from "effect/Duration";
 import * as Effect from "effect/Effect";

@@ -1,7 +1,8 @@
-// Receiving Square's webhook deliveries with Effect: `decodeWebhook` checks and reads a delivery with
-// core's rules (`unwrapWebhook`: signature, body cap, and which deliveries are events, checked as deep as
-// answers are), failing with a typed `WebhookError` whose message is core's; `webhookHandler` is a ready
-// route handler for an effect/http server, answering with core's answers.
+// @square-customers/client-effect/webhooks: receiving Square's webhook deliveries with Effect.
+// `decodeWebhook` checks and reads a delivery with core's rules (`unwrapWebhook`: signature, body cap, and
+// which deliveries are events, checked as deep as answers are), failing with a typed `WebhookError` whose
+// message is core's; `webhookHandler` is a ready route handler for an effect/http server, answering with
+// core's answers.
 import {
   unwrapWebhook,
   WEBHOOK_ACCEPTED,
@@ -21,6 +22,14 @@ import * as HttpIncomingMessage from "effect/http/HttpIncomingMessage";
 import * as HttpServerRequest from "effect/http/HttpServerRequest";
 import * as HttpServerResponse from "effect/http/HttpServerResponse";
 import * as Schema from "effect/Schema";
+
+export type {
+  CustomerEventType,
+  CustomerWebhookEvent,
+  UnknownWebhookEvent,
+  WebhookEvent,
+  WebhookFailureReason,
+} from "@square-customers/core";
 
 export interface WebhookOptions {
   /** The subscription's signature key (shown when the subscription is created or its key rotated). */

@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest";
-import { missingAccessTokenMessage, SQUARE_VERSION } from "@square-customers/core";
+import { missingAccessTokenMessage, SQUARE_VERSION } from "@square-customers/core/client-kit";
 import { ConfigProvider, Effect, Layer } from "effect";
 import { FetchHttpClient } from "effect/http";
 import { SquareClient } from "../src/index.js";

@@ -3,7 +3,8 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { assert, layer } from "@effect/vitest";
-import { DEFAULT_MAX_RETRIES, type OperationName, operations } from "@square-customers/core";
+import { type OperationName, operations } from "@square-customers/core";
+import { DEFAULT_MAX_RETRIES } from "@square-customers/core/client-kit";
 import { Effect, Layer, Schedule } from "effect";
 import { FetchHttpClient } from "effect/http";
 import { SquareClient, type SquareClientError } from "../src/index.js";

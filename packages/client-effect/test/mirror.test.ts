@@ -13,15 +13,10 @@ import { type Customer, changeOfRead, type MirrorStore } from "@square-customers
 import { Cause, Effect, Exit, Layer, Stream } from "effect";
 import { HttpRouter, HttpServer } from "effect/http";
 import { SqlClient } from "effect/sql/SqlClient";
-import {
-  MemoryMirrorStore,
-  MirrorStoreError,
-  makeMirror,
-  SquareClient,
-  type WebhookEvent,
-  webhookHandler,
-} from "../src/index.js";
+import { SquareClient, type WebhookEvent } from "../src/index.js";
+import { MemoryMirrorStore, MirrorStoreError, makeMirror } from "../src/mirror.js";
 import { makeSqlMirrorStore } from "../src/sql-store.js";
+import { webhookHandler } from "../src/webhooks.js";
 import { clientLayer, Emulator, requestCount } from "./support.js";
 
 const sortById = <T extends { id: string }>(items: Iterable<T>) =>

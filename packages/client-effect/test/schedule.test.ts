@@ -1,6 +1,6 @@
 // The retry schedules on their own, fed with failures directly: what they wait and how often.
 import { assert, describe, it } from "@effect/vitest";
-import { DEFAULT_MAX_RETRIES, RETRY_MAX_MS } from "@square-customers/core";
+import { DEFAULT_MAX_RETRIES, RETRY_MAX_MS } from "@square-customers/core/client-kit";
 import { Duration, Effect, Schedule } from "effect";
 import {
   defaultRetrySchedule,

@@ -2,7 +2,7 @@
 // spec's shapes are enforced, and failures read well.
 import { assert, describe, it } from "@effect/vitest";
 import { Effect, Schema } from "effect";
-import { Schemas } from "../src/index.js";
+import { Schemas } from "../src/schemas.js";
 
 /** The fields Square always returns on a customer, which the schemas require. */
 const returned = (id: string) => ({

@@ -17,7 +17,7 @@ import * as ManagedRuntime from "effect/ManagedRuntime";
 import * as Redacted from "effect/Redacted";
 import { SqlClient } from "effect/sql/SqlClient";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { EffectMirrorStore, EffectMirrorTransaction } from "../src/index.js";
+import type { EffectMirrorStore, EffectMirrorTransaction } from "../src/mirror.js";
 import { makeSqlMirrorStore } from "../src/sql-store.js";
 
 let server: TestPostgres;

@@ -6,7 +6,9 @@ import { assert, describe, it } from "@effect/vitest";
 import { customerEventTypes } from "@square-customers/core";
 import { Effect, Layer, Schema } from "effect";
 import { HttpRouter, HttpServer } from "effect/http";
-import { decodeWebhook, Schemas, type WebhookEvent, webhookHandler } from "../src/index.js";
+import type { WebhookEvent } from "../src/index.js";
+import { Schemas } from "../src/schemas.js";
+import { decodeWebhook, webhookHandler } from "../src/webhooks.js";
 
 const signatureKey = "whsec-effect-test";
 const notificationUrl = "https://example.com/hooks/square";

@@ -1,3 +1,4 @@
+import type { WebhookEvent } from "@square-customers/core";
 import {
   methodNames,
   nextCursor,
@@ -7,21 +8,15 @@ import {
   pageItems,
   prepareCall,
   splitMethodArgs,
-  type WebhookEvent,
   withCursor,
-} from "@square-customers/core";
+} from "@square-customers/core/client-kit";
 import { ApiCall, type WithResponse } from "./call.js";
-import {
-  type CreateManyItem,
-  type CreateManyOptions,
-  type CreateManyResult,
-  createMany,
-} from "./create-many.js";
+import type { CreateManyItem, CreateManyOptions, CreateManyResult } from "./create-many.js";
 import type { CustomersMethods, WebhooksMethods } from "./generated/methods.js";
 import { createInterpreter, type Send } from "./interpreter.js";
 import type { CallOptions, SquareClientOptions } from "./options.js";
 import { Paginated } from "./paging.js";
-import { type UnwrapOptions, unwrapWebhook } from "./webhooks.js";
+import type { UnwrapOptions } from "./webhooks/unwrap.js";
 
 type Methods = { readonly customers: CustomersMethods; readonly webhooks: WebhooksMethods };
 
@@ -47,16 +42,25 @@ export interface SquareClient {
   };
 }
 
-/** A client for Square's Customers API: every operation of core's table under a friendly name. */
+/**
+ * A client for Square's Customers API: every operation of core's table under a friendly name. What a
+ * plain call never needs (createMany's planning, reading webhook deliveries) is loaded the first time it
+ * is used, so a process that only calls the API never loads it.
+ */
 export function createSquareClient(options: SquareClientOptions): SquareClient {
   const send = createInterpreter(options);
   const tree = buildTree(send, methodNames) as Methods;
   return {
     customers: {
       ...tree.customers,
-      createMany: (items, createOptions) => createMany(send, items, createOptions),
+      createMany: async (items, createOptions) =>
+        (await import("./create-many.js")).createMany(send, items, createOptions),
     },
-    webhooks: { ...tree.webhooks, unwrap: unwrapWebhook },
+    webhooks: {
+      ...tree.webhooks,
+      unwrap: async (request, unwrapOptions) =>
+        (await import("./webhooks/unwrap.js")).unwrapWebhook(request, unwrapOptions),
+    },
   };
 }
 

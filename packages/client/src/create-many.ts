@@ -1,22 +1,21 @@
 // `customers.createMany`: pulls items in chunks and sends each chunk core has planned as one bulk-create
 // call. Everything else (option checks, default keys, per-item validation, what each result is) is core's
-// (`planChunk`, `resultsOfAnswer`, `resultsOfFailure`), shared with the Effect client.
+// (`planChunk`, `resultsOfAnswer`, `resultsOfFailure`), shared with the Effect client. The client loads this
+// module, and core's planning with it, the first time `customers.createMany` is called.
+import type { BulkCreateCustomersResponse } from "@square-customers/core";
+import { invalidRequestFailure, operation, prepareCall } from "@square-customers/core/client-kit";
 import {
   addToProgress,
-  type BulkCreateCustomersResponse,
   type CreateManyResult as CoreCreateManyResult,
   type CreateManyEntry,
   type CreateManyItem,
   type CreateManyProgress,
   createManyKey,
   createManySettings,
-  invalidRequestFailure,
-  operation,
   planChunk,
-  prepareCall,
   resultsOfAnswer,
   resultsOfFailure,
-} from "@square-customers/core";
+} from "@square-customers/core/client-kit/create-many";
 import { errorFromFailure, SquareError } from "./errors.js";
 import type { Send } from "./interpreter.js";
 import type { CallOptions } from "./options.js";

@@ -2,14 +2,14 @@
 // `CallFailure` (whose texts core wrote and redacted) and carrying core's verdict as it is: its `kind`
 // and whether it was `retryable`. Nothing here decides either, so an error means the same as the Effect
 // client's for the same failure.
+import type { SquareErrorDetail } from "@square-customers/core";
 import type {
   CallFailure,
   ErrorKind,
   FailureKind,
-  SquareErrorDetail,
   TransportFailure,
   ValidationIssue,
-} from "@square-customers/core";
+} from "@square-customers/core/client-kit";
 
 /** Which call an error belongs to. Never holds headers, so it can never hold the token. */
 export interface RequestSummary {

@@ -1,3 +1,8 @@
+// @square-customers/client: a promise client for Square's Customers API on ky. This entry is what a plain
+// API call needs; the rest is behind subpaths, so a process that only calls the API never loads it:
+// `/webhooks` (receiving deliveries), `/mirror` (the customer mirror), `/node` (webhooks on node:http),
+// `/testing` (a client for a fresh emulator merchant). `customers.createMany` and `webhooks.unwrap` load
+// their code the first time they are called.
 export type {
   CustomerEventType,
   CustomerWebhookEvent,
@@ -5,34 +10,14 @@ export type {
   FailureKind,
   InputOf,
   ItemOf,
-  LoadSummary,
-  MaybePromise,
-  MirrorCheckpoint,
-  MirrorEventResult,
-  MirroredCustomer,
-  MirrorMark,
-  MirrorOutcome,
-  MirrorProgress,
-  MirrorStore,
-  MirrorTransaction,
   OperationName,
-  ReconcileSummary,
   ResponseOf,
-  SyncResult,
   TransportFailure,
   UnknownWebhookEvent,
   ValidationIssue,
   WebhookEvent,
-  WebhookFailureReason,
-  WebhookSignatureInput,
 } from "@square-customers/core";
-export {
-  contentIdempotencyKey,
-  MemoryMirrorStore,
-  MIRROR_EVENT_TYPES,
-  methodNames,
-  verifyWebhookSignature,
-} from "@square-customers/core";
+export { contentIdempotencyKey, methodNames } from "@square-customers/core/client-kit";
 export { ApiCall, type RawResponse, type WithResponse } from "./call.js";
 export { createSquareClient, type SquareClient } from "./client.js";
 export type {
@@ -58,17 +43,9 @@ export {
   TimeoutError,
   UnauthorizedError,
 } from "./errors.js";
-export { createFetchWebhookHandler } from "./fetch-handler.js";
 export type * from "./generated/methods.js";
 export type * from "./generated/models.js";
 export type { Method, MethodArgs, MethodResult } from "./methods.js";
-export { type CustomerMirror, createMirror, type MirrorOptions, type MirrorRunOptions } from "./mirror.js";
 export type { CallOptions, Logger, SquareClientOptions } from "./options.js";
 export { type PageSource, Paginated } from "./paging.js";
-export {
-  type UnwrapOptions,
-  unwrapDelivery,
-  unwrapWebhook,
-  type WebhookDelivery,
-  WebhookVerificationError,
-} from "./webhooks.js";
+export type { UnwrapOptions } from "./webhooks/unwrap.js";

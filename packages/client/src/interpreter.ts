@@ -19,7 +19,7 @@ import {
   redactHeaders,
   retryDelay,
   SQUARE_VERSION,
-} from "@square-customers/core";
+} from "@square-customers/core/client-kit";
 import ky, { type BeforeRequestHook, isNetworkError, isTimeoutError, type KyInstance } from "ky";
 import type { RawResponse, WithResponse } from "./call.js";
 import { errorFromFailure, type RequestSummary } from "./errors.js";

@@ -1,7 +1,8 @@
-// The customer mirror with the promise client. Core decides everything (what an event or a read means,
-// which state wins, the order of the steps: `fullLoadProgram`, `reconcileProgram`, `syncProgram`,
-// `applyEventStep`); this file carries out their instructions: it lists and searches with the merchant's
-// client, runs each step in one store transaction, and reports progress through a callback.
+// @square-customers/client/mirror: the customer mirror with the promise client. Core decides everything
+// (what an event or a read means, which state wins, the order of the steps: `fullLoadProgram`,
+// `reconcileProgram`, `syncProgram`, `applyEventStep`); this file carries out their instructions: it lists
+// and searches with the merchant's client, runs each step in one store transaction, and reports progress
+// through a callback.
 import {
   applyEventStep,
   fullLoadProgram,
@@ -19,6 +20,22 @@ import {
   type WebhookEvent,
 } from "@square-customers/core";
 import type { SquareClient } from "./client.js";
+
+export type {
+  LoadSummary,
+  MaybePromise,
+  MirrorCheckpoint,
+  MirrorEventResult,
+  MirroredCustomer,
+  MirrorMark,
+  MirrorOutcome,
+  MirrorProgress,
+  MirrorStore,
+  MirrorTransaction,
+  ReconcileSummary,
+  SyncResult,
+} from "@square-customers/core";
+export { MemoryMirrorStore, MIRROR_EVENT_TYPES } from "@square-customers/core";
 
 export interface MirrorOptions {
   /**

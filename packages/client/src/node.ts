@@ -13,7 +13,7 @@ import {
   webhookRefusal,
   webhookRefused,
 } from "@square-customers/core";
-import { type UnwrapOptions, unwrapDelivery, WebhookVerificationError } from "./webhooks.js";
+import { type UnwrapOptions, unwrapDelivery, WebhookVerificationError } from "./webhooks/unwrap.js";
 
 /** Core's cap on a delivery's body (`WEBHOOK_MAX_BODY_BYTES`): anything bigger is refused unread. */
 export const MAX_WEBHOOK_BODY_BYTES = WEBHOOK_MAX_BODY_BYTES;

@@ -9,7 +9,7 @@ import {
   type Redactor,
   redactor,
   resolveBaseUrl,
-} from "@square-customers/core";
+} from "@square-customers/core/client-kit";
 import type { AfterResponseHook, BeforeRequestHook } from "ky";
 
 /** Receives one line per request, response and retry. Never sees the token. `console` fits. */

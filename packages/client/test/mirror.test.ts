@@ -8,15 +8,10 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type Customer, changeOfRead, type MirrorProgress, type MirrorStore } from "@square-customers/core";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  createFetchWebhookHandler,
-  createMirror,
-  MemoryMirrorStore,
-  MIRROR_EVENT_TYPES,
-  type SquareClient,
-  type WebhookEvent,
-} from "../src/index.js";
+import type { SquareClient, WebhookEvent } from "../src/index.js";
+import { createMirror, MemoryMirrorStore, MIRROR_EVENT_TYPES } from "../src/mirror.js";
 import { createWebhookHandler } from "../src/node.js";
+import { createFetchWebhookHandler } from "../src/webhooks/index.js";
 import { useEmulator } from "./support.js";
 
 const h = useEmulator({ webhookRetryScale: 0.001 });

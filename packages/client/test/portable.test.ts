@@ -9,13 +9,26 @@ const IMPORT =
   /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
 const ALLOWED_PACKAGES = new Set(["@square-customers/core", "ky"]);
 
-/** Entry file of a package as seen from `from`: nearest node_modules/<pkg>, its `exports["."]` for ESM. */
-function entryOf(pkg: string, from: string): string {
+/** The package a bare specifier names (`@square-customers/core/client-kit` → `@square-customers/core`). */
+function packageOf(spec: string): string {
+  return spec
+    .split("/")
+    .slice(0, spec.startsWith("@") ? 2 : 1)
+    .join("/");
+}
+
+/**
+ * Entry file of a package (or one of its subpaths) as seen from `from`: nearest node_modules/<pkg>, its
+ * `exports["."]` (or `exports["./subpath"]`) for ESM.
+ */
+function entryOf(spec: string, from: string): string {
+  const pkg = packageOf(spec);
+  const subpath = `.${spec.slice(pkg.length)}`;
   for (let dir = dirname(from); dir !== dirname(dir); dir = dirname(dir)) {
     const manifestPath = join(dir, "node_modules", pkg, "package.json");
     if (!existsSync(manifestPath)) continue;
     const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
-    const root = manifest.exports?.["."] ?? manifest.exports;
+    const root = subpath === "." ? (manifest.exports?.["."] ?? manifest.exports) : manifest.exports[subpath];
     const target = typeof root === "string" ? root : (root.import?.default ?? root.import ?? root.default);
     return resolve(dirname(manifestPath), target);
   }
@@ -37,7 +50,7 @@ it("imports only relative modules, core and ky, all the way down", () => {
       if (spec.startsWith(".")) {
         const path = resolve(dirname(file), spec);
         queue.push(file.endsWith(".ts") && spec.endsWith(".js") ? path.replace(/\.js$/, ".ts") : path);
-      } else if (ALLOWED_PACKAGES.has(spec)) {
+      } else if (ALLOWED_PACKAGES.has(packageOf(spec))) {
         queue.push(entryOf(spec, file));
       } else {
         foreign.push(`${file}: ${spec}`);

@@ -25,9 +25,9 @@ import {
   type SquareClient,
   type TimeRange,
   type UpdateCustomerRequest,
-  verifyWebhookSignature,
   type WithResponse,
 } from "../src/index.js";
+import { verifyWebhookSignature } from "../src/webhooks/index.js";
 
 type Equals<X, Y> = (<T>() => T extends X ? 1 : 2) extends <T>() => T extends Y ? 1 : 2 ? true : false;
 

@@ -4,8 +4,9 @@ import { createHmac } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSquareClient, type WebhookEvent, WebhookVerificationError } from "../src/index.js";
+import { createSquareClient, type WebhookEvent } from "../src/index.js";
 import { createWebhookHandler } from "../src/node.js";
+import { WebhookVerificationError } from "../src/webhooks/index.js";
 
 const signatureKey = "whsec-client-test";
 const notificationUrl = "https://example.com/hooks/square";

@@ -17,13 +17,13 @@ import {
 } from "@square-customers/client-effect";
 import {
   type CreateManyResult,
-  DEFAULT_MAX_RETRIES,
   type FailureKind,
   type MethodTree,
   methodNames,
   type OperationName,
   type SquareErrorDetail,
 } from "@square-customers/core";
+import { DEFAULT_MAX_RETRIES } from "@square-customers/core/client-kit";
 import * as Duration from "effect/Duration";
 import * as Effect from "effect/Effect";
 import * as FetchHttpClient from "effect/http/FetchHttpClient";

@@ -5,21 +5,20 @@
 // on its own (`unwrapDelivery`, `decodeWebhook`). Outcomes are plain data, as in clients.ts.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
-import {
-  createFetchWebhookHandler,
-  createSquareClient,
-  unwrapDelivery,
-  WebhookVerificationError,
-} from "@square-customers/client";
+import { createSquareClient } from "@square-customers/client";
 import { createWebhookHandler } from "@square-customers/client/node";
 import {
-  decodeWebhook,
+  createFetchWebhookHandler,
+  unwrapDelivery,
+  WebhookVerificationError,
+} from "@square-customers/client/webhooks";
+import {
   defaultRetrySchedule,
   SquareClient,
   type SquareClientError,
   type SquareClientShape,
-  webhookHandler,
 } from "@square-customers/client-effect";
+import { decodeWebhook, webhookHandler } from "@square-customers/client-effect/webhooks";
 import type {
   CreateWebhookSubscriptionRequest,
   SubscriptionTestResult,

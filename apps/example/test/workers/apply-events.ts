@@ -2,12 +2,8 @@
 // mirror in `db` (a SQLite file or a postgres:// URL) through its own connection, then prints its counts
 // of outcomes as JSON. Usage: node apply-events.ts <db> <events.json>
 import { readFileSync } from "node:fs";
-import {
-  createMirror,
-  createSquareClient,
-  type MirrorStore,
-  type WebhookEvent,
-} from "@square-customers/client";
+import { createSquareClient, type WebhookEvent } from "@square-customers/client";
+import { createMirror, type MirrorStore } from "@square-customers/client/mirror";
 import { PostgresMirrorStore } from "@square-customers/mirror-postgres";
 import { SqliteMirrorStore } from "@square-customers/mirror-sqlite";
 import pg from "pg";

@@ -8,7 +8,7 @@ import {
   type WebhookEvent,
   webhookRefused,
 } from "@square-customers/core";
-import { type UnwrapOptions, unwrapWebhook, WebhookVerificationError } from "./webhooks.js";
+import { type UnwrapOptions, unwrapWebhook, WebhookVerificationError } from "./unwrap.js";
 
 /**
  * A Fetch-standard handler for one subscription: each delivery is verified and handed to `onEvent`, and

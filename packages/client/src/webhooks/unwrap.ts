@@ -1,6 +1,6 @@
 // Receiving Square's webhook deliveries: a Fetch-API `Request` in (Node 18+, Bun, Deno, Workers alike), a
 // typed event out, or a `WebhookVerificationError` that is never to be applied. The checks are core's
-// (`unwrapWebhook`); this file only reads the request. For `node:http` requests see `./node.ts`.
+// (`unwrapWebhook`); this file only reads the request. For `node:http` requests see `../node.ts`.
 import {
   unwrapWebhook as coreUnwrap,
   WEBHOOK_MAX_BODY_BYTES,
