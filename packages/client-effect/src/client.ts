@@ -4,6 +4,7 @@ import {
   baseUrlFor,
   ENVIRONMENT_EXPECTED,
   type ItemOf,
+  loadRequestRules,
   type MethodTree,
   methodNames,
   missingAccessTokenMessage,
@@ -13,6 +14,7 @@ import {
   type PagedOperationName,
   pageItems,
   prepareCall,
+  type RequestRules,
   type ResponseOf,
   SQUARE_VERSION,
   splitMethodArgs,
@@ -60,28 +62,46 @@ export interface SquareClientShape {
   ) => Stream.Stream<ResponseOf<N>, SquareClientError>;
 }
 
+/**
+ * Prepares one call (with core's request rules, for a body) and sends it. The call is prepared, and its
+ * idempotency key chosen, when this is called, which is when the method is called.
+ */
+type Call = (
+  name: OperationName,
+  pathArgs: readonly string[],
+  input: object | undefined,
+  options: CallOptions | undefined,
+) => Effect.Effect<unknown, SquareClientError>;
+
 const make = Effect.fnUntraced(function* (options: SquareClientOptions) {
   const send = yield* makeInterpreter(options);
+  // Core's request rules, for checking bodies; loaded once per process, when the first client is made.
+  const rules = yield* Effect.promise(loadRequestRules);
+  const call = preparedWith(send, rules);
   const customers = {
-    ...buildMethods(send, methodNames.customers),
-    createMany: lazyCreateMany(send),
+    ...buildMethods(call, methodNames.customers),
+    createMany: lazyCreateMany(call),
   } as unknown as SquareClientShape["customers"];
   return SquareClient.of({
     customers,
-    webhooks: buildMethods(send, methodNames.webhooks) as unknown as WebhooksMethods,
-    call: (name, ...args) => callMethod(send, name, args) as never,
-    stream: (name, ...args) => streamItems(send, name, args) as never,
-    pages: (name, ...args) => streamPages(send, name, args) as never,
+    webhooks: buildMethods(call, methodNames.webhooks) as unknown as WebhooksMethods,
+    call: (name, ...args) => callMethod(call, name, args) as never,
+    stream: (name, ...args) => streamItems(call, name, args) as never,
+    pages: (name, ...args) => streamPages(call, name, args) as never,
   });
 });
+
+function preparedWith(send: Send, rules: RequestRules): Call {
+  return (name, pathArgs, input, options) => send(prepareCall(name, pathArgs, input, rules), options);
+}
 
 /**
  * `customers.createMany`, whose code (and core's planning) is loaded the first time a createMany stream
  * runs: a program that never imports customers in bulk never loads it.
  */
-function lazyCreateMany(send: Send): CreateMany {
+function lazyCreateMany(call: Call): CreateMany {
   const bulkCreate = (body: object, callOptions: CallOptions | undefined) =>
-    send(prepareCall("bulkCreateCustomers", [], body), callOptions);
+    call("bulkCreateCustomers", [], body, callOptions);
   return (items, options) =>
     Stream.unwrap(
       Effect.map(
@@ -96,19 +116,19 @@ function lazyCreateMany(send: Send): CreateMany {
  * effect runs: our retries, and any re-run of this effect by the caller, all carry the same key, so
  * Square answers a repeat with the first result instead of creating again.
  */
-function callMethod(send: Send, name: OperationName, args: readonly unknown[]) {
+function callMethod(call: Call, name: OperationName, args: readonly unknown[]) {
   const { pathArgs, input, options } = splitMethodArgs<CallOptions>(name, args);
-  return send(prepareCall(name, pathArgs, input), options);
+  return call(name, pathArgs, input, options);
 }
 
 /** Every page (whole response) of a paged operation, each requested when the stream needs it. */
-function streamPages(send: Send, name: PagedOperationName, args: readonly unknown[]) {
-  return paginate(send, name, args, (page) => [page]);
+function streamPages(call: Call, name: PagedOperationName, args: readonly unknown[]) {
+  return paginate(call, name, args, (page) => [page]);
 }
 
 /** Every item of a paged operation, page by page. */
-function streamItems(send: Send, name: PagedOperationName, args: readonly unknown[]) {
-  return paginate(send, name, args, (page) => pageItems(name, page as never));
+function streamItems(call: Call, name: PagedOperationName, args: readonly unknown[]) {
+  return paginate(call, name, args, (page) => pageItems(name, page as never));
 }
 
 /**
@@ -117,14 +137,14 @@ function streamItems(send: Send, name: PagedOperationName, args: readonly unknow
  * both per-page work and several KB to every bundle).
  */
 function paginate<A>(
-  send: Send,
+  call: Call,
   name: PagedOperationName,
   args: readonly unknown[],
   emit: (page: unknown) => ReadonlyArray<A>,
 ): Stream.Stream<A, SquareClientError> {
   const { pathArgs, input, options } = splitMethodArgs<CallOptions>(name, args);
   return Stream.paginate(input, (current: object | undefined) =>
-    Effect.map(send(prepareCall(name, pathArgs, current), options), (page) => {
+    Effect.map(call(name, pathArgs, current, options), (page) => {
       const cursor = nextCursor(page);
       const next = cursor === undefined ? Option.none() : Option.some(withCursor(name, current, cursor));
       return [emit(page), next] as const;
@@ -133,16 +153,16 @@ function paginate<A>(
 }
 
 /** The methods of a name tree: one per operation, plus `<name>Stream` for each paged one. */
-function buildMethods(send: Send, tree: MethodTree): Record<string, unknown> {
+function buildMethods(call: Call, tree: MethodTree): Record<string, unknown> {
   const methods: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(tree)) {
     if (typeof value !== "string") {
-      methods[key] = buildMethods(send, value);
+      methods[key] = buildMethods(call, value);
       continue;
     }
-    methods[key] = (...args: unknown[]) => callMethod(send, value, args);
+    methods[key] = (...args: unknown[]) => callMethod(call, value, args);
     if (operation(value).paging) {
-      methods[`${key}Stream`] = (...args: unknown[]) => streamItems(send, value as PagedOperationName, args);
+      methods[`${key}Stream`] = (...args: unknown[]) => streamItems(call, value as PagedOperationName, args);
     }
   }
   return methods;

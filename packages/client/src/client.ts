@@ -6,14 +6,13 @@ import {
   operation,
   type PagedOperationName,
   pageItems,
-  prepareCall,
   splitMethodArgs,
   withCursor,
 } from "@square-customers/core/client-kit";
 import { ApiCall, type WithResponse } from "./call.js";
 import type { CreateManyItem, CreateManyOptions, CreateManyResult } from "./create-many.js";
 import type { CustomersMethods, WebhooksMethods } from "./generated/methods.js";
-import { createInterpreter, type Send } from "./interpreter.js";
+import { createInterpreter, prepareAndSend, type Send } from "./interpreter.js";
 import type { CallOptions, SquareClientOptions } from "./options.js";
 import { Paginated } from "./paging.js";
 import type { UnwrapOptions } from "./webhooks/unwrap.js";
@@ -78,7 +77,7 @@ function method(send: Send, name: OperationName) {
   const paged = operation(name).paging !== null;
   return (...args: unknown[]) => {
     const { pathArgs, input, options } = splitMethodArgs<CallOptions>(name, args);
-    if (!paged) return new ApiCall(send(prepareCall(name, pathArgs, input), options));
+    if (!paged) return new ApiCall(prepareAndSend(send, name, pathArgs, input, options));
     return new Paginated({
       fetch: (cursor) => fetchPage(send, name as PagedOperationName, pathArgs, input, cursor, options),
       items: (page) => pageItems(name as PagedOperationName, page as never),
@@ -97,5 +96,5 @@ function fetchPage(
   options: CallOptions | undefined,
 ): Promise<WithResponse<unknown>> {
   const pageInput = cursor === undefined ? input : withCursor(name, input ?? {}, cursor);
-  return send(prepareCall(name, pathArgs, pageInput), options);
+  return prepareAndSend(send, name, pathArgs, pageInput, options);
 }

@@ -3,7 +3,7 @@
 // (`planChunk`, `resultsOfAnswer`, `resultsOfFailure`), shared with the Effect client. The client loads this
 // module, and core's planning with it, the first time `customers.createMany` is called.
 import type { BulkCreateCustomersResponse } from "@square-customers/core";
-import { invalidRequestFailure, operation, prepareCall } from "@square-customers/core/client-kit";
+import { invalidRequestFailure, operation } from "@square-customers/core/client-kit";
 import {
   addToProgress,
   type CreateManyResult as CoreCreateManyResult,
@@ -17,7 +17,7 @@ import {
   resultsOfFailure,
 } from "@square-customers/core/client-kit/create-many";
 import { errorFromFailure, SquareError } from "./errors.js";
-import type { Send } from "./interpreter.js";
+import { prepareAndSend, type Send } from "./interpreter.js";
 import type { CallOptions } from "./options.js";
 
 export type { CreateManyItem, CreateManyProgress };
@@ -98,7 +98,7 @@ async function runChunk(
   const plan = planChunk(chunk);
   if (plan.body === undefined) return [...plan.heldBack];
   try {
-    const { data } = await send(prepareCall("bulkCreateCustomers", [], plan.body), callOptions);
+    const { data } = await prepareAndSend(send, "bulkCreateCustomers", [], plan.body, callOptions);
     return [...plan.heldBack, ...resultsOfAnswer(plan.sent, data as BulkCreateCustomersResponse)];
   } catch (error) {
     if (!(error instanceof SquareError)) throw error; // aborts and caller bugs end the run

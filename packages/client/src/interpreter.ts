@@ -13,8 +13,12 @@ import {
   HEADERS,
   interpretAttempt,
   invalidRequestFailure,
+  loadRequestRules,
+  type OperationName,
+  operation,
   type PreparedCall,
   pathWithQuery,
+  prepareCall,
   type Redactor,
   redactHeaders,
   retryDelay,
@@ -28,6 +32,21 @@ import { sleep } from "./sleep.js";
 
 /** Sends one prepared call (retries included) and resolves with its JSON body and raw response. */
 export type Send = (call: PreparedCall, options: CallOptions | undefined) => Promise<WithResponse<unknown>>;
+
+/**
+ * Prepares one call and sends it. A call with a body is checked against core's request rules, which are
+ * loaded the first time one is sent: a program that only reads never loads them.
+ */
+export function prepareAndSend(
+  send: Send,
+  name: OperationName,
+  pathArgs: readonly string[],
+  input: object | undefined,
+  options: CallOptions | undefined,
+): Promise<WithResponse<unknown>> {
+  if (operation(name).body === null) return send(prepareCall(name, pathArgs, input), options);
+  return loadRequestRules().then((rules) => send(prepareCall(name, pathArgs, input, rules), options));
+}
 
 /** The client's interpreter: checks the options once, then sends prepared calls. */
 export function createInterpreter(options: SquareClientOptions): Send {

@@ -31,13 +31,22 @@ it("loads core's client kit from its Node build: a few files, not a file per mod
   expect(files.length).toBeLessThanOrEqual(3);
 });
 
-it("loads createMany's planning only with it, from the same build, sharing its code", () => {
-  const files = coreFilesLoaded(
+it("loads the request rules and createMany's planning only when asked, from the same build", () => {
+  const kit = coreFilesLoaded('await import("@square-customers/core/client-kit")');
+  const withRules = coreFilesLoaded(
+    'const kit = await import("@square-customers/core/client-kit"); await kit.loadRequestRules()',
+  );
+  const withPlanning = coreFilesLoaded(
     'await import("@square-customers/core/client-kit"); await import("@square-customers/core/client-kit/create-many")',
   );
-  expect(files.every((file) => file.startsWith("dist/node/"))).toBe(true);
-  expect(files).toContain("dist/node/create-many.js");
-  expect(files.length).toBeLessThanOrEqual(4);
+  for (const files of [withRules, withPlanning]) {
+    expect(files.every((file) => file.startsWith("dist/node/"))).toBe(true);
+    expect(files.slice(0, kit.length)).toEqual(kit); // the kit's files, then a few more, none twice
+    expect(new Set(files).size).toBe(files.length);
+    expect(files.length).toBeGreaterThan(kit.length);
+    expect(files.length).toBeLessThanOrEqual(kit.length + 3);
+  }
+  expect(withPlanning).toContain("dist/node/create-many.js");
 });
 
 it("the Node build exports exactly what the module entries export", async () => {

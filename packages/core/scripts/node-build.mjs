@@ -5,8 +5,10 @@
 // Loaded as modules, importing the promise client took 1.16-1.20× importing ky alone; loaded from this
 // build, 1.05-1.09× (bench/client.ts, cold import). Bundlers (the `default` condition) get the module
 // files, which they tree-shake; nothing here changes what the code does.
+import { rmSync } from "node:fs";
 import { build } from "esbuild";
 
+rmSync("dist/node", { recursive: true, force: true });
 await build({
   entryPoints: { "client-kit": "dist/client-kit.js", "create-many": "dist/create-many/index.js" },
   outdir: "dist/node",

@@ -14,11 +14,11 @@ export {
   invalidRequestFailure,
   optional,
 } from "./call/attempt.js";
+export { contentIdempotencyKey } from "./call/content-key.js";
 export { type ErrorKind, squareErrorsOf } from "./call/errors.js";
-export { contentIdempotencyKey } from "./call/idempotency.js";
 export { missingAccessTokenMessage, type TransportFailure } from "./call/messages.js";
 export { nextCursor, pageItems, withCursor } from "./call/paging.js";
-export { type PreparedCall, prepareCall } from "./call/prepare.js";
+export { loadRequestRules, type PreparedCall, prepareCall } from "./call/prepare.js";
 export { type Redactor, redactHeaders, redactor } from "./call/redaction.js";
 export { pathWithQuery, type RequestParts } from "./call/request.js";
 export {
@@ -57,3 +57,4 @@ export type {
   ResponseOf,
 } from "./table/types.js";
 export type { ValidationIssue } from "./validation/issue.js";
+export type { RequestRules } from "./validation/schema-node.js";

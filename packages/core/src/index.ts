@@ -7,8 +7,8 @@
 // `./client-kit/create-many` (createMany's planning, which the clients load when first used),
 // `./tooling` (for tools that receive requests or read users' files) and `./mirror-sql` (the mirror's SQL).
 export type { FailureKind } from "./call/attempt.js";
+export { contentIdempotencyKey } from "./call/content-key.js";
 export { classifyError, type ErrorKind, issueToErrorDetail } from "./call/errors.js";
-export { contentIdempotencyKey } from "./call/idempotency.js";
 export { NOT_HTTPS_DETAIL, type TransportFailure } from "./call/messages.js";
 export { REDACTED, type Redactor, redactHeaders, redactor } from "./call/redaction.js";
 export { ENVIRONMENTS, type Environment, type EnvironmentName } from "./call/settings.js";

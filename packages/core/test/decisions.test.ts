@@ -9,6 +9,7 @@ import {
   callerHeaders,
   describeTransportError,
   interpretAttempt,
+  loadRequestRules,
   prepareCall,
 } from "../src/client-kit.js";
 import {
@@ -24,12 +25,13 @@ import {
 } from "../src/create-many/index.js";
 import { contentIdempotencyKey, REDACTED, redactHeaders, redactor } from "../src/index.js";
 import { entryMapField, splitEntryIssues } from "../src/tooling.js";
+import { requestRules } from "../src/validation/request-rules.js";
 
 const none = (text: string) => text;
 
 describe("prepareCall", () => {
   it("adds an idempotency key once, validates, builds the request and says whether a retry is safe", () => {
-    const call = prepareCall("createCustomer", [], { given_name: "Amelia" });
+    const call = prepareCall("createCustomer", [], { given_name: "Amelia" }, requestRules);
     const body = call.request.body as { idempotency_key: string; given_name: string };
     expect(body.given_name).toBe("Amelia");
     expect(body.idempotency_key).toMatch(/^[0-9a-f-]{36}$/);
@@ -43,7 +45,7 @@ describe("prepareCall", () => {
   });
 
   it("keeps a caller's key and reports issues without throwing", () => {
-    const call = prepareCall("createCustomer", [], { idempotency_key: "mine", nickname: "x" });
+    const call = prepareCall("createCustomer", [], { idempotency_key: "mine", nickname: "x" }, requestRules);
     expect((call.request.body as { idempotency_key: string }).idempotency_key).toBe("mine");
     expect(call.issues.map((i) => i.code)).toEqual(["MISSING_REQUIRED_PARAMETER"]);
   });
@@ -56,15 +58,29 @@ describe("prepareCall", () => {
 
   it("serializes Date values to RFC 3339 strings, in bodies and nested objects", () => {
     const at = new Date("2025-01-02T03:04:05.678Z");
-    const call = prepareCall("searchCustomers", [], {
-      query: { filter: { created_at: { start_at: at as unknown as string } } },
-    });
+    const call = prepareCall(
+      "searchCustomers",
+      [],
+      { query: { filter: { created_at: { start_at: at as unknown as string } } } },
+      requestRules,
+    );
     expect(call.issues).toEqual([]);
     expect(call.request.body).toEqual({
       query: { filter: { created_at: { start_at: "2025-01-02T03:04:05.678Z" } } },
     });
     const input = { a: 1, b: ["x"] };
     expect(serializeDates(input)).toBe(input); // nothing to change: no copy
+  });
+
+  it("checks a body against the request rules, which a client loads when it first sends one", async () => {
+    expect(await loadRequestRules()).toBe(requestRules);
+    expect(() => prepareCall("createCustomer", [], { given_name: "Amelia" })).toThrow(
+      new TypeError("createCustomer takes a body: checking it needs the request rules"),
+    );
+    // A call without a body needs no rules: a program that only reads never loads them.
+    expect(prepareCall("listCustomers", [], { limit: 500 }).issues.map((i) => i.code)).toEqual([
+      "VALUE_TOO_HIGH",
+    ]);
   });
 });
 
@@ -161,7 +177,7 @@ describe("interpretAttempt", () => {
   });
 
   it("treats a body cut off mid-way as a lost connection: retried under the idempotency rule", () => {
-    const create = prepareCall("createCustomer", [], { given_name: "A" });
+    const create = prepareCall("createCustomer", [], { given_name: "A" }, requestRules);
     const outcome = interpretAttempt(
       create,
       { kind: "transport", failure: "truncated", detail: "terminated" },

@@ -3,7 +3,8 @@
 import { operation } from "../table/operation.js";
 import type { OperationName } from "../table/types.js";
 import type { ValidationIssue } from "../validation/issue.js";
-import { validateRequest } from "../validation/validate.js";
+import { checkRequest } from "../validation/request-check.js";
+import type { RequestRules } from "../validation/schema-node.js";
 import { hasIdempotencyKey, withIdempotencyKey } from "./idempotency.js";
 import { buildRequest, type RequestParts } from "./request.js";
 import { canRetry } from "./retry.js";
@@ -24,15 +25,33 @@ export interface PreparedCall {
 }
 
 /**
+ * The rules a request body is checked against (the constraint table, Square's prose rules), loaded the
+ * first time a client asks, once: a program that only reads never loads them, the largest part of
+ * validation. `prepareCall` needs them for an operation that takes a body.
+ */
+export function loadRequestRules(): Promise<RequestRules> {
+  loading ??= import("../validation/request-rules.js").then((module) => module.requestRules);
+  return loading;
+}
+
+let loading: Promise<RequestRules> | undefined;
+
+/**
  * Prepares one call of `name`. The idempotency key is chosen here, once, so every attempt of this call
  * (and any re-run of the same prepared call) carries the same key. `Date` values in the input become RFC
- * 3339 strings, as Square expects them.
+ * 3339 strings, as Square expects them. `rules` (`loadRequestRules`) are needed when the operation takes a
+ * body.
  */
-export function prepareCall(name: OperationName, pathArgs: readonly string[], input?: object): PreparedCall {
+export function prepareCall(
+  name: OperationName,
+  pathArgs: readonly string[],
+  input?: object,
+  rules?: RequestRules,
+): PreparedCall {
   const op = operation(name);
   const serialized = input === undefined ? undefined : (serializeDates(input) as object);
   const payload = op.body === null ? serialized : withIdempotencyKey(name, serialized ?? {});
-  const issues = validateRequest(name, pathArgs, payload);
+  const issues = checkRequest(rules, name, pathArgs, payload);
   return {
     operation: name,
     request: buildRequest(name, pathArgs, payload),

@@ -1,7 +1,7 @@
 // `createMany`, planned here for both clients: each item's idempotency key and per-item pre-flight
 // validation, chunk by chunk. The clients only pull items, send the bodies planned here and hand back
 // what happened (results.ts says what each item's result is).
-import { contentIdempotencyKey } from "../call/idempotency.js";
+import { contentIdempotencyKey } from "../call/content-key.js";
 import { splitEntryIssues } from "../validation/bulk-entries.js";
 import type { ValidationIssue } from "../validation/issue.js";
 import { validateRequest } from "../validation/validate.js";

@@ -5,7 +5,7 @@ import type { OperationDefinition, QueryParamDefinition } from "../table/operati
 import type { OperationName } from "../table/types.js";
 import type { ValidationIssue } from "./issue.js";
 import type { SchemaNode } from "./schema-node.js";
-import { checkNode } from "./schema-walk.js";
+import { checkNode, NO_REQUEST_RULES } from "./schema-walk.js";
 import { didYouMean } from "./suggest.js";
 
 type Issues = ValidationIssue[];
@@ -66,7 +66,7 @@ export function checkQuery(op: OperationDefinition, input: unknown, issues: Issu
     if (value === undefined) continue;
     const def = definitionOf(op.query, key);
     if (!def) issues.push(unknownParameter(op.query, key));
-    else checkNode(queryNode(def), value, key, issues);
+    else checkNode(queryNode(def), value, key, issues, NO_REQUEST_RULES);
   }
   for (const [key, def] of Object.entries(op.query)) {
     if (def.required && values[key] === undefined) {

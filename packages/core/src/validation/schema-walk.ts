@@ -1,18 +1,15 @@
-// The schema walk of pre-flight validation: checks a value against a request-side schema from the
-// generated constraint table (types, enums, lengths, ranges, sizes, required fields), then the rule
-// Square states in prose for that schema, if any (square-rules.ts).
+// The schema walk of pre-flight validation: checks a value against a request-side schema (types, enums,
+// lengths, ranges, sizes, required fields), then the rule Square states in prose for that schema, if any.
+// The schemas a body refers to and the prose rules come with the walk (`RequestRules`: the generated
+// constraint table and square-rules.ts, request-rules.ts); a query parameter's schema is inline.
 
 import type { ErrorCode } from "../generated/models.js";
-import { requestSchemas } from "../generated/schemas.js";
 import { join, label } from "./field-path.js";
 import type { ValidationIssue } from "./issue.js";
-import type { SchemaNode } from "./schema-node.js";
-import { ENUM_HINTS, schemaRules } from "./square-rules.js";
+import type { RequestRules, SchemaNode } from "./schema-node.js";
 import { didYouMean } from "./suggest.js";
 
 type Issues = ValidationIssue[];
-
-const schemas: Readonly<Record<string, SchemaNode>> = requestSchemas;
 
 const EXPECTED: Record<NonNullable<SchemaNode["type"]>, ErrorCode> = {
   string: "EXPECTED_STRING",
@@ -23,10 +20,19 @@ const EXPECTED: Record<NonNullable<SchemaNode["type"]>, ErrorCode> = {
   object: "EXPECTED_OBJECT",
 };
 
+/** No schemas to refer to and no prose rules: what an inline schema (a query parameter's) is checked with. */
+export const NO_REQUEST_RULES: RequestRules = { schemas: {}, rules: {}, enumHints: {} };
+
 /** Checks `value` (at `field`) against `node`, adding an issue for each problem. */
-export function checkNode(node: SchemaNode, value: unknown, field: string, issues: Issues): void {
+export function checkNode(
+  node: SchemaNode,
+  value: unknown,
+  field: string,
+  issues: Issues,
+  rules: RequestRules,
+): void {
   const schemaName = node.ref;
-  const schema = schemaName ? schemas[schemaName] : node;
+  const schema = schemaName ? rules.schemas[schemaName] : node;
   if (!schema) return; // a reference to a response-only schema: nothing to check
   if (value === null) {
     if (!node.nullable && !schema.nullable && schema.type) {
@@ -39,14 +45,14 @@ export function checkNode(node: SchemaNode, value: unknown, field: string, issue
     return;
   }
   if (!checkType(schema, value, field, issues)) return;
-  if (schema.type === "string") checkString(schema, value as string, field, issues, schemaName);
+  if (schema.type === "string") checkString(schema, value as string, field, issues, schemaName, rules);
   if (schema.type === "integer" || schema.type === "number")
     checkNumber(schema, value as number, field, issues);
-  if (schema.type === "array") checkArray(schema, value as unknown[], field, issues);
+  if (schema.type === "array") checkArray(schema, value as unknown[], field, issues, rules);
   if (schema.type === "object") {
-    checkObject(schema, value as Record<string, unknown>, field, issues, schemaName);
+    checkObject(schema, value as Record<string, unknown>, field, issues, schemaName, rules);
   }
-  const rule = schemaName ? schemaRules[schemaName] : undefined;
+  const rule = schemaName ? rules.rules[schemaName] : undefined;
   if (rule) rule(value as Record<string, unknown>, field, issues);
 }
 
@@ -85,13 +91,19 @@ function checkString(
   field: string,
   issues: Issues,
   schemaName: string | undefined,
+  rules: RequestRules,
 ): void {
   const length = [...value].length; // characters, not UTF-16 units
   if (schema.enum && !schema.enum.includes(value)) {
     issues.push({
       field,
       code: "INVALID_ENUM_VALUE",
-      message: enumMessage(field, value, schema.enum, schemaName),
+      message: enumMessage(
+        field,
+        value,
+        schema.enum,
+        schemaName === undefined ? undefined : rules.enumHints[schemaName],
+      ),
     });
   }
   if (schema.minLength !== undefined && length < schema.minLength) {
@@ -126,7 +138,13 @@ function checkNumber(schema: SchemaNode, value: number, field: string, issues: I
   }
 }
 
-function checkArray(schema: SchemaNode, value: unknown[], field: string, issues: Issues): void {
+function checkArray(
+  schema: SchemaNode,
+  value: unknown[],
+  field: string,
+  issues: Issues,
+  rules: RequestRules,
+): void {
   if (schema.minItems !== undefined && value.length < schema.minItems) {
     const code = value.length === 0 ? "ARRAY_EMPTY" : "ARRAY_LENGTH_TOO_SHORT";
     issues.push({ field, code, message: `${field} must have at least ${schema.minItems} item(s)` });
@@ -141,7 +159,7 @@ function checkArray(schema: SchemaNode, value: unknown[], field: string, issues:
   const items = schema.items;
   if (items) {
     value.forEach((item, i) => {
-      checkNode(items, item, `${field}[${i}]`, issues);
+      checkNode(items, item, `${field}[${i}]`, issues, rules);
     });
   }
 }
@@ -159,6 +177,7 @@ function checkObject(
   field: string,
   issues: Issues,
   schemaName: string | undefined,
+  rules: RequestRules,
 ): void {
   for (const key of schema.required ?? []) {
     if (value[key] === undefined) {
@@ -175,7 +194,7 @@ function checkObject(
     const child =
       (schema.properties && Object.hasOwn(schema.properties, key) ? schema.properties[key] : undefined) ??
       schema.additionalProperties;
-    if (child) checkNode(child, value[key], join(field, key), issues);
+    if (child) checkNode(child, value[key], join(field, key), issues, rules);
     else if (closed) issues.push(unknownField(schema, join(field, key), key, schemaName));
   }
   if (schema.minProperties !== undefined && keys.length < schema.minProperties) {
@@ -218,10 +237,9 @@ function enumMessage(
   field: string,
   value: string,
   accepted: readonly string[],
-  schemaName: string | undefined,
+  hint: string | undefined,
 ): string {
   const given = JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  const hint = schemaName === undefined ? undefined : ENUM_HINTS[schemaName];
   if (hint !== undefined) return `${field} is ${given}, not ${hint}`;
   if (accepted.length <= 10) return `${field} is ${given}, not one of ${accepted.join(", ")}`;
   return `${field} is ${given}, not one of the ${accepted.length} values Square accepts here`;

@@ -2,9 +2,7 @@
 // to: the schema walk runs the rule of each schema it checks.
 import { join, label } from "./field-path.js";
 import { birthdayProblem, isValidEmailAddress, isValidPhoneNumber, parseRfc3339 } from "./formats.js";
-import type { ValidationIssue } from "./issue.js";
-
-type Issues = ValidationIssue[];
+import type { SchemaRule } from "./schema-node.js";
 
 /**
  * How to describe the accepted values of enums too long to list in a message, by schema name. Each says
@@ -15,7 +13,7 @@ export const ENUM_HINTS: Readonly<Record<string, string>> = {
   Currency: "a three-letter currency code (ISO 4217, such as USD or EUR)",
 };
 
-type Rule = (value: Record<string, unknown>, field: string, issues: Issues) => void;
+type Rule = SchemaRule;
 
 /** The fields of which a new customer profile needs at least one. */
 export const CUSTOMER_IDENTITY_FIELDS = [

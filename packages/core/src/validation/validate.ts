@@ -1,13 +1,9 @@
-// Pre-flight request validation: everything the spec (and its prose, see tools/codegen/src/prose-facts.ts)
-// says about a request that can be checked without asking Square. The clients run it before sending; the
-// emulator runs it on what it receives and answers each issue as a 400 with the issue's code and field.
-// The schema walk is in schema-walk.ts, the prose rules in square-rules.ts, formats in formats.ts, query
-// parameters in query-params.ts; what they all report is a `ValidationIssue` (issue.ts).
-import { operation } from "../table/operation.js";
+// `validateRequest`: pre-flight validation (request-check.ts) with the request rules at hand, for code
+// that checks requests of every kind: the emulator, tools, createMany's planning, the customer files.
 import type { OperationName } from "../table/types.js";
 import type { ValidationIssue } from "./issue.js";
-import { checkQuery } from "./query-params.js";
-import { checkNode } from "./schema-walk.js";
+import { checkRequest } from "./request-check.js";
+import { requestRules } from "./request-rules.js";
 
 export type { ValidationIssue };
 
@@ -17,22 +13,5 @@ export function validateRequest(
   pathArgs: readonly unknown[],
   input?: unknown,
 ): ValidationIssue[] {
-  const op = operation(name);
-  const issues: ValidationIssue[] = [];
-  op.pathParams.forEach((param, i) => {
-    const value = pathArgs[i];
-    if (typeof value !== "string" || value.trim() === "") {
-      issues.push({
-        field: param,
-        code: "MISSING_REQUIRED_PARAMETER",
-        message: `${param} must be a non-empty string`,
-      });
-    }
-  });
-  if (op.body !== null) {
-    checkNode({ ref: op.body }, input ?? {}, "", issues);
-  } else {
-    checkQuery(op, input ?? {}, issues);
-  }
-  return issues;
+  return checkRequest(requestRules, name, pathArgs, input);
 }
