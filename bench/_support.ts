@@ -5,8 +5,10 @@
 // The machine is small (2 cores) and shared, so every timing is taken in rounds that interleave the
 // contenders (a busy moment slows all of them alike), the starting contender rotates from round to round,
 // and a ratio is taken within each round before the median over rounds is reported.
-import { dirname, resolve } from "node:path";
+import { execFile } from "node:child_process";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { Worker } from "node:worker_threads";
 import { gzipSync } from "node:zlib";
 import { SquareClient, type SquareClientShape } from "@square-customers/client-effect";
@@ -239,6 +241,82 @@ export async function bundle(
   const bytes = out.outputFiles[0]!.contents;
   const inputs = Object.values(out.metafile.outputs).flatMap((output) => Object.keys(output.inputs));
   return { bytes, min: bytes.byteLength, gz: gzipSync(bytes, { level: 9 }).byteLength, inputs };
+}
+
+/** One file of a split bundle: its name, its size minified and gzipped (-9), and the modules in it. */
+export interface BundleFile {
+  readonly name: string;
+  readonly min: number;
+  readonly gz: number;
+  readonly inputs: readonly string[];
+}
+
+/**
+ * `code` bundled as browsers get it from bundlers that split at `import()` (Vite, Rollup, esbuild with
+ * splitting): what the program loads before it runs (the entry and the chunks it imports, each gzipped on
+ * its own, as each is sent), and the chunks it loads only when it asks for them.
+ */
+export async function splitBundle(
+  code: string,
+  platform: "browser" | "node" = "browser",
+): Promise<{ eager: BundleFile[]; onDemand: BundleFile[] }> {
+  const out = await build({
+    metafile: true,
+    stdin: { contents: code, resolveDir: root, sourcefile: "program.ts", loader: "ts" },
+    absWorkingDir: root,
+    bundle: true,
+    splitting: true,
+    outdir: join(root, "bench", ".split-bundle"), // nothing is written: write is false
+    minify: true,
+    format: "esm",
+    platform,
+    target: "es2022",
+    write: false,
+    logLevel: "silent",
+  });
+  const files = new Map(
+    out.outputFiles.map((file) => {
+      const meta = out.metafile.outputs[relative(root, file.path)]!;
+      const gz = gzipSync(file.contents, { level: 9 }).byteLength;
+      const info = {
+        name: basename(file.path),
+        min: file.contents.byteLength,
+        gz,
+        inputs: Object.keys(meta.inputs),
+      };
+      return [relative(root, file.path), { info, imports: meta.imports }] as const;
+    }),
+  );
+  const eager = new Set<string>();
+  const visit = (path: string): void => {
+    if (eager.has(path)) return;
+    eager.add(path);
+    for (const { path: next, kind } of files.get(path)!.imports) if (kind === "import-statement") visit(next);
+  };
+  visit([...files.keys()].find((path) => path.endsWith("stdin.js"))!);
+  const pick = (inEager: boolean) =>
+    [...files].filter(([path]) => eager.has(path) === inEager).map(([, { info }]) => info);
+  return { eager: pick(true), onDemand: pick(false) };
+}
+
+/**
+ * Cold import times (ms) of each contender: `node -e <code>` in a fresh process, round-robin (one process
+ * of each per round), so load drift hits all alike.
+ */
+export async function coldImports(
+  codes: Record<string, string>,
+  runs: number,
+): Promise<Map<string, number[]>> {
+  const run = promisify(execFile);
+  const times = new Map(Object.keys(codes).map((name) => [name, [] as number[]]));
+  for (let i = 0; i < runs; i++) {
+    for (const [name, code] of Object.entries(codes)) {
+      const started = performance.now();
+      await run(process.execPath, ["-e", code], { cwd: root });
+      times.get(name)!.push(performance.now() - started);
+    }
+  }
+  return times;
 }
 
 /** Core's generated tables replaced by empty ones: what they cost a bundle is the difference. */

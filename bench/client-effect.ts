@@ -1,4 +1,5 @@
-// Benchmark of @square-customers/client-effect (not a test: prints figures and the targets of issue 14).
+// Benchmark of @square-customers/client-effect (not a test: prints figures and the targets of issues 14
+// and 20).
 //  1. Per-call time of `customers.retrieve` against the emulator (own thread, 127.0.0.1): bare effect/http
 //     (`HttpClient.get` + `.json`, same transport and headers), the Effect client, Square's official SDK
 //     and a raw fetch, taking turns call by call. Effects are timed inside the fiber.
@@ -8,16 +9,26 @@
 //     and streams every customer, against the same job written by hand on effect/http: `Stream.paginate`
 //     over `GET /v2/customers`, a `Schema.Struct` of the fields people read, `filterStatusOk` and
 //     `retryTransient`, imports by subpath as a size-minded user writes them.
+//  4. The two shortcuts the client took until issue 20 (bench/_effect-shortcuts.ts), against Effect's own
+//     `Effect.timeoutOrElse` and `Effect.retry`, around an exchange that completes like I/O: what each
+//     costs per call, as a share of a whole `customers.retrieve` (section 1). The client keeps a shortcut
+//     only where it saves at least 10 % of a call.
+//  5. Cold import time: fresh `node -e "import(…)"` processes, interleaved, against `effect/Effect` with
+//     `effect/http`.
 // Usage (after `turbo run build`): npm run bench -- client-effect
 import { createSquareClient } from "@square-customers/client";
 import { Schemas } from "@square-customers/client-effect/schemas";
 import { shapeProblem } from "@square-customers/core";
+import * as Duration from "effect/Duration";
 import * as Effect from "effect/Effect";
+import * as Schedule from "effect/Schedule";
 import * as Schema from "effect/Schema";
 import { SquareClient as Official } from "square";
+import { defaultClockDeadline, retryAfterFirstFailure } from "./_effect-shortcuts.ts";
 import {
   bundle,
   type Contender,
+  coldImports,
   effectClientRuntime,
   formatRatio,
   interleavedRounds,
@@ -37,6 +48,7 @@ const CALLS_PER_ROUND = 60;
 const WARMUP = 300;
 const DECODE_ROUNDS = 15;
 const DECODES_PER_ROUND = 40;
+const IMPORT_RUNS = 31;
 
 // ── 1. per-call time ───────────────────────────────────────────────────────────────────────────────
 const emulator = await startEmulatorWorker({ seed: 100 });
@@ -203,10 +215,6 @@ const part = async (stubs: Record<string, string>) =>
   mine.gz - (await bundle(withClient, "browser", stubs)).gz;
 const parts = {
   "core's generated tables (operations, request constraints, answer shapes)": await part(WITHOUT_CORE_TABLES),
-  "the generated Effect schemas (unused by the client itself: its answers are checked by core)": await part({
-    "packages/client-effect/dist/generated/schemas.js":
-      "export const responses = {}; export const customerEvents = {};",
-  }),
   "`createMany` (core's planning, Stream concurrency)": await part({
     "packages/client-effect/dist/create-many.js": "export const createMany = () => () => undefined;",
   }),
@@ -222,7 +230,72 @@ console.log(
   `    ${kib(rest).padStart(9)}  the rest: core's rules for every call (validation, attempts, messages), typed errors, the client`,
 );
 
-const met = printTargets("Targets (issue 14), this run:", [
+// ── 4. the two shortcuts, per call ─────────────────────────────────────────────────────────────────
+/** An exchange that completes the way I/O does (a later turn of the event loop); it never fails. */
+const exchange = Effect.callback<number, { readonly retryable: boolean }>((resume) => {
+  setImmediate(() => resume(Effect.succeed(1)));
+});
+const limit = Duration.seconds(30);
+const schedule = Schedule.recurs(2);
+const inFiber = (name: string, effect: Effect.Effect<unknown, unknown>): Contender => ({
+  name,
+  call: () =>
+    Effect.runPromise(
+      Effect.suspend(() => {
+        const started = performance.now();
+        return Effect.map(effect, () => (performance.now() - started) * 1000);
+      }),
+    ),
+});
+const shortcutTimes = await interleavedRounds(
+  [
+    inFiber("the exchange alone", exchange),
+    inFiber(
+      "+ Effect.timeoutOrElse (the client)",
+      Effect.timeoutOrElse(exchange, { duration: limit, orElse: () => Effect.succeed(0) }),
+    ),
+    inFiber("+ the default-Clock shortcut (until issue 20)", defaultClockDeadline(exchange, limit, 0)),
+    inFiber("+ Effect.retry (the client)", Effect.retry(exchange, { schedule, while: (e) => e.retryable })),
+    inFiber("+ retry set up after a failure (until issue 20)", retryAfterFirstFailure(exchange, schedule)),
+  ],
+  { rounds: ROUNDS, calls: CALLS_PER_ROUND, warmup: WARMUP },
+);
+console.log(
+  `\nthe two shortcuts around an exchange, µs per call (${ROUNDS} rounds of ${CALLS_PER_ROUND} turns)`,
+);
+printTimes(shortcutTimes);
+const clientCall = spread(times.get("@square-customers/client-effect")!).median;
+/** What the shortcut saves per call, as a share of a whole client call. */
+const saving = (idiom: string, shortcut: string) =>
+  spread(shortcutTimes.get(idiom)!.map((t, i) => (t - shortcutTimes.get(shortcut)![i]!) / clientCall));
+const savings = {
+  deadline: saving("+ Effect.timeoutOrElse (the client)", "+ the default-Clock shortcut (until issue 20)"),
+  retry: saving("+ Effect.retry (the client)", "+ retry set up after a failure (until issue 20)"),
+};
+const percent = (v: number) => `${(v * 100).toFixed(1)} %`;
+console.log(`  a whole customers.retrieve with the client: ${clientCall.toFixed(0)} µs (section 1)`);
+
+// ── 5. cold import ─────────────────────────────────────────────────────────────────────────────────
+const importTimes = await coldImports(
+  {
+    "node (nothing imported)": "0",
+    "effect/Effect + effect/http": 'Promise.all([import("effect/Effect"), import("effect/http")])',
+    "effect/Effect + effect/http/HttpClient":
+      'Promise.all([import("effect/Effect"), import("effect/http/HttpClient")])',
+    "@square-customers/client-effect": 'import("@square-customers/client-effect")',
+  },
+  IMPORT_RUNS,
+);
+console.log(`\ncold import (${IMPORT_RUNS} interleaved fresh node processes each)`);
+printTimes(importTimes, "ms");
+const coldImport = spread(
+  roundRatios(importTimes, "@square-customers/client-effect", "effect/Effect + effect/http"),
+);
+const coldImportBySubpath = spread(
+  roundRatios(importTimes, "@square-customers/client-effect", "effect/Effect + effect/http/HttpClient"),
+);
+
+const met = printTargets("Targets (issues 14 and 20), this run:", [
   {
     label: "per call, Effect client / bare effect/http",
     measured: perCall.vsBare,
@@ -240,7 +313,27 @@ const met = printTargets("Targets (issue 14), this run:", [
     atMost: 1.25,
     note:
       `1.25× leaves ${kib(0.25 * theirs.gz)} for the client; its tables and schemas alone take` +
-      ` ${kib(parts["core's generated tables (operations, request constraints, answer shapes)"]! + parts["the generated Effect schemas (unused by the client itself: its answers are checked by core)"]!)}`,
+      ` ${kib(parts["core's generated tables (operations, request constraints, answer shapes)"]!)}`,
+  },
+  {
+    label: "the default-Clock shortcut saves, per call (issue 20: kept only from 10 %)",
+    measured: savings.deadline,
+    atMost: 0.1,
+    format: percent,
+    note: "at or over 10 %, the client should take the shortcut again",
+  },
+  {
+    label: "setting retries up after a failure saves, per call (issue 20: kept only from 10 %)",
+    measured: savings.retry,
+    atMost: 0.1,
+    format: percent,
+    note: "at or over 10 %, the client should take the shortcut again",
+  },
+  {
+    label: "cold import, client-effect / effect/Effect + effect/http (issue 20)",
+    measured: coldImport,
+    atMost: 1.1,
+    note: `against effect/Effect + effect/http/HttpClient alone: ${formatRatio(coldImportBySubpath)}`,
   },
 ]);
 console.log(met ? "\nall targets met" : "\nsome targets not met (see above)");

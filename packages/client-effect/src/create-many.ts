@@ -1,8 +1,7 @@
 // `customers.createMany`: any number of customers through bulk-create calls, as a stream of one result per
 // input item, in input order. Planning is core's (`planChunk`, `resultsOfAnswer`, `resultsOfFailure`), the
 // same as the promise client's: each item's key comes from its content unless the caller gives one, so a
-// retried call, or re-running the same import in either client, never creates a customer twice. The client
-// loads this module, and core's planning with it, the first time a `createMany` stream runs.
+// retried call, or re-running the same import in either client, never creates a customer twice.
 import type { BulkCreateCustomersResponse } from "@square-customers/core";
 import {
   type CreateManyResult as CoreCreateManyResult,

@@ -3,7 +3,6 @@
 // call needs; the rest is behind subpaths, so a program that only calls the API never loads it:
 // `/webhooks` (receiving deliveries), `/mirror` (the customer mirror), `/sql` (the mirror's store on
 // effect/sql), `/schemas` (an Effect Schema per model), `/testing` (a layer for a fresh emulator merchant).
-// `customers.createMany` loads its code the first time it runs.
 export type { CustomerEventType, CustomerWebhookEvent, WebhookEvent } from "@square-customers/core";
 export { methodNames } from "@square-customers/core/client-kit";
 export { SquareClient, type SquareClientOptions, type SquareClientShape } from "./client.js";

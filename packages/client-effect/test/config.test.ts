@@ -1,8 +1,32 @@
 import { assert, describe, it } from "@effect/vitest";
 import { missingAccessTokenMessage, SQUARE_VERSION } from "@square-customers/core/client-kit";
 import { ConfigProvider, Effect, Layer } from "effect";
-import { FetchHttpClient } from "effect/http";
+import { FetchHttpClient, HttpClient, HttpClientResponse } from "effect/http";
 import { SquareClient } from "../src/index.js";
+
+/**
+ * The request a client built by `SquareClient.layerConfig` from `env` sends for `customers.list()`. It
+ * goes to a transport that records it and answers an empty page: the default environment is Square's
+ * production, which a test must not call.
+ */
+const firstRequest = (env: Record<string, string>) =>
+  Effect.gen(function* () {
+    const sent: Array<{ url: string; headers: Readonly<Record<string, string>> }> = [];
+    const recording = Layer.succeed(HttpClient.HttpClient)(
+      HttpClient.make((request) =>
+        Effect.sync(() => {
+          sent.push({ url: request.url, headers: request.headers });
+          return HttpClientResponse.fromWeb(request, Response.json({}));
+        }),
+      ),
+    );
+    yield* Effect.flatMap(SquareClient, (square) => square.customers.list()).pipe(
+      Effect.provide(SquareClient.layerConfig),
+      Effect.provide(Layer.merge(recording, ConfigProvider.layer(ConfigProvider.fromEnv({ env })))),
+    );
+    assert.strictEqual(sent.length, 1);
+    return sent[0]!;
+  });
 
 /** Builds `SquareClient.layerConfig` from the given environment variables; nothing is sent. */
 const build = (env: Record<string, string>) =>
@@ -20,8 +44,10 @@ const failureMessage = (env: Record<string, string>) =>
 describe("SquareClient.layerConfig", () => {
   it.effect("builds from SQUARE_ACCESS_TOKEN alone (production, core's Square-Version)", () =>
     Effect.gen(function* () {
-      const context = yield* build({ SQUARE_ACCESS_TOKEN: "token" });
-      assert.isDefined(context);
+      const request = yield* firstRequest({ SQUARE_ACCESS_TOKEN: "token" });
+      assert.strictEqual(request.url, "https://connect.squareup.com/v2/customers");
+      assert.strictEqual(request.headers["square-version"], SQUARE_VERSION);
+      assert.strictEqual(request.headers.authorization, "Bearer token");
     }),
   );
 
@@ -68,14 +94,21 @@ describe("SquareClient.layerConfig", () => {
     }),
   );
 
-  it.effect("accepts sandbox, a URL and an explicit version", () =>
+  it.effect("accepts sandbox, a URL and an explicit version, and sends to them", () =>
     Effect.gen(function* () {
-      yield* build({
+      const sandbox = yield* firstRequest({
         SQUARE_ACCESS_TOKEN: "t",
         SQUARE_ENVIRONMENT: "sandbox",
-        SQUARE_VERSION: SQUARE_VERSION,
+        SQUARE_VERSION: "2024-01-18",
       });
-      yield* build({ SQUARE_ACCESS_TOKEN: "t", SQUARE_ENVIRONMENT: "http://127.0.0.1:9" });
+      assert.strictEqual(sandbox.url, "https://connect.squareupsandbox.com/v2/customers");
+      assert.strictEqual(sandbox.headers["square-version"], "2024-01-18");
+      const local = yield* firstRequest({
+        SQUARE_ACCESS_TOKEN: "t",
+        SQUARE_ENVIRONMENT: "http://127.0.0.1:9",
+      });
+      assert.strictEqual(local.url, "http://127.0.0.1:9/v2/customers");
+      assert.strictEqual(local.headers["square-version"], SQUARE_VERSION);
     }),
   );
 
