@@ -207,6 +207,22 @@ export function printTimes(times: Map<string, number[]>, unit = "µs per call"):
   }
 }
 
+/** How every bundle here is built: `code` as the program, minified ESM for `platform`, nothing written. */
+function bundleOptions(code: string, platform: "browser" | "node") {
+  return {
+    absWorkingDir: root,
+    metafile: true,
+    stdin: { contents: code, resolveDir: root, sourcefile: "program.ts", loader: "ts" as const },
+    bundle: true,
+    minify: true,
+    format: "esm" as const,
+    platform,
+    target: "es2022",
+    write: false,
+    logLevel: "silent" as const,
+  };
+}
+
 /**
  * esbuild bundle (minified, ESM, browser unless told), and its size gzipped at level 9. `stubs` replaces
  * modules whose path ends with a key by the given source: what the bundle is without them.
@@ -217,15 +233,7 @@ export async function bundle(
   stubs: Readonly<Record<string, string>> = {},
 ): Promise<{ bytes: Uint8Array; min: number; gz: number; inputs: string[] }> {
   const out = await build({
-    metafile: true,
-    stdin: { contents: code, resolveDir: root, sourcefile: "program.ts", loader: "ts" },
-    bundle: true,
-    minify: true,
-    format: "esm",
-    platform,
-    target: "es2022",
-    write: false,
-    logLevel: "silent",
+    ...bundleOptions(code, platform),
     plugins: [
       {
         name: "stubs",
@@ -261,18 +269,9 @@ export async function splitBundle(
   platform: "browser" | "node" = "browser",
 ): Promise<{ eager: BundleFile[]; onDemand: BundleFile[] }> {
   const out = await build({
-    metafile: true,
-    stdin: { contents: code, resolveDir: root, sourcefile: "program.ts", loader: "ts" },
-    absWorkingDir: root,
-    bundle: true,
+    ...bundleOptions(code, platform),
     splitting: true,
     outdir: join(root, "bench", ".split-bundle"), // nothing is written: write is false
-    minify: true,
-    format: "esm",
-    platform,
-    target: "es2022",
-    write: false,
-    logLevel: "silent",
   });
   const files = new Map(
     out.outputFiles.map((file) => {

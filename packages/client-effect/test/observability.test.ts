@@ -2,31 +2,11 @@
 // appears in no span, log line, error or printed value.
 import { inspect } from "node:util";
 import { assert, layer } from "@effect/vitest";
-import { Effect, Logger, Option, References, Stream, Tracer } from "effect";
+import { Effect, Logger, Option, References, Stream } from "effect";
 import { SquareClient } from "../src/index.js";
-import { clientLayer, Emulator, withFaults } from "./support.js";
+import { clientLayer, dumpSpan, Emulator, recordingTracer, withFaults } from "./support.js";
 
 const TOKEN = "sq0atp-this-must-never-leak";
-
-/** A tracer that keeps every span it starts. */
-const recordingTracer = () => {
-  const spans: Tracer.NativeSpan[] = [];
-  const tracer = Tracer.make({
-    span: (options) => {
-      const span = new Tracer.NativeSpan(options);
-      spans.push(span);
-      return span;
-    },
-  });
-  return { spans, tracer };
-};
-
-/** Everything a span holds, as text. */
-const dump = (span: Tracer.NativeSpan) =>
-  JSON.stringify(
-    { name: span.name, attributes: [...span.attributes], events: span.events, status: span.status },
-    (_, v) => (typeof v === "bigint" ? String(v) : v),
-  );
 
 layer(Emulator.layer(), { excludeTestServices: true })("observability", (it) => {
   it.effect("each call runs in square.<operation> with method, path template, status and attempts", () => {
@@ -85,7 +65,7 @@ layer(Emulator.layer(), { excludeTestServices: true })("observability", (it) => 
       yield* Effect.logWarning("errors", ...errors);
       for (const error of errors)
         printed.push(String(error), JSON.stringify(error), error.message, inspect(error, { depth: 10 }));
-      const everything = [...printed, ...lines, ...spans.map(dump)].join("\n");
+      const everything = [...printed, ...lines, ...spans.map(dumpSpan)].join("\n");
       assert.isAbove(spans.length, 5);
       assert.isAbove(lines.length, 0);
       assert.notInclude(everything, TOKEN);

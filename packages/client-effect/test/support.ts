@@ -6,7 +6,7 @@ import {
   type EmulatorOptions,
   startEmulator,
 } from "@square-customers/emulator";
-import { Context, Effect, Layer } from "effect";
+import { Context, Effect, Layer, Tracer } from "effect";
 import { FetchHttpClient, HttpClient, UrlParams } from "effect/http";
 import { defaultRetrySchedule, SquareClient, type SquareClientOptions } from "../src/index.js";
 
@@ -91,3 +91,23 @@ export const withFaults =
 /** How many requests for `operation` the emulator has received so far. */
 export const requestCount = (operation: keyof EmulatorHandle["requests"]) =>
   Emulator.useSync((emulator) => emulator.requests[operation] ?? 0);
+
+/** A tracer that keeps every span it starts. */
+export const recordingTracer = () => {
+  const spans: Tracer.NativeSpan[] = [];
+  const tracer = Tracer.make({
+    span: (options) => {
+      const span = new Tracer.NativeSpan(options);
+      spans.push(span);
+      return span;
+    },
+  });
+  return { spans, tracer };
+};
+
+/** Everything a span holds, as text. */
+export const dumpSpan = (span: Tracer.NativeSpan) =>
+  JSON.stringify(
+    { name: span.name, attributes: [...span.attributes], events: span.events, status: span.status },
+    (_, v) => (typeof v === "bigint" ? String(v) : v),
+  );

@@ -4,10 +4,10 @@
 import { inspect } from "node:util";
 import { assert, layer } from "@effect/vitest";
 import { SQUARE_VERSION } from "@square-customers/core";
-import { Effect, Logger, References, Tracer } from "effect";
+import { Effect, Logger, References } from "effect";
 import { HttpClient, HttpClientRequest } from "effect/http";
 import { SquareClient } from "../src/index.js";
-import { clientLayer, Emulator } from "./support.js";
+import { clientLayer, dumpSpan, Emulator, recordingTracer } from "./support.js";
 
 const TOKEN = "sq0atp-transformed-and-never-leaked";
 
@@ -41,14 +41,7 @@ layer(Emulator.layer(), { excludeTestServices: true })("transformClient", (it) =
   });
 
   it.effect("a transform that logs every request and response shows no token, nor does any span", () => {
-    const spans: Tracer.NativeSpan[] = [];
-    const tracer = Tracer.make({
-      span: (options) => {
-        const span = new Tracer.NativeSpan(options);
-        spans.push(span);
-        return span;
-      },
-    });
+    const { spans, tracer } = recordingTracer();
     const lines: string[] = [];
     const logger = Logger.make((options) => {
       lines.push(inspect(options.message, { depth: 10 }));
@@ -62,11 +55,7 @@ layer(Emulator.layer(), { excludeTestServices: true })("transformClient", (it) =
       const { customers } = yield* SquareClient;
       yield* customers.create({ given_name: "Grace" });
       yield* Effect.flip(customers.retrieve("missing"));
-      const spanText = spans.map((span) =>
-        JSON.stringify({ name: span.name, attributes: [...span.attributes], events: span.events }, (_, v) =>
-          typeof v === "bigint" ? String(v) : v,
-        ),
-      );
+      const spanText = spans.map(dumpSpan);
       assert.isAtLeast(lines.length, 4);
       assert.include(lines.join("\n"), "/v2/customers");
       assert.isAbove(spans.length, 2);

@@ -134,6 +134,8 @@ const compileOnly: Record<string, string> = {
     "import lines only; bench/client-effect.ts measures the bundle they give",
   "packages/client-effect/README.md#Trace headers and cross-origin requests":
     "the layer it shows is run by packages/client-effect/test/propagation.test.ts",
+  "packages/client-effect/README.md#Entries":
+    "it only builds a layer; packages/client-effect/test/transform-client.test.ts runs such a transformClient over HTTP",
   "packages/client-effect/README.md#The mirror on `effect/sql`":
     "needs a PostgreSQL server; packages/client-effect/test/sql-store.test.ts runs the store on one",
   "packages/client/README.md#Webhooks in any framework":

@@ -45,7 +45,7 @@ export async function unwrapWebhook(input: WebhookSignatureInput): Promise<Webho
 /**
  * Reads a delivery's body (already verified) into an event: the one rule of which deliveries both clients
  * accept. Every event needs string `type` and `event_id` and a `data` object; an event of a type this
- * package knows must also have its model's shape, checked as deep as answers are (response-check.ts:
+ * package knows must also have its model's shape, checked as deep as answers are (shapes/check.ts:
  * forward compatible, so fields and enum values Square adds later pass). Any other type is kept whole as
  * an unknown event.
  */
