@@ -23,8 +23,8 @@ import {
 } from "@square-customers/client/mirror";
 import { createWebhookHandler } from "@square-customers/client/node";
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from "./errors.js";
-import type { StoredSubscription } from "./sync-settings.js";
 import type { SignatureKeyStore } from "./signature-key.js";
+import type { StoredSubscription } from "./sync-settings.js";
 
 /** What a session keeps between runs (a database's settings, or memory for the demo). */
 export interface SessionSettings {

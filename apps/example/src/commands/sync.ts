@@ -18,11 +18,11 @@ import { createSquareClient, NotFoundError, type SquareClient } from "@square-cu
 import { CliError, EXIT_INTERRUPTED, EXIT_USAGE } from "../errors.js";
 import { listenForInterrupt } from "../interrupt.js";
 import { openSyncDatabase, type SyncDatabase } from "../mirror-db.js";
-import type { StoredSubscription } from "../sync-settings.js";
 import { type MirrorSession, startMirrorSession, subscriptionSetting } from "../mirror-session.js";
 import { note } from "../output.js";
 import { type SignatureKeyStore, signatureKeyStore } from "../signature-key.js";
 import { createSyncOutput, type SyncOutput } from "../sync-output.js";
+import type { StoredSubscription } from "../sync-settings.js";
 import { openTarget, type Target } from "../target.js";
 
 /** `--listen HOST:PORT`. */
