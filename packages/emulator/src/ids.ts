@@ -66,15 +66,3 @@ export function stableId(...parts: Array<string | number>): string {
 export function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
-
-/** A small seeded PRNG (mulberry32) returning floats in [0, 1); reproducible across runs and platforms. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -14,7 +14,7 @@ import {
   saveCustomer,
   setMembership,
 } from "../src/customer-records.js";
-import { seededRandom } from "../src/ids.js";
+import { seededRandom } from "../src/random.js";
 import { type CustomerRequest, customerStatements, findCustomers } from "../src/search.js";
 import { Store } from "../src/store.js";
 

@@ -14,6 +14,12 @@ import { type Emulator, type EmulatorOptions, startEmulator } from "../server.js
 import { readSnapshot, type Snapshot, SnapshotError, type SnapshotOptions } from "../snapshot.js";
 
 /**
+ * A seeded PRNG, `seededRandom(seed)()` → the seed's next number in [0, 1): the one the emulator's fault
+ * rates draw from, for test data and workloads that must repeat exactly.
+ */
+export { seededRandom } from "../random.js";
+
+/**
  * What a test merchant may ask of its emulator. Any of these gives the merchant an emulator of its own
  * (started in milliseconds, closed with the merchant), because they are the emulator's, not the
  * merchant's: a manual clock advanced by one test would move every other test's time, a fault rule
