@@ -1,5 +1,5 @@
 // @square-customers/emulator: a local, stateful emulator of Square's Customers API.
-export { FAULT_KINDS, type FaultKind, type FaultRule, parseFaults } from "./faults.js";
+export { FAULT_KINDS, type FaultKind, type FaultRule, parseFaults } from "./api/faults.js";
 export {
   type CorsOption,
   type Emulator,

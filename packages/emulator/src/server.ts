@@ -10,18 +10,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { type OperationName, operations, REQUEST_ID_HEADER } from "@square-customers/core";
 import { type AdminEnv, handleAdmin, isAdminPath } from "./admin/api.js";
-import { bearerToken, grantList, merchantIdOf, type Scope, type TokenGrant } from "./auth.js";
-import {
-  type Clock,
-  type ClockOption,
-  createClock,
-  type EmulatorClock,
-  emulatorClock,
-  ManualClock,
-} from "./clock.js";
-import { type CorsOption, corsHeaders, corsPolicy, isPreflight, preflightReply } from "./cors.js";
-import { damageAfterHandler } from "./fault-effects.js";
-import { FaultInjector, type FaultRule } from "./faults.js";
+import { bearerToken, grantList, merchantIdOf, type Scope, type TokenGrant } from "./api/auth.js";
+import { type CorsOption, corsHeaders, corsPolicy, isPreflight, preflightReply } from "./api/cors.js";
+import { damageAfterHandler } from "./api/fault-effects.js";
+import { FaultInjector, type FaultRule } from "./api/faults.js";
 import {
   answerNonHttp,
   BodyTooLarge,
@@ -31,15 +23,23 @@ import {
   splitTarget,
   tooLargeReply,
   writeReply,
-} from "./http.js";
-import { answeredSquareVersion, type Outcome, type PipelineEnv, runPipeline } from "./pipeline.js";
+} from "./api/http.js";
+import { answeredSquareVersion, type Outcome, type PipelineEnv, runPipeline } from "./api/pipeline.js";
 import {
   type JournaledRequest,
   type RequestFilter,
   RequestLog,
   type RequestLogEntry,
-} from "./request-log.js";
-import { readSeedFile } from "./seed-file.js";
+} from "./api/request-log.js";
+import {
+  type Clock,
+  type ClockOption,
+  createClock,
+  type EmulatorClock,
+  emulatorClock,
+  ManualClock,
+} from "./clock.js";
+import { readSeedFile } from "./data/seed-file.js";
 import {
   loadSnapshot,
   readSnapshot,
@@ -48,15 +48,15 @@ import {
   type SnapshotOptions,
   snapshotText,
   writeSnapshotFile,
-} from "./snapshot.js";
-import { Store } from "./store.js";
+} from "./data/snapshot.js";
+import { Store } from "./data/store.js";
 import type { DeliveryView } from "./webhooks/delivery-log.js";
 import { type StartupSubscription, WebhookDispatcher, webhookSettings } from "./webhooks/dispatcher.js";
 import type { WebhookFaultRule } from "./webhooks/faults.js";
 
+export type { CorsOption } from "./api/cors.js";
+export type { JournaledRequest, RequestFilter, RequestLogEntry } from "./api/request-log.js";
 export type { EmulatorClock } from "./clock.js";
-export type { CorsOption } from "./cors.js";
-export type { JournaledRequest, RequestFilter, RequestLogEntry } from "./request-log.js";
 export type { Scope, TokenGrant };
 
 export interface EmulatorOptions {

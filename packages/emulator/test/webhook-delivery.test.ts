@@ -4,11 +4,11 @@
 // the delivery log is readable over HTTP and never shows a signature key.
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { insertCustomer, newCustomer } from "../src/customer-records.js";
-import { newId } from "../src/ids.js";
+import { runHandler } from "../src/api/pipeline.js";
+import { insertCustomer, newCustomer } from "../src/data/customer-records.js";
+import { newId } from "../src/data/ids.js";
+import { Store } from "../src/data/store.js";
 import { startEmulator } from "../src/index.js";
-import { runHandler } from "../src/pipeline.js";
-import { Store } from "../src/store.js";
 import { Changes } from "../src/webhooks/changes.js";
 import {
   MAX_ACTIVE_PER_SUBSCRIPTION,

@@ -4,10 +4,8 @@
 import { readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type OperationName, operations } from "@square-customers/core";
-import type { EmulatorClock } from "../clock.js";
-import { PAGE_CSS, PAGE_HTML } from "../dashboard/page.js";
-import { errorDetail } from "../errors.js";
-import { FAULT_KINDS, type FaultInjector, type FaultKind, type FaultRule } from "../faults.js";
+import { errorDetail } from "../api/errors.js";
+import { FAULT_KINDS, type FaultInjector, type FaultKind, type FaultRule } from "../api/faults.js";
 import {
   BodyTooLarge,
   envelope,
@@ -16,10 +14,12 @@ import {
   readBody,
   tooLargeReply,
   writeReply,
-} from "../http.js";
-import type { LoggedRequest, RequestLog } from "../request-log.js";
-import type { SnapshotOptions } from "../snapshot.js";
-import type { Store } from "../store.js";
+} from "../api/http.js";
+import type { LoggedRequest, RequestLog } from "../api/request-log.js";
+import type { EmulatorClock } from "../clock.js";
+import { PAGE_CSS, PAGE_HTML } from "../dashboard/page.js";
+import type { SnapshotOptions } from "../data/snapshot.js";
+import type { Store } from "../data/store.js";
 import type { DeliveryView } from "../webhooks/delivery-log.js";
 import type { QueueStats, WebhookDispatcher } from "../webhooks/dispatcher.js";
 import { WEBHOOK_FAULT_KINDS, type WebhookFaultKind, type WebhookFaultRule } from "../webhooks/faults.js";

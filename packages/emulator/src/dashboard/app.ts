@@ -12,8 +12,8 @@ import type {
   ObjectsView,
   ObjectViews,
 } from "../admin/views.js";
-import type { FaultKind, FaultRule } from "../faults.js";
-import type { LoggedRequest } from "../request-log.js";
+import type { FaultKind, FaultRule } from "../api/faults.js";
+import type { LoggedRequest } from "../api/request-log.js";
 import type { DeliveryView } from "../webhooks/delivery-log.js";
 
 const API = "/_emulator";

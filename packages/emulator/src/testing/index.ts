@@ -7,11 +7,11 @@
 // and `@square-customers/client-effect/testing` build on this and hand their client ready-made.
 import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
+import type { JournaledRequest, RequestFilter } from "../api/request-log.js";
 import type { EmulatorClock } from "../clock.js";
-import { sha256 } from "../ids.js";
-import type { JournaledRequest, RequestFilter } from "../request-log.js";
+import { sha256 } from "../data/ids.js";
+import { readSnapshot, type Snapshot, SnapshotError, type SnapshotOptions } from "../data/snapshot.js";
 import { type Emulator, type EmulatorOptions, startEmulator } from "../server.js";
-import { readSnapshot, type Snapshot, SnapshotError, type SnapshotOptions } from "../snapshot.js";
 
 /**
  * A seeded PRNG, `seededRandom(seed)()` → the seed's next number in [0, 1): the one the emulator's fault

@@ -7,9 +7,9 @@
 // dropped (and logged as `dropped`) rather than making the API wait or memory grow without bound.
 import type { CustomerEventType, SubscriptionTestResult } from "@square-customers/core";
 import { type Clock, type ClockTimer, SystemClock } from "../clock.js";
-import { sequenceUuid } from "../ids.js";
+import { sequenceUuid } from "../data/ids.js";
+import type { Store } from "../data/store.js";
 import { INJECTED_FAILURE_REASON, NO_ANSWER_STATUS_CODE, type RetryReason } from "../square-choices.js";
-import type { Store } from "../store.js";
 import type { Change } from "./changes.js";
 import { type DeliveryAttempt, DeliveryLog, type DeliveryRecord } from "./delivery-log.js";
 import { eventOf, eventTypesOf, sampleChange } from "./events.js";

@@ -8,17 +8,17 @@
 import type { SQLInputValue } from "node:sqlite";
 import type { Customer, CustomerFilter, TimeRange } from "@square-customers/core";
 import { parseRfc3339 } from "@square-customers/core/tooling";
-import { type PreparedAttributeFilter, schemaType } from "./attribute-types.js";
-import { decodeCursor, encodeCursor, invalidCursor, type Position } from "./cursor.js";
-import { badRequest } from "./errors.js";
-import { phoneTokens, tokens } from "./matching.js";
+import { badRequest } from "../api/errors.js";
 import {
   COUNT_ON_EMPTY_RESULT,
   EMPTY_RESULT_ON_UNKNOWN_GROUP,
   TIME_RANGE_INCLUSIVE,
   toE164,
   UNKNOWN_ATTRIBUTE_KEY_IN_FILTER_IS_ERROR,
-} from "./square-choices.js";
+} from "../square-choices.js";
+import { type PreparedAttributeFilter, schemaType } from "./attribute-types.js";
+import { decodeCursor, encodeCursor, invalidCursor, type Position } from "./cursor.js";
+import { phoneTokens, tokens } from "./matching.js";
 import type { MembershipKind, Store } from "./store.js";
 
 /** A list or search request, as the handlers pass it. */

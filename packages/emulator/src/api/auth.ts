@@ -2,11 +2,11 @@
 // Every token is its own merchant, created (and seeded) the first time it is seen; the store keeps only
 // a SHA-256 of the token, never the token itself.
 import type { OperationDefinition } from "@square-customers/core";
+import { sha256, stableId } from "../data/ids.js";
+import { type MerchantSeed, seedMerchant } from "../data/seed.js";
+import type { Store } from "../data/store.js";
 import { errorDetail } from "./errors.js";
 import { envelope, type Reply } from "./http.js";
-import { sha256, stableId } from "./ids.js";
-import { type MerchantSeed, seedMerchant } from "./seed.js";
-import type { Store } from "./store.js";
 
 /** An OAuth scope an operation needs (from core's operations table). */
 export type Scope = NonNullable<OperationDefinition["scope"]>;

@@ -4,8 +4,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { ErrorCode, SquareErrorDetail } from "@square-customers/core";
+import { MALFORMED_JSON_CODE, MAX_BODY_BYTES, MAX_DISCARD_BYTES, MAX_JSON_DEPTH } from "../square-choices.js";
 import { errorDetail } from "./errors.js";
-import { MALFORMED_JSON_CODE, MAX_BODY_BYTES, MAX_DISCARD_BYTES, MAX_JSON_DEPTH } from "./square-choices.js";
 
 /** An answer before it is written: status, JSON body and any headers of its own. */
 export interface Reply {

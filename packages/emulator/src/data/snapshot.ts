@@ -20,9 +20,9 @@ import type {
   WebhookSubscription,
 } from "@square-customers/core";
 import { parseRfc3339 } from "@square-customers/core/tooling";
+import { newSignatureKey, type StoredSubscription, saveSubscription } from "../webhooks/subscriptions.js";
 import { toRow } from "./customer-records.js";
 import type { ObjectKind, Store } from "./store.js";
-import { newSignatureKey, type StoredSubscription, saveSubscription } from "./webhooks/subscriptions.js";
 
 /** What every snapshot says it is. */
 export const SNAPSHOT_FORMAT = "square-customers-emulator-snapshot";

@@ -8,12 +8,12 @@ import {
   type SquareErrorDetail,
   type ValidationIssue,
 } from "@square-customers/core";
-import { decodeCursor, encodeCursor } from "../cursor.js";
+import { decodeCursor, encodeCursor } from "../../data/cursor.js";
+import type { ObjectKind, Store } from "../../data/store.js";
+import { IDEMPOTENCY_KEY_REUSED } from "../../square-choices.js";
+import type { Changes } from "../../webhooks/changes.js";
+import type { WebhookDispatcher } from "../../webhooks/dispatcher.js";
 import { ApiError, errorDetail } from "../errors.js";
-import { IDEMPOTENCY_KEY_REUSED } from "../square-choices.js";
-import type { ObjectKind, Store } from "../store.js";
-import type { Changes } from "../webhooks/changes.js";
-import type { WebhookDispatcher } from "../webhooks/dispatcher.js";
 
 /** What a handler gets: the merchant's store view and the request, already validated by core. */
 export interface Context<N extends OperationName> {

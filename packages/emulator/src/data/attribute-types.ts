@@ -7,9 +7,9 @@ import {
   parseRfc3339,
   requestSchemas,
 } from "@square-customers/core/tooling";
-import { badRequest } from "./errors.js";
+import { badRequest } from "../api/errors.js";
+import { MAX_STRING_ATTRIBUTE_LENGTH } from "../square-choices.js";
 import { textFilterMatch } from "./matching.js";
-import { MAX_STRING_ATTRIBUTE_LENGTH } from "./square-choices.js";
 
 export type AttributeType =
   | "String"

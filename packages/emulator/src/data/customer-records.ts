@@ -1,8 +1,8 @@
 // Customer records: building them from requests, applying sparse updates, and keeping the store's
-// sort/filter columns in step with the JSON. (The HTTP handlers for customers are handlers/customers.ts.)
+// sort/filter columns in step with the JSON. (The HTTP handlers for customers are api/handlers/customers.ts.)
 import type { Address, Customer } from "@square-customers/core";
 import { CUSTOMER_IDENTITY_FIELDS, normalizeBirthday, requestSchemas } from "@square-customers/core/tooling";
-import { ApiError, notFound } from "./errors.js";
+import { ApiError, notFound } from "../api/errors.js";
 import {
   API_CREATION_SOURCE,
   defaultSortKey,
@@ -12,7 +12,7 @@ import {
   toE164,
   VERSION_BUMPS_ON_NOOP_UPDATE,
   VERSION_MISMATCH,
-} from "./square-choices.js";
+} from "../square-choices.js";
 import type { CustomerRow, Store } from "./store.js";
 
 /** Fields a client may write (create, update, bulk): the create request's, less its idempotency key. */

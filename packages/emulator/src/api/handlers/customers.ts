@@ -6,11 +6,11 @@ import {
   requireCustomer,
   saveCustomer,
   updatedCustomer,
-} from "../customer-records.js";
+} from "../../data/customer-records.js";
+import { newId } from "../../data/ids.js";
+import { findCustomers } from "../../data/search.js";
+import { DEFAULT_LIMITS } from "../../square-choices.js";
 import { notFoundDetail } from "../errors.js";
-import { newId } from "../ids.js";
-import { findCustomers } from "../search.js";
-import { DEFAULT_LIMITS } from "../square-choices.js";
 import { bulkEntry, type Handler, idempotent } from "./context.js";
 
 export const listCustomers: Handler<"listCustomers"> = ({ store, merchant, input }) =>

@@ -1,10 +1,10 @@
 // Groups (CRUD and membership), segments (read-only) and cards on file (deprecated).
 import type { Card, CustomerGroup, CustomerSegment } from "@square-customers/core";
-import { loadCustomer, requireCustomer, saveCustomer, setMembership } from "../customer-records.js";
+import { loadCustomer, requireCustomer, saveCustomer, setMembership } from "../../data/customer-records.js";
+import { newId, sha256, stableId } from "../../data/ids.js";
+import type { Store } from "../../data/store.js";
+import { DEFAULT_LIMITS, FAILING_CARD_NONCES } from "../../square-choices.js";
 import { ApiError, badRequest, errorDetail, notFound } from "../errors.js";
-import { newId, sha256, stableId } from "../ids.js";
-import { DEFAULT_LIMITS, FAILING_CARD_NONCES } from "../square-choices.js";
-import type { Store } from "../store.js";
 import { type Handler, idempotent, now, pageObjects } from "./context.js";
 
 function requireGroup(store: Store, merchant: string, id: string): CustomerGroup {

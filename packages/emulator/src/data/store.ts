@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
+import { type Clock, SystemClock } from "../clock.js";
 import { attributeMatches, type PreparedAttributeFilter } from "./attribute-types.js";
-import { type Clock, SystemClock } from "./clock.js";
 import { type IdNumbers, newIdSalt } from "./ids.js";
 
 // One store for both modes: SQLite in memory (`:memory:`) or in a file. Everything is keyed by merchant,

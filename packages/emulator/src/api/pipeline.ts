@@ -16,6 +16,11 @@ import {
   validateRequest,
 } from "@square-customers/core";
 import { parseQuery, splitEntryIssues } from "@square-customers/core/tooling";
+import type { MerchantSeed } from "../data/seed.js";
+import type { Store } from "../data/store.js";
+import { BODY_NOT_TAKEN, EMPTY_BODY_IS_EMPTY_OBJECT, SQUARE_VERSION_PATTERN } from "../square-choices.js";
+import { Changes } from "../webhooks/changes.js";
+import type { WebhookDispatcher } from "../webhooks/dispatcher.js";
 import { authorize, type Grant, merchantOf } from "./auth.js";
 import { ApiError, errorDetail } from "./errors.js";
 import { replyInsteadOfHandler } from "./fault-effects.js";
@@ -24,12 +29,7 @@ import type { Context } from "./handlers/context.js";
 import { handlers } from "./handlers/index.js";
 import { envelope, internalError, invalid, parseJsonObject, type Reply } from "./http.js";
 import { negotiationReply } from "./negotiation.js";
-import { route } from "./router.js";
-import type { MerchantSeed } from "./seed.js";
-import { BODY_NOT_TAKEN, EMPTY_BODY_IS_EMPTY_OBJECT, SQUARE_VERSION_PATTERN } from "./square-choices.js";
-import type { Store } from "./store.js";
-import { Changes } from "./webhooks/changes.js";
-import type { WebhookDispatcher } from "./webhooks/dispatcher.js";
+import { route } from "./routing.js";
 
 /** What the pipeline works with: one per emulator. */
 export interface PipelineEnv {

@@ -5,12 +5,12 @@ import type {
   CustomAttributeInput,
   OperationName,
 } from "@square-customers/core";
-import { checkValue, readSchema, schemaType } from "../attribute-types.js";
-import { checkVersion, requireCustomer } from "../customer-records.js";
+import { checkValue, readSchema, schemaType } from "../../data/attribute-types.js";
+import { checkVersion, requireCustomer } from "../../data/customer-records.js";
+import { newUuid } from "../../data/ids.js";
+import type { Store } from "../../data/store.js";
+import { DEFAULT_LIMITS, DUPLICATE_DEFINITION } from "../../square-choices.js";
 import { ApiError, badRequest, errorDetail, notFound } from "../errors.js";
-import { newUuid } from "../ids.js";
-import { DEFAULT_LIMITS, DUPLICATE_DEFINITION } from "../square-choices.js";
-import type { Store } from "../store.js";
 import { bulkEntry, type Context, type Handler, idempotent, now, pageObjects } from "./context.js";
 
 type Definition = CustomAttributeDefinition & {

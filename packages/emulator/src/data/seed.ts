@@ -2,10 +2,10 @@
 // `seed: N`) N customers whose ids, names and timestamps depend only on the merchant and N, so tests and
 // demos see the same data on every run, and the customers of a seed file (seed-file.ts).
 import type { Customer, CustomerSegment } from "@square-customers/core";
+import { SEEDED_CREATION_SOURCES, SEGMENTS } from "../square-choices.js";
 import { insertCustomer, newCustomer } from "./customer-records.js";
 import { stableId } from "./ids.js";
 import { type SeedCustomer, seedFileCustomer } from "./seed-file.js";
-import { SEEDED_CREATION_SOURCES, SEGMENTS } from "./square-choices.js";
 import type { Store } from "./store.js";
 
 const GIVEN = [

@@ -1,8 +1,7 @@
 // The Webhook Subscriptions API: event types, and subscriptions (CRUD, key rotation, test). Records and
 // their rules are in webhooks/subscriptions.ts; delivery is webhooks/dispatcher.ts.
 import { type CustomerEventType, SQUARE_VERSION } from "@square-customers/core";
-import { badRequest } from "../errors.js";
-import { DEFAULT_TEST_EVENT_TYPE, SQUARE_VERSION_PATTERN } from "../square-choices.js";
+import { DEFAULT_TEST_EVENT_TYPE, SQUARE_VERSION_PATTERN } from "../../square-choices.js";
 import {
   checkSubscriptionInput,
   EVENT_TYPES,
@@ -13,7 +12,8 @@ import {
   saveSubscription,
   subscriptionPage,
   withoutKey,
-} from "../webhooks/subscriptions.js";
+} from "../../webhooks/subscriptions.js";
+import { badRequest } from "../errors.js";
 import { type Handler, idempotent, now } from "./context.js";
 
 export const listWebhookEventTypes: Handler<"listWebhookEventTypes"> = ({ input }) => {

@@ -1,6 +1,6 @@
 // Text matching rules of SearchCustomers, as Square's docs describe them. search.ts turns the token rules
 // into SQL conditions; custom-attribute filters call these functions from the SQL function in store.ts.
-import { toE164 } from "./square-choices.js";
+import { toE164 } from "../square-choices.js";
 
 /**
  * Lower-cased tokens: punctuation (anything but letters and digits) separates tokens. These are also the

@@ -4,14 +4,14 @@
 // it changes nothing. Statuses and codes are choices (square-choices.ts): Square's spec lists the codes
 // among the errors any endpoint may return, but not when each is used.
 import type { OperationDefinition } from "@square-customers/core";
-import { errorDetail } from "./errors.js";
-import { envelope, JSON_TYPE, type Reply } from "./http.js";
 import {
   BODY_NOT_JSON,
   CONTENT_TYPE_MALFORMED,
   EMPTY_BODY_IS_EMPTY_OBJECT,
   JSON_NOT_ACCEPTED,
-} from "./square-choices.js";
+} from "../square-choices.js";
+import { errorDetail } from "./errors.js";
+import { envelope, JSON_TYPE, type Reply } from "./http.js";
 
 /** The headers negotiation looks at, as received (a repeated header joined with ", "). */
 export interface NegotiatedHeaders {

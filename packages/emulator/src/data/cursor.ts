@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import { type ApiError, badRequest } from "./errors.js";
+import { type ApiError, badRequest } from "../api/errors.js";
 
 // Cursors are keyset positions, not offsets: a cursor names the sort key of the last item already
 // returned, and the next page starts strictly after it. Inserts made while a client pages therefore can

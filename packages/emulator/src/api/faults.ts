@@ -1,5 +1,5 @@
 import { type OperationName, operations } from "@square-customers/core";
-import { seededRandom } from "./random.js";
+import { seededRandom } from "../random.js";
 
 /** What an injected fault does to a request. */
 export type FaultKind =
