@@ -13,7 +13,8 @@ import {
   VERSION_BUMPS_ON_NOOP_UPDATE,
   VERSION_MISMATCH,
 } from "../square-choices.js";
-import type { CustomerRow, Store } from "./store.js";
+import type { CustomerRow } from "./customer-row.js";
+import type { Store } from "./store.js";
 
 /** Fields a client may write (create, update, bulk): the create request's, less its idempotency key. */
 type Writable = Exclude<keyof typeof requestSchemas.CreateCustomerRequest.properties, "idempotency_key">;

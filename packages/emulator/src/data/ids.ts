@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import type { Store } from "./store.js";
 
 // Square's object ids are 26 upper-case letters and digits; the emulator's look the same so code that
@@ -9,17 +9,6 @@ import type { Store } from "./store.js";
 // repeat, yet they are a function of state the store keeps (salt and counter), so an emulator loaded
 // from a snapshot goes on with exactly the ids the original would have made.
 const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-
-/** The first of the numbers taken from a merchant's id sequence, and the sequence's salt. */
-export interface IdNumbers {
-  readonly salt: string;
-  readonly first: number;
-}
-
-/** A new merchant's id salt. */
-export function newIdSalt(): string {
-  return randomBytes(16).toString("hex");
-}
 
 /** Id number `n` of the sequence salted with `salt`, in Square's style (26 characters). */
 export function sequenceId(salt: string, n: number): string {

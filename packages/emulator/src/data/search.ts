@@ -18,8 +18,9 @@ import {
 } from "../square-choices.js";
 import { type PreparedAttributeFilter, schemaType } from "./attribute-types.js";
 import { decodeCursor, encodeCursor, invalidCursor, type Position } from "./cursor.js";
+import type { MembershipKind } from "./customer-row.js";
 import { phoneTokens, tokens } from "./matching.js";
-import type { MembershipKind, Store } from "./store.js";
+import type { Store } from "./store.js";
 
 /** A list or search request, as the handlers pass it. */
 export interface CustomerRequest {

@@ -1,139 +1,19 @@
+// The store: every merchant's data, in SQLite (in memory or in a file; tables in schema.ts). Everything is
+// keyed by merchant, so tenant isolation is a property of every query rather than something each handler
+// must remember. Customers are written only through the methods below, which keep the search tables
+// (customer_text, customer_memberships) in step with them.
 import { randomBytes } from "node:crypto";
-import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
+import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
 import { type Clock, SystemClock } from "../clock.js";
 import { attributeMatches, type PreparedAttributeFilter } from "./attribute-types.js";
-import { type IdNumbers, newIdSalt } from "./ids.js";
-
-// One store for both modes: SQLite in memory (`:memory:`) or in a file. Everything is keyed by merchant,
-// so tenant isolation is a property of every query rather than something each handler must remember.
-//
-// Tables:
-// - merchants: one row per bearer token (stored as a SHA-256 hash, never the token itself), with the
-//   merchant's id sequence: a random salt and a counter, from which every id the merchant's requests
-//   create is derived (ids.ts), so that a snapshot holding both continues with the very same ids.
-// - customers: the customer JSON plus the columns that sorting and searching need, kept in step on
-//   every write. `seq` is an ever-increasing insertion number used as the keyset tie-breaker. The two
-//   sort indexes also carry every filterable column, so a search that must test many profiles walks one
-//   index in order without touching the table until a row matches.
-// - customer_text: a trigram index (FTS5) of the searchable text columns, and customer_memberships: one
-//   row per group or segment a customer belongs to. Both exist so that a selective search can start
-//   from the few customers that may match instead of testing every profile (search.ts). The customer
-//   methods below (insert, update, delete, reset) keep them in step: customers are written nowhere else.
-// - objects: every other resource as JSON, by kind ("group", "segment", "card", "definition",
-//   "attribute"), with `parent` holding the customer id for per-customer kinds.
-// - idempotency: the first answer to each idempotency key, per merchant and operation.
-// - meta: the secret that seals cursors (kept with the data so cursors outlive a restart).
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS meta (
-  key TEXT PRIMARY KEY,
-  value BLOB NOT NULL
-);
-CREATE TABLE IF NOT EXISTS merchants (
-  token_hash TEXT PRIMARY KEY,
-  merchant_id TEXT NOT NULL,
-  created_at TEXT NOT NULL,
-  id_salt TEXT,
-  id_next INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS customers (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  merchant TEXT NOT NULL,
-  id TEXT NOT NULL,
-  data TEXT NOT NULL,
-  listed INTEGER NOT NULL,
-  sort_default TEXT NOT NULL,
-  created_ms INTEGER NOT NULL,
-  updated_ms INTEGER NOT NULL,
-  email TEXT,
-  phone TEXT,
-  reference_id TEXT,
-  creation_source TEXT,
-  UNIQUE (merchant, id)
-);
-CREATE INDEX IF NOT EXISTS customers_by_default ON customers
-  (merchant, listed, sort_default, seq, email, phone, reference_id, creation_source, created_ms, updated_ms);
-CREATE INDEX IF NOT EXISTS customers_by_created ON customers
-  (merchant, listed, created_ms, seq, email, phone, reference_id, creation_source, updated_ms);
-CREATE INDEX IF NOT EXISTS customers_by_email ON customers (merchant, email);
-CREATE INDEX IF NOT EXISTS customers_by_phone ON customers (merchant, phone);
-CREATE INDEX IF NOT EXISTS customers_by_reference ON customers (merchant, reference_id);
-CREATE INDEX IF NOT EXISTS customers_by_source ON customers (merchant, creation_source);
-CREATE TABLE IF NOT EXISTS objects (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  merchant TEXT NOT NULL,
-  kind TEXT NOT NULL,
-  parent TEXT NOT NULL,
-  id TEXT NOT NULL,
-  data TEXT NOT NULL,
-  UNIQUE (merchant, kind, parent, id)
-);
-CREATE INDEX IF NOT EXISTS objects_in_order ON objects (merchant, kind, parent, seq);
-CREATE TABLE IF NOT EXISTS idempotency (
-  merchant TEXT NOT NULL,
-  scope TEXT NOT NULL,
-  key TEXT NOT NULL,
-  fingerprint TEXT NOT NULL,
-  response TEXT NOT NULL,
-  PRIMARY KEY (merchant, scope, key)
-);
-`;
-
-/**
- * The search side tables, kept in step with `customers` by the store's customer methods below (not by
- * triggers: an FTS5 write inside a trigger runs several times slower, which a million-customer seed
- * feels).
- *
- * customer_text holds trigrams of the lower-cased email, the E.164 phone and the lower-cased reference
- * id: any substring of three or more characters is found through the index. It is an external-content
- * table (the text itself stays in `customers` only; removing a row must name its indexed values) with
- * `detail=column` (no positions: search.ts asks for each trigram of a token separately, which finds a
- * superset of the real matches, and then tests the real rule on those few rows). `case_sensitive 1`:
- * the columns are lower-cased already, and comparing code points as they are keeps "a substring has all
- * of its trigrams" exactly true.
- *
- * customer_memberships has one row per group or segment a customer belongs to (`group_ids` and
- * `segment_ids` of its JSON).
- */
-const SEARCH_INDEX_SCHEMA = `
-CREATE VIRTUAL TABLE IF NOT EXISTS customer_text USING fts5 (
-  email, phone, reference_id,
-  content = 'customers', content_rowid = 'seq', detail = column, tokenize = 'trigram case_sensitive 1'
-);
-CREATE TABLE IF NOT EXISTS customer_memberships (
-  merchant TEXT NOT NULL,
-  kind TEXT NOT NULL,
-  member_of TEXT NOT NULL,
-  seq INTEGER NOT NULL,
-  PRIMARY KEY (merchant, kind, member_of, seq)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS customer_memberships_by_customer ON customer_memberships (seq);
-`;
-
-/** Fills the search tables from the customers of a database file written before they existed. */
-const BACKFILL_SEARCH_INDEX = `
-INSERT INTO customer_text (customer_text) VALUES ('rebuild');
-INSERT OR IGNORE INTO customer_memberships (merchant, kind, member_of, seq)
-  SELECT c.merchant, 'group', m.value, c.seq FROM customers c, json_each(c.data, '$.group_ids') m
-  UNION ALL
-  SELECT c.merchant, 'segment', m.value, c.seq FROM customers c, json_each(c.data, '$.segment_ids') m;
-`;
-
-/** The columns derived from a customer for sorting and filtering. */
-export interface CustomerRow {
-  id: string;
-  data: string;
-  listed: number;
-  sort_default: string;
-  created_ms: number;
-  updated_ms: number;
-  email: string | null;
-  phone: string | null;
-  reference_id: string | null;
-  creation_source: string | null;
-  /** Not columns: the customer's rows in customer_memberships. */
-  group_ids: readonly string[];
-  segment_ids: readonly string[];
-}
+import {
+  type CustomerRow,
+  derivedValues,
+  INSERT_CUSTOMER,
+  type MembershipKind,
+  UPDATE_CUSTOMER,
+} from "./customer-row.js";
+import { dropCustomerIndexes, openDatabase, rebuildCustomerIndexes } from "./schema.js";
 
 /** The indexed text of a stored customer (what customer_text must be told when it goes). */
 interface IndexedText {
@@ -143,35 +23,21 @@ interface IndexedText {
   reference_id: string | null;
 }
 
-/** Every column of a customer row besides its keys, in one order for both INSERT and UPDATE. */
-const DERIVED_COLUMNS = [
-  "data",
-  "listed",
-  "sort_default",
-  "created_ms",
-  "updated_ms",
-  "email",
-  "phone",
-  "reference_id",
-  "creation_source",
-] as const satisfies ReadonlyArray<keyof CustomerRow>;
-
-const INSERT_CUSTOMER = `INSERT INTO customers (merchant, id, ${DERIVED_COLUMNS.join(", ")})
-  VALUES (?, ?, ${DERIVED_COLUMNS.map(() => "?").join(", ")})`;
-const UPDATE_CUSTOMER = `UPDATE customers SET ${DERIVED_COLUMNS.map((c) => `${c} = ?`).join(", ")}
-  WHERE merchant = ? AND id = ?`;
-
-function derivedValues(row: CustomerRow): SQLInputValue[] {
-  return DERIVED_COLUMNS.map((column) => row[column]);
-}
-
-/** What a customer_memberships row records membership of. */
-export type MembershipKind = "group" | "segment";
-
 export type ObjectKind = "group" | "segment" | "card" | "definition" | "attribute" | "subscription";
 
-/** Page cache of a database file, in KiB (SQLite's default is 2,000). */
-const FILE_CACHE_KIB = 64 * 1024;
+/**
+ * The first of the numbers taken from a merchant's id sequence, and the sequence's salt (ids.ts derives
+ * the ids from them).
+ */
+export interface IdNumbers {
+  readonly salt: string;
+  readonly first: number;
+}
+
+/** A new merchant's id salt. */
+function newIdSalt(): string {
+  return randomBytes(16).toString("hex");
+}
 
 export class Store {
   private readonly db: DatabaseSync;
@@ -187,30 +53,9 @@ export class Store {
     location: string,
     readonly clock: Clock = new SystemClock(),
   ) {
-    this.db = new DatabaseSync(location);
-    if (location !== ":memory:") {
-      // WAL with FULL sync: a write is on disk before its transaction returns, so before the 200 is sent.
-      this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
-      // A page cache of FILE_CACHE_KIB: big enough that seeding a million customers does not re-read
-      // index pages for every insert, small enough that memory stays bounded whatever the file's size.
-      this.db.exec(`PRAGMA cache_size = -${FILE_CACHE_KIB};`);
-    }
-    this.db.exec(SCHEMA);
-    this.addIdSequenceColumns();
-    const hadSearchIndex = this.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'customer_text'").get();
-    this.db.exec(SEARCH_INDEX_SCHEMA);
-    if (hadSearchIndex === undefined) this.transaction(() => this.db.exec(BACKFILL_SEARCH_INDEX));
+    this.db = openDatabase(location);
     this.installFunctions();
     this.cursorKey = this.secret("cursor-key");
-  }
-
-  /** A database file written before merchants had id sequences gets the columns (salts come on use). */
-  private addIdSequenceColumns(): void {
-    const columns = this.db.prepare("PRAGMA table_info(merchants)").all() as Array<{ name: string }>;
-    if (columns.some((c) => c.name === "id_salt")) return;
-    this.db.exec(
-      "ALTER TABLE merchants ADD COLUMN id_salt TEXT; ALTER TABLE merchants ADD COLUMN id_next INTEGER NOT NULL DEFAULT 0;",
-    );
   }
 
   /** A random 32-byte secret, created on first use and then read back from the store. */
@@ -333,18 +178,10 @@ export class Store {
    */
   insertCustomersInBulk(customers: Iterable<{ readonly merchant: string; readonly row: CustomerRow }>): void {
     this.transaction(() => {
-      const indexes = this.db
-        .prepare(
-          "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customers' AND sql IS NOT NULL",
-        )
-        .all() as Array<{ name: string }>;
-      for (const { name } of indexes) this.db.exec(`DROP INDEX "${name}"`);
+      dropCustomerIndexes(this.db);
       const insert = this.db.prepare(INSERT_CUSTOMER);
       for (const { merchant, row } of customers) insert.run(merchant, row.id, ...derivedValues(row));
-      // The schema's CREATE INDEX IF NOT EXISTS puts the indexes back; the backfill builds the search
-      // tables from every customer (what a database file older than them gets).
-      this.db.exec(SCHEMA);
-      this.db.exec(BACKFILL_SEARCH_INDEX);
+      rebuildCustomerIndexes(this.db);
     });
   }
 
