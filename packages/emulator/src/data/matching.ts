@@ -1,5 +1,6 @@
-// Text matching rules of SearchCustomers, as Square's docs describe them. search.ts turns the token rules
-// into SQL conditions; custom-attribute filters call these functions from the SQL function in store.ts.
+// Text matching rules of SearchCustomers, as Square's docs describe them. search-filter.ts turns the token
+// rules into SQL conditions; custom-attribute filters call these functions from the SQL function in
+// store.ts.
 import { toE164 } from "../square-choices.js";
 
 /**
@@ -25,7 +26,7 @@ export function phoneTokens(query: string): string[] {
  * Fuzzy email / reference id match: every query token must occur inside some token of the stored value
  * ("Steven gmail" matches "mygmail@stevensbakery.com"). Query tokens hold only letters and digits, so
  * "inside some token of the value" is the same as "inside the lower-cased value": a match cannot span
- * the punctuation between two tokens. (search.ts relies on this to run the check as SQL `instr`.)
+ * the punctuation between two tokens. (search-filter.ts relies on this to run the check as SQL `instr`.)
  * A query without tokens matches nothing.
  */
 function fuzzyTokenMatch(value: string | null | undefined, query: string): boolean {

@@ -83,7 +83,7 @@ CREATE TABLE IF NOT EXISTS idempotency (
  * customer_text holds trigrams of the lower-cased email, the E.164 phone and the lower-cased reference
  * id: any substring of three or more characters is found through the index. It is an external-content
  * table (the text itself stays in `customers` only; removing a row must name its indexed values) with
- * `detail=column` (no positions: search.ts asks for each trigram of a token separately, which finds a
+ * `detail=column` (no positions: search-filter.ts asks for each trigram of a token separately, which finds a
  * superset of the real matches, and then tests the real rule on those few rows). `case_sensitive 1`:
  * the columns are lower-cased already, and comparing code points as they are keeps "a substring has all
  * of its trigrams" exactly true.
