@@ -41,14 +41,13 @@ import {
 } from "./clock.js";
 import { readSeedFile } from "./data/seed-file.js";
 import {
-  loadSnapshot,
-  readSnapshot,
   type Snapshot,
   type SnapshotClock,
   type SnapshotOptions,
   snapshotText,
   writeSnapshotFile,
 } from "./data/snapshot.js";
+import { loadSnapshot, readSnapshot } from "./data/snapshot-load.js";
 import { Store } from "./data/store.js";
 import type { DeliveryView } from "./webhooks/delivery-log.js";
 import { type StartupSubscription, WebhookDispatcher, webhookSettings } from "./webhooks/dispatcher.js";

@@ -10,7 +10,8 @@ import { readFile } from "node:fs/promises";
 import type { JournaledRequest, RequestFilter } from "../api/request-log.js";
 import type { EmulatorClock } from "../clock.js";
 import { sha256 } from "../data/ids.js";
-import { readSnapshot, type Snapshot, SnapshotError, type SnapshotOptions } from "../data/snapshot.js";
+import { type Snapshot, SnapshotError, type SnapshotOptions } from "../data/snapshot.js";
+import { readSnapshot } from "../data/snapshot-load.js";
 import { type Emulator, type EmulatorOptions, startEmulator } from "../server.js";
 
 /**
