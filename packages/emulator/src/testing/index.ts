@@ -12,7 +12,8 @@ import type { EmulatorClock } from "../clock.js";
 import { sha256 } from "../data/ids.js";
 import { type Snapshot, SnapshotError, type SnapshotOptions } from "../data/snapshot.js";
 import { readSnapshot } from "../data/snapshot-load.js";
-import { type Emulator, type EmulatorOptions, startEmulator } from "../server.js";
+import type { Emulator, EmulatorOptions } from "../emulator.js";
+import { startEmulator } from "../server.js";
 
 /**
  * A seeded PRNG, `seededRandom(seed)()` → the seed's next number in [0, 1): the one the emulator's fault
