@@ -8,8 +8,8 @@ import type { JournaledRequest, RequestFilter, RequestLogEntry } from "./api/req
 import type { ClockOption, EmulatorClock } from "./clock.js";
 import type { Snapshot, SnapshotOptions } from "./data/snapshot.js";
 import type { DeliveryView } from "./webhooks/delivery-log.js";
-import type { StartupSubscription } from "./webhooks/dispatcher.js";
 import type { WebhookFaultRule } from "./webhooks/faults.js";
+import type { StartupSubscription } from "./webhooks/settings.js";
 
 export interface EmulatorOptions {
   /** TCP port; 0 (the default) picks a free one. */

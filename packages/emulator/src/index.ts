@@ -6,10 +6,10 @@ export type { RequestLogEntry } from "./api/request-log.js";
 export type { Emulator, EmulatorOptions, EmulatorWebhooks } from "./emulator.js";
 export { startEmulator } from "./server.js";
 export type { DeliveryAttempt, DeliveryState, DeliveryView } from "./webhooks/delivery-log.js";
-export type { StartupSubscription } from "./webhooks/dispatcher.js";
 export {
   parseWebhookFaults,
   WEBHOOK_FAULT_KINDS,
   type WebhookFaultKind,
   type WebhookFaultRule,
 } from "./webhooks/faults.js";
+export type { StartupSubscription } from "./webhooks/settings.js";

@@ -27,7 +27,8 @@ import {
 import { loadSnapshot, readSnapshot } from "./data/snapshot-load.js";
 import { Store } from "./data/store.js";
 import type { Emulator, EmulatorOptions, EmulatorRequests } from "./emulator.js";
-import { WebhookDispatcher, webhookSettings } from "./webhooks/dispatcher.js";
+import { WebhookDispatcher } from "./webhooks/dispatcher.js";
+import { webhookSettings } from "./webhooks/settings.js";
 
 const CLOSE_GRACE_MS = 2_000;
 

@@ -10,12 +10,10 @@ import { newId } from "../src/data/ids.js";
 import { Store } from "../src/data/store.js";
 import { startEmulator } from "../src/index.js";
 import { Changes } from "../src/webhooks/changes.js";
-import {
-  MAX_ACTIVE_PER_SUBSCRIPTION,
-  WebhookDispatcher,
-  webhookSettings,
-} from "../src/webhooks/dispatcher.js";
+import { WebhookDispatcher } from "../src/webhooks/dispatcher.js";
+import { MAX_ACTIVE_PER_SUBSCRIPTION } from "../src/webhooks/queue.js";
 import { answerTimeoutMs, checkRetryScale, retryDelayMs } from "../src/webhooks/schedule.js";
+import { webhookSettings } from "../src/webhooks/settings.js";
 import { client, createCustomer, emulator } from "./helpers.js";
 import { pause, receiver, verified } from "./receiver.js";
 

@@ -78,7 +78,7 @@ export const deleteWebhookSubscription: Handler<"deleteWebhookSubscription"> = (
   path: [id],
 }) => {
   requireSubscription(store, merchant, id);
-  // Deliveries still queued for it are cancelled when their turn comes (the dispatcher looks it up).
+  // Deliveries still queued for it are cancelled when their turn comes (each attempt looks it up, attempts.ts).
   store.deleteObject(merchant, "subscription", "", id);
   return {};
 };
