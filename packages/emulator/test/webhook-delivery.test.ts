@@ -335,7 +335,8 @@ describe("the delivery log", () => {
     expect(e.webhooks.faults.rules()).toEqual([{ kind: "duplicate", rate: 0.5 }]);
     const bad = await put({ rules: [{ kind: "explode" }] });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).errors[0].detail).toMatch(/kind must be one of/);
+    const refusal = (await bad.json()) as { errors: Array<{ detail: string }> };
+    expect(refusal.errors[0]?.detail).toMatch(/kind must be one of/);
     expect((await put({ nope: 1 })).status).toBe(400);
   });
 });
