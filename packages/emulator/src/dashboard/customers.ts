@@ -8,11 +8,13 @@ import { state } from "./state.js";
 
 const PAGE_SIZE = 25;
 
+/** How a customer is named in the list. */
 function displayName(c: Customer): string {
   const name = [c.given_name, c.family_name].filter(Boolean).join(" ");
   return name || c.company_name || c.nickname || "(no name)";
 }
 
+/** Reads the page of customers `state` points at (of the search, when there is one) and shows it. */
 export async function loadCustomers(): Promise<void> {
   if (state.merchant === undefined) return;
   const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
@@ -52,6 +54,7 @@ export async function loadCustomers(): Promise<void> {
   $<HTMLButtonElement>("#next-page").disabled = state.nextCursor === undefined;
 }
 
+/** The search box (read as you type) and the pager. */
 export function setupCustomerControls(): void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const input = $<HTMLInputElement>("#customer-search input");
@@ -83,6 +86,7 @@ export function setupCustomerControls(): void {
   });
 }
 
+/** Opens a customer beside the list: its JSON, its custom attribute values and its cards. */
 async function showCustomer(id: string): Promise<void> {
   const view = await api<CustomerView>(`/merchants/${enc(state.merchant ?? "")}/customers/${enc(id)}`);
   state.selectedCustomer = id;
@@ -122,6 +126,7 @@ async function showCustomer(id: string): Promise<void> {
   detail.scrollIntoView({ block: "nearest" });
 }
 
+/** Closes the customer opened beside the list. */
 export function hideCustomer(): void {
   state.selectedCustomer = undefined;
   $("#customer-detail").hidden = true;

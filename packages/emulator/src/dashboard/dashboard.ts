@@ -18,6 +18,7 @@ import { state } from "./state.js";
 /** How often the webhook delivery log is read again (deliveries and retries happen on their own). */
 const DELIVERY_POLL_MS = 1000;
 
+/** The header: where the emulator is and how it runs; the snapshot links when it has them. */
 function showAbout(info: EmulatorInfo): void {
   const cors =
     info.cors === false

@@ -4,6 +4,7 @@ import type { DeliveryView } from "../webhooks/delivery-log.js";
 import { api } from "./admin.js";
 import { $, el, keepNewestRows } from "./dom.js";
 
+/** A delivery as a row of the log: its last attempt, and the last reason it had to be retried. */
 function deliveryRow(d: DeliveryView): HTMLElement {
   const last = d.attempts.at(-1);
   const reason = [...d.attempts].reverse().find((a) => a.failure !== undefined);

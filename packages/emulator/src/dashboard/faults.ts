@@ -21,11 +21,13 @@ function isSwitchRule(rule: FaultRule): boolean {
   return rule.nth === undefined && (rule.operations === undefined || rule.operations.length === 1);
 }
 
+/** Reads the fault rules in force and shows them as switches. */
 export async function loadFaults(): Promise<void> {
   state.faults = await api<FaultSettings>("/faults");
   renderFaults();
 }
 
+/** One switch row per kind of fault; the rules no row can show are listed below the table. */
 function renderFaults(): void {
   const { kinds, operations, rules } = state.faults;
   const shown = new Map<FaultKind, FaultRule>();
@@ -55,6 +57,7 @@ function optionOf(kind: FaultKind, rule: FaultRule | undefined) {
   return undefined;
 }
 
+/** The switch row of one kind of fault, set as `rule` says (off when there is none). */
 function faultRow(kind: FaultKind, rule: FaultRule | undefined, operations: readonly string[]): HTMLElement {
   const option = optionOf(kind, rule);
   return el(

@@ -7,6 +7,7 @@ import { $, el, showLoading } from "./dom.js";
 import { loadObjects } from "./objects.js";
 import { state } from "./state.js";
 
+/** Reads the merchants and lists them; the first is picked when none is yet. */
 export async function loadMerchants(): Promise<void> {
   state.merchants = (await api<{ merchants: MerchantView[] }>("/merchants")).merchants;
   $("#merchant-list").replaceChildren(
@@ -34,6 +35,7 @@ export async function loadMerchants(): Promise<void> {
   if (state.merchant === undefined && first !== undefined) await selectMerchant(first.id);
 }
 
+/** Picks a merchant: its customers (from the first page), groups, segments and definitions. */
 export async function selectMerchant(id: string): Promise<void> {
   state.merchant = id;
   for (const button of document.querySelectorAll<HTMLElement>("#merchant-list button")) {

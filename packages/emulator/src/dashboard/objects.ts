@@ -11,6 +11,7 @@ function schemaTypeName(schema: unknown): string {
   return ref.split(".").pop() || (s?.type ?? "");
 }
 
+/** A group or segment as a row: its name, id and how many customers are in it. */
 function membersRow(o: { name?: string | null; id?: string; members: number }): HTMLElement {
   return el(
     "tr",
@@ -21,6 +22,7 @@ function membersRow(o: { name?: string | null; id?: string; members: number }): 
   );
 }
 
+/** Reads and shows the picked merchant's groups, segments and custom attribute definitions. */
 export async function loadObjects(): Promise<void> {
   const m = enc(state.merchant ?? "");
   const [groups, segments, definitions] = await Promise.all([

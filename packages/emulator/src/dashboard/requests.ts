@@ -5,6 +5,7 @@ import { el } from "./dom.js";
 /** An answer slower than this is marked in the log. */
 const SLOW_MS = 500;
 
+/** A request as a row of the log: failed answers and slow ones marked. */
 export function logRow(entry: LoggedRequest): HTMLElement {
   const fault = entry.fault ?? (entry.latencyMs ? `latency ${entry.latencyMs} ms` : "");
   return el(
