@@ -11,6 +11,10 @@
 //  3. 1,000,000 customers seeded into a file (--db): the time it takes, RSS (target < 300 MB), and the
 //     selective searches' p50 (target < 50 ms).
 // All loads run CONCURRENCY requests at a time, so a p50 includes waiting behind the others.
+// With BASELINE_EMULATOR naming another build's bin (a clone of main, say), every figure is measured for
+// both builds, each size's emulators side by side (the selective searches of all four in alternating
+// rounds), and a table of ratios (this build / the baseline) follows:
+//   BASELINE_EMULATOR=/tmp/main/packages/emulator/dist/bin.js node bench/emulator.ts
 // Run: `npm run bench -- emulator` (builds first).
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -20,9 +24,16 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const BIN = fileURLToPath(new URL("../packages/emulator/dist/bin.js", import.meta.url));
+/** The builds measured: this checkout's, and the baseline when BASELINE_EMULATOR names one. */
+const BUILDS: ReadonlyArray<{ readonly name: string; readonly bin: string }> = [
+  { name: "this", bin: BIN },
+  ...(process.env.BASELINE_EMULATOR ? [{ name: "baseline", bin: process.env.BASELINE_EMULATOR }] : []),
+];
 const SIZES = [10_000, 100_000];
 const MILLION = 1_000_000;
 const SECONDS_PER_LOAD = 2;
+/** Rounds of every other operation, which share SECONDS_PER_LOAD among them. */
+const ROUNDS = 10;
 /** The selective-search comparison: rounds, and seconds per size in each round. */
 const SELECTIVE_ROUNDS = 10;
 const SELECTIVE_ROUND_SECONDS = 0.4;
@@ -44,6 +55,7 @@ interface Load {
 }
 
 interface Row extends Load {
+  build: string;
   store: string;
   customers: number;
   operation: string;
@@ -105,9 +117,9 @@ async function request(url: string, init: RequestInit = {}): Promise<any> {
   return body;
 }
 
-/** Starts the emulator's bin; resolves once it prints its URL. */
-function start(args: string[]): Promise<Running> {
-  const child = spawn(process.execPath, [BIN, "--port", "0", ...args], {
+/** Starts an emulator's bin; resolves once it prints its URL. */
+function start(bin: string, args: string[]): Promise<Running> {
+  const child = spawn(process.execPath, [bin, "--port", "0", ...args], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   return new Promise((resolve, reject) => {
@@ -203,32 +215,29 @@ function search(url: string, body: string): Promise<void> {
   return request(`${url}/v2/customers/search`, { method: "POST", body });
 }
 
-async function scenario(store: string, customers: number, db: string | undefined) {
-  const running = await start(["--seed", String(customers), ...(db ? ["--db", db] : [])]);
+/** An operation measured against an emulator: one call (`i`: the call's number, `loop`: its client's). */
+type Operation = readonly [name: string, call: (i: number, loop: number) => Promise<void>];
+
+/** An emulator started and seeded, with the operations measured against it. */
+async function scenario(
+  build: (typeof BUILDS)[number],
+  store: string,
+  customers: number,
+  db: string | undefined,
+) {
+  const running = await start(build.bin, ["--seed", String(customers), ...(db ? ["--db", db] : [])]);
   const before = memory(running.child.pid);
   const { seconds, first } = await seed(running.url);
   const after = memory(running.child.pid);
-  process.stdout.write(`  ${store} ${customers.toLocaleString("en")}: seeded in ${seconds.toFixed(1)} s\n`);
+  process.stdout.write(
+    `  ${build.name}: ${store} ${customers.toLocaleString("en")}: seeded in ${seconds.toFixed(1)} s\n`,
+  );
   const { url } = running;
 
   const ids: string[] = first.customers.map((c: any) => c.id);
   const desc = await request(`${url}/v2/customers?limit=100&sort_field=CREATED_AT&sort_order=DESC`);
   ids.push(...desc.customers.map((c: any) => c.id));
-
-  const rows: Row[] = [];
-  const add = (operation: string, r: Load) => rows.push({ store, customers, operation, ...r });
-  add("retrieve", await load((i) => request(`${url}/v2/customers/${ids[i % ids.length]}`)));
   const cursors: Array<string | undefined> = Array(CONCURRENCY).fill(undefined);
-  add(
-    "list page (100)",
-    await load(async (_, loop) => {
-      const c = cursors[loop];
-      const page = await request(
-        `${url}/v2/customers?limit=100${c ? `&cursor=${encodeURIComponent(c)}` : ""}`,
-      );
-      cursors[loop] = page.cursor;
-    }),
-  );
   const mix = [
     { limit: 100, query: { filter: { email_address: { fuzzy: "example" } } } },
     { limit: 100, query: { filter: { email_address: { exact: "ben.earhart.1@example.com" } } } },
@@ -242,42 +251,118 @@ async function scenario(store: string, customers: number, db: string | undefined
     },
     { limit: 100, query: { filter: { reference_id: { fuzzy: "seed 4242" } } } },
   ].map((body) => JSON.stringify(body));
-  add("search (mix)", await load((i) => search(url, mix[i % mix.length]!)));
   const selective = (await selectiveSearches(url)).map(([, body]) => body);
-  return { running, rows, selective, bytesPerCustomer: ((after.rss - before.rss) * 1024 * 1024) / customers };
+  const operations: Operation[] = [
+    ["retrieve", (i) => request(`${url}/v2/customers/${ids[i % ids.length]}`)],
+    [
+      "list page (100)",
+      async (_, loop) => {
+        const c = cursors[loop];
+        const page = await request(
+          `${url}/v2/customers?limit=100${c ? `&cursor=${encodeURIComponent(c)}` : ""}`,
+        );
+        cursors[loop] = page.cursor;
+      },
+    ],
+    ["search (mix)", (i) => search(url, mix[i % mix.length]!)],
+    ["search (selective)", (i) => search(url, selective[i % selective.length]!)],
+  ];
+  return {
+    build: build.name,
+    store,
+    customers,
+    running,
+    operations,
+    bytesPerCustomer: ((after.rss - before.rss) * 1024 * 1024) / customers,
+  };
 }
 
 type Scenario = Awaited<ReturnType<typeof scenario>>;
 
 /**
- * Selective searches against two emulators (10,000 and 100,000 customers) in alternating short rounds,
- * so that both see the same machine: a load that comes and goes (other processes) weighs on both
- * alike, and their ratio stays meaningful.
+ * Each operation against the emulators of one store (10,000 and 100,000 customers, of each build) in
+ * alternating short rounds, so that all see the same machine: a load that comes and goes (other
+ * processes) weighs on each alike, and their ratios stay meaningful. Selective searches get longer.
  */
-async function compareSelective(scenarios: Scenario[]): Promise<Load[]> {
-  const samples = scenarios.map((): number[] => []);
-  for (let round = 0; round < SELECTIVE_ROUNDS; round++) {
-    for (const [i, { running, selective }] of scenarios.entries()) {
-      const call = (n: number) => search(running.url, selective[n % selective.length]!);
-      samples[i]!.push(...(await latencies(call, SELECTIVE_ROUND_SECONDS)));
+async function measure(scenarios: Scenario[]): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const [index, [operation]] of scenarios[0]!.operations.entries()) {
+    const selective = operation === "search (selective)";
+    const rounds = selective ? SELECTIVE_ROUNDS : ROUNDS;
+    const seconds = selective ? SELECTIVE_ROUND_SECONDS : SECONDS_PER_LOAD / ROUNDS;
+    const samples = scenarios.map((): number[] => []);
+    for (let round = 0; round < rounds; round++) {
+      for (const [i, run] of scenarios.entries()) {
+        samples[i]!.push(...(await latencies(run.operations[index]![1], seconds)));
+      }
+    }
+    for (const [i, { build, store, customers }] of scenarios.entries()) {
+      rows.push({ build, store, customers, operation, ...summarize(samples[i]!, rounds * seconds) });
     }
   }
-  return samples.map((values) => summarize(values, SELECTIVE_ROUNDS * SELECTIVE_ROUND_SECONDS));
+  return rows;
 }
 
-/** 1,000,000 customers into a file: seeding time, memory, selective searches. */
-async function million(db: string) {
-  const running = await start(["--seed", String(MILLION), "--db", db]);
-  const { seconds } = await seed(running.url);
-  const seeded = memory(running.child.pid);
-  const selective = await selectiveSearches(running.url);
-  const perKind: Array<[string, Load]> = [];
-  for (const [name, body] of selective)
-    perKind.push([name, await load(() => search(running.url, body), 0.5)]);
-  const all = await load((i) => search(running.url, selective[i % selective.length]![1]));
-  const after = memory(running.child.pid);
-  await stop(running);
-  return { seconds, seeded, after, all, perKind };
+type Memory = ReturnType<typeof memory>;
+
+/** A build's emulator with 1,000,000 customers in a file, and what seeding it took. */
+interface MillionRun {
+  readonly build: string;
+  readonly running: Running;
+  readonly seconds: number;
+  readonly seeded: Memory;
+}
+
+/** The figures of 1,000,000 customers, for one build. */
+interface Million {
+  readonly seconds: number;
+  readonly seeded: Memory;
+  readonly after: Memory;
+  readonly all: Load;
+  readonly perKind: Array<[string, Load]>;
+}
+
+/**
+ * 1,000,000 customers into a file, for each build: seeding time and memory; then selective searches, of
+ * every build in alternating rounds, and one kind at a time.
+ */
+async function million(dir: string): Promise<Map<string, Million>> {
+  const runs: MillionRun[] = [];
+  const results = new Map<string, Million>();
+  try {
+    for (const build of BUILDS) {
+      process.stdout.write(`  ${build.name}: sqlite file ${MILLION.toLocaleString("en")}: seeding…\n`);
+      const db = join(dir, `${build.name}-million.sqlite`);
+      const running = await start(build.bin, ["--seed", String(MILLION), "--db", db]);
+      try {
+        const { seconds } = await seed(running.url);
+        runs.push({ build: build.name, running, seconds, seeded: memory(running.child.pid) });
+      } catch (error) {
+        await stop(running);
+        throw error;
+      }
+    }
+    const searches = await Promise.all(runs.map(({ running }) => selectiveSearches(running.url)));
+    const samples = runs.map((): number[] => []);
+    for (let round = 0; round < SELECTIVE_ROUNDS; round++) {
+      for (const [i, { running }] of runs.entries()) {
+        const kinds = searches[i]!;
+        const call = (n: number) => search(running.url, kinds[n % kinds.length]![1]);
+        samples[i]!.push(...(await latencies(call, SELECTIVE_ROUND_SECONDS)));
+      }
+    }
+    for (const [i, { build, running, seconds, seeded }] of runs.entries()) {
+      const perKind: Array<[string, Load]> = [];
+      for (const [name, body] of searches[i]!) {
+        perKind.push([name, await load(() => search(running.url, body), 0.5)]);
+      }
+      const all = summarize(samples[i]!, SELECTIVE_ROUNDS * SELECTIVE_ROUND_SECONDS);
+      results.set(build, { seconds, seeded, after: memory(running.child.pid), all, perKind });
+    }
+  } finally {
+    for (const { running } of runs) await stop(running);
+  }
+  return results;
 }
 
 function table(header: string[], rows: string[][]): string {
@@ -292,8 +377,9 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "emulator-bench-"));
   const started = performance.now();
   const rows: Row[] = [];
-  const bytes = new Map<number, number>();
-  let big: Awaited<ReturnType<typeof million>> | undefined;
+  /** In-memory bytes per customer, by build and size. */
+  const bytes = new Map<string, number>();
+  let big = new Map<string, Million>();
   try {
     process.stdout.write(
       `emulator benchmark: ${CONCURRENCY} concurrent clients, ${SECONDS_PER_LOAD} s per operation\n`,
@@ -301,34 +387,35 @@ async function main(): Promise<void> {
     for (const store of ["memory", "sqlite file"]) {
       const runs: Scenario[] = [];
       for (const customers of SIZES) {
-        const run = await scenario(
-          store,
-          customers,
-          store === "memory" ? undefined : join(dir, `${customers}.sqlite`),
-        );
-        runs.push(run);
-        rows.push(...run.rows);
-        if (store === "memory") bytes.set(customers, run.bytesPerCustomer);
+        for (const build of BUILDS) {
+          const db = store === "memory" ? undefined : join(dir, `${build.name}-${customers}.sqlite`);
+          const run = await scenario(build, store, customers, db);
+          runs.push(run);
+          if (store === "memory") bytes.set(`${build.name} ${customers}`, run.bytesPerCustomer);
+        }
       }
-      const selective = await compareSelective(runs);
-      for (const [i, customers] of SIZES.entries()) {
-        rows.push({ store, customers, operation: "search (selective)", ...selective[i]! });
+      try {
+        rows.push(...(await measure(runs)));
+      } finally {
+        for (const run of runs) await stop(run.running);
       }
-      for (const run of runs) await stop(run.running);
     }
-    process.stdout.write(`  sqlite file ${MILLION.toLocaleString("en")}: seeding…\n`);
-    big = await million(join(dir, "bench-million.sqlite"));
+    big = await million(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  if (big === undefined) return;
+  const ours = big.get("this");
+  if (ours === undefined) return;
 
-  // By store, then size; operations in the order they ran (the sort is stable).
-  rows.sort((a, b) => a.store.localeCompare(b.store) || a.customers - b.customers);
+  // By store, then size, then build; operations in the order they ran (the sort is stable).
+  rows.sort(
+    (a, b) => a.store.localeCompare(b.store) || a.customers - b.customers || a.build.localeCompare(b.build),
+  );
   process.stdout.write(
     `\n${table(
-      ["store", "customers", "operation", "requests", "req/s", "p50 ms", "p99 ms"],
+      ["build", "store", "customers", "operation", "requests", "req/s", "p50 ms", "p99 ms"],
       rows.map((r) => [
+        r.build,
         r.store,
         r.customers.toLocaleString("en"),
         r.operation,
@@ -341,8 +428,13 @@ async function main(): Promise<void> {
   );
 
   const selective = (store: string, customers: number) =>
-    rows.find((r) => r.store === store && r.customers === customers && r.operation === "search (selective)")!
-      .p50;
+    rows.find(
+      (r) =>
+        r.build === "this" &&
+        r.store === store &&
+        r.customers === customers &&
+        r.operation === "search (selective)",
+    )!.p50;
   const targets: string[][] = [];
   for (const store of ["memory", "sqlite file"]) {
     const small = selective(store, SIZES[0]!);
@@ -365,36 +457,90 @@ async function main(): Promise<void> {
   targets.push(
     [
       `seeding ${MILLION.toLocaleString("en")} customers into --db`,
-      `${big.seconds.toFixed(0)} s`,
+      `${ours.seconds.toFixed(0)} s`,
       "(measured)",
       "",
     ],
     [
       `RSS with ${MILLION.toLocaleString("en")} customers (--db), after seeding / after searching`,
-      `${big.seeded.rss.toFixed(0)} / ${big.after.rss.toFixed(0)} MB (peak ${big.after.peak.toFixed(0)} MB)`,
+      `${ours.seeded.rss.toFixed(0)} / ${ours.after.rss.toFixed(0)} MB (peak ${ours.after.peak.toFixed(0)} MB)`,
       `< ${TARGETS.millionRssMb} MB`,
-      verdict(Math.max(big.seeded.rss, big.after.rss) < TARGETS.millionRssMb),
+      verdict(Math.max(ours.seeded.rss, ours.after.rss) < TARGETS.millionRssMb),
     ],
     [
       `selective search p50, ${MILLION.toLocaleString("en")} (--db)`,
-      `${big.all.p50.toFixed(2)} ms (p99 ${big.all.p99.toFixed(2)} ms)`,
+      `${ours.all.p50.toFixed(2)} ms (p99 ${ours.all.p99.toFixed(2)} ms)`,
       `< ${TARGETS.millionSelectiveP50Ms} ms`,
-      verdict(big.all.p50 < TARGETS.millionSelectiveP50Ms),
+      verdict(ours.all.p50 < TARGETS.millionSelectiveP50Ms),
     ],
-    ...[...bytes].map(([customers, b]) => [
-      `in-memory store, bytes per customer (RSS growth / ${customers.toLocaleString("en")})`,
-      `${b.toFixed(0)} B`,
-      "(measured)",
-      "",
-    ]),
+    ...SIZES.map((customers) => [customers, bytes.get(`this ${customers}`) ?? Number.NaN] as const).map(
+      ([customers, b]) => [
+        `in-memory store, bytes per customer (RSS growth / ${customers.toLocaleString("en")})`,
+        `${b.toFixed(0)} B`,
+        "(measured)",
+        "",
+      ],
+    ),
   );
   process.stdout.write(`\n${table(["figure", "value", "target", ""], targets)}\n`);
   process.stdout.write(
-    `\nselective searches at ${MILLION.toLocaleString("en")}, one kind at a time (p50 ms): ${big.perKind
+    `\nselective searches at ${MILLION.toLocaleString("en")}, one kind at a time (p50 ms): ${ours.perKind
       .map(([name, r]) => `${name} ${r.p50.toFixed(1)}`)
       .join(", ")}\n`,
   );
+  const baseline = big.get("baseline");
+  if (baseline !== undefined) printRatios(rows, bytes, ours, baseline);
   process.stdout.write(`\ntotal ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+}
+
+/** This build's figures over the baseline's, each measured in the same run. */
+function printRatios(rows: Row[], bytes: Map<string, number>, ours: Million, baseline: Million): void {
+  const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+  const theirs = (r: Row) =>
+    rows.find(
+      (x) =>
+        x.build === "baseline" &&
+        x.store === r.store &&
+        x.customers === r.customers &&
+        x.operation === r.operation,
+    )!;
+  const lines = rows
+    .filter((r) => r.build === "this")
+    .map((r) => [
+      `${r.store}, ${r.customers.toLocaleString("en")}, ${r.operation}`,
+      ratio(r.p50, theirs(r).p50),
+      ratio(r.p99, theirs(r).p99),
+      ratio(r.perSecond, theirs(r).perSecond),
+    ]);
+  lines.push(
+    [
+      `sqlite file, ${MILLION.toLocaleString("en")}, seeding time`,
+      ratio(ours.seconds, baseline.seconds),
+      "",
+      "",
+    ],
+    [
+      `sqlite file, ${MILLION.toLocaleString("en")}, search (selective)`,
+      ratio(ours.all.p50, baseline.all.p50),
+      ratio(ours.all.p99, baseline.all.p99),
+      ratio(ours.all.perSecond, baseline.all.perSecond),
+    ],
+    [
+      `sqlite file, ${MILLION.toLocaleString("en")}, RSS after searching`,
+      ratio(ours.after.rss, baseline.after.rss),
+      "",
+      "",
+    ],
+    ...SIZES.map((customers) => [
+      `memory, ${customers.toLocaleString("en")}, bytes per customer`,
+      ratio(bytes.get(`this ${customers}`)!, bytes.get(`baseline ${customers}`)!),
+      "",
+      "",
+    ]),
+  );
+  process.stdout.write(
+    `\nthis build / the baseline (${process.env.BASELINE_EMULATOR}), same run:\n${table(["figure", "p50", "p99", "req/s"], lines)}\n`,
+  );
 }
 
 await main();

@@ -25,6 +25,7 @@ import { createSquareClient, type SquareClient } from "@square-customers/client"
 import { createMirror, type MirrorStore } from "@square-customers/client/mirror";
 import { type Customer, changeOfEvent, mirroredCustomer, type WebhookEvent } from "@square-customers/core";
 import { rowOfWrite, SUPERSEDES_SQL, WRITE_COLUMNS } from "@square-customers/core/mirror-sql";
+import { seededRandom } from "@square-customers/emulator/testing";
 import { PostgresMirrorStore } from "@square-customers/mirror-postgres";
 import { SqliteMirrorStore } from "@square-customers/mirror-sqlite";
 import { startPostgres, type TestPostgres } from "@square-customers/mirror-testing";
@@ -43,18 +44,6 @@ const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
 const int = (value: number) => Math.round(value).toLocaleString("en");
 const row = (label: string, value: string, versus = "") =>
   console.log(`  ${label.padEnd(58)} ${value.padStart(12)}  ${versus}`);
-
-/** A small, fast PRNG (mulberry32): the same seed, the same numbers. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** The columns of square_customers, and `excluded.…` for each, for the hand-written upserts. */
 const COLUMNS = WRITE_COLUMNS.map(([name]) => name);

@@ -3,6 +3,10 @@
 // attributes. The mirror's demo, its convergence tests and its benchmark drive the account with this.
 // The same seed gives the same sequence of changes.
 import type { SquareClient } from "@square-customers/client";
+import { seededRandom } from "@square-customers/emulator/testing";
+
+// The tests make workloads of their own from the same generator.
+export { seededRandom };
 
 /** What a workload may do, each with its weight. */
 const CHANGE_WEIGHTS = {
@@ -57,18 +61,6 @@ export async function prepareWorkload(square: SquareClient, seed: number): Promi
     },
   });
   return { groupIds, attributeKey };
-}
-
-/** A small, fast PRNG (mulberry32): the same seed, the same numbers in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 /**

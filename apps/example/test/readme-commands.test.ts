@@ -34,7 +34,7 @@ async function curl(command: string): Promise<{ status: number; body: { customer
   const url = /'?(http:\/\/\S+?)'?$/.exec(command)?.[1];
   expect(header && url, command).toBeTruthy();
   const res = await fetch(url!, { headers: { [header![1]!]: header![2]! } });
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: (await res.json()) as { customers?: unknown[] } };
 }
 
 /** Runs `command` with sh in `cwd`, with none of the npm settings of the process running the tests. */

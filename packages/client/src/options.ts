@@ -32,7 +32,7 @@ export interface SquareClientOptions {
   /** A fetch to use instead of the global one (instrumentation, tests, special runtimes). */
   readonly fetch?: typeof globalThis.fetch;
   /** Extra headers sent with every request (never `Authorization`, `Square-Version`, `Accept` or `Content-Type`). */
-  readonly headers?: HeadersInit;
+  readonly headers?: RequestInit["headers"];
   /** ky hooks, run on every attempt (retries are attempts too). */
   readonly hooks?: {
     readonly beforeRequest?: readonly BeforeRequestHook[];
@@ -49,7 +49,7 @@ export interface CallOptions {
   readonly timeout?: number | false;
   readonly maxRetries?: number;
   /** Extra headers for this call; like the client's, they can never replace the client's own headers. */
-  readonly headers?: HeadersInit;
+  readonly headers?: RequestInit["headers"];
 }
 
 /** The client's options, checked, with defaults filled in. */

@@ -56,7 +56,7 @@ export function useEmulator(options: EmulatorOptions = {}): Harness {
   const sent: SentRequest[] = [];
   const violations: string[] = [];
   let fetchCalls = 0;
-  const checkingFetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+  const checkingFetch = (async (input: string | URL | Request, init?: RequestInit) => {
     fetchCalls++;
     const request = new Request(input, init);
     sent.push(await check(request, violations));

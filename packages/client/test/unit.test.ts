@@ -27,7 +27,7 @@ type Answer = () => Response | Promise<Response>;
 /** A fetch answering from a script, one entry per call; records what it was asked. */
 function scripted(...answers: Answer[]) {
   const seen: Request[] = [];
-  const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+  const fetch = (async (input: string | URL | Request, init?: RequestInit) => {
     const request = new Request(input, init);
     seen.push(request);
     const answer = answers[Math.min(seen.length - 1, answers.length - 1)];

@@ -1,8 +1,8 @@
 // square-customers-emulator: runs the emulator until SIGINT / SIGTERM. Loaded by bin.ts once the Node
 // version is known to be new enough (this module's imports reach node:sqlite).
 import { parseArgs } from "node:util";
+import { type FaultRule, parseFaults } from "./api/faults.js";
 import type { ClockOption } from "./clock.js";
-import { type FaultRule, parseFaults } from "./faults.js";
 import { startEmulator } from "./server.js";
 import { parseWebhookFaults, type WebhookFaultRule } from "./webhooks/faults.js";
 

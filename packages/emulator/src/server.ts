@@ -1,171 +1,35 @@
 // The emulator's server: wires the pieces together and owns the lifecycle (listen, reset, close).
-// Each request goes one of three ways: the dashboard and admin API (admin/api.ts), a CORS preflight
-// (cors.ts), or Square's API (pipeline.ts: route → validate → handler, with faults on both sides),
-// whose Outcome is written here (http.ts) and logged. Handlers and SQLite are synchronous, so each
-// request's store work runs to completion without interleaving with another's. Webhook deliveries
+// Each request goes one of two ways: the dashboard and admin API (admin/api.ts), or Square's API
+// (api/answer.ts: a CORS preflight, or the pipeline — route → validate → handler, with faults on both
+// sides — whose outcome is written and logged). Handlers and SQLite are synchronous, so each request's
+// store work runs to completion without interleaving with another's. Webhook deliveries
 // (webhooks/dispatcher.ts) go out in the background, fed by the pipeline after each commit.
-import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type OperationName, operations, REQUEST_ID_HEADER } from "@square-customers/core";
-import { type AdminEnv, handleAdmin, isAdminPath } from "./admin/api.js";
-import { bearerToken, grantList, merchantIdOf, type Scope, type TokenGrant } from "./auth.js";
+import { type OperationName, operations } from "@square-customers/core";
+import { handleAdmin, isAdminPath } from "./admin/api.js";
+import type { AdminEnv } from "./admin/endpoints.js";
+import { type ApiServer, answerApi } from "./api/answer.js";
+import { grantList, merchantIdOf } from "./api/auth.js";
+import { corsPolicy } from "./api/cors.js";
+import { FaultInjector } from "./api/faults.js";
+import { answerNonHttp, internalError, splitTarget, writeReply } from "./api/http.js";
+import { type RequestFilter, RequestLog } from "./api/request-log.js";
+import { type Clock, createClock, emulatorClock, ManualClock } from "./clock.js";
+import { readSeedFile } from "./data/seed-file.js";
 import {
-  type Clock,
-  type ClockOption,
-  createClock,
-  type EmulatorClock,
-  emulatorClock,
-  ManualClock,
-} from "./clock.js";
-import { type CorsOption, corsHeaders, corsPolicy, isPreflight, preflightReply } from "./cors.js";
-import { damageAfterHandler } from "./fault-effects.js";
-import { FaultInjector, type FaultRule } from "./faults.js";
-import {
-  answerNonHttp,
-  BodyTooLarge,
-  headerText,
-  internalError,
-  readBody,
-  splitTarget,
-  tooLargeReply,
-  writeReply,
-} from "./http.js";
-import { answeredSquareVersion, type Outcome, type PipelineEnv, runPipeline } from "./pipeline.js";
-import {
-  type JournaledRequest,
-  type RequestFilter,
-  RequestLog,
-  type RequestLogEntry,
-} from "./request-log.js";
-import { readSeedFile } from "./seed-file.js";
-import {
-  loadSnapshot,
-  readSnapshot,
   type Snapshot,
   type SnapshotClock,
   type SnapshotOptions,
   snapshotText,
   writeSnapshotFile,
-} from "./snapshot.js";
-import { Store } from "./store.js";
-import type { DeliveryView } from "./webhooks/delivery-log.js";
-import { type StartupSubscription, WebhookDispatcher, webhookSettings } from "./webhooks/dispatcher.js";
-import type { WebhookFaultRule } from "./webhooks/faults.js";
-
-export type { EmulatorClock } from "./clock.js";
-export type { CorsOption } from "./cors.js";
-export type { JournaledRequest, RequestFilter, RequestLogEntry } from "./request-log.js";
-export type { Scope, TokenGrant };
-
-export interface EmulatorOptions {
-  /** TCP port; 0 (the default) picks a free one. */
-  readonly port?: number;
-  /** Interface to listen on; default 127.0.0.1. */
-  readonly host?: string;
-  /** SQLite file to keep data in across restarts; in memory when absent. */
-  readonly db?: string;
-  /** Sample customers each new merchant starts with (default 0); also seeds fault `rate` randomness. */
-  readonly seed?: number;
-  /**
-   * A file of customers every new merchant starts with (after the samples): CSV or JSON as
-   * `customers export` writes them. A bad row stops the start with an error naming file and line.
-   */
-  readonly seedFile?: string;
-  /** Fault-injection rules (off by default). */
-  readonly faults?: readonly FaultRule[];
-  /** Accept only these tokens (any token is accepted, as its own merchant, when absent). */
-  readonly tokens?: readonly TokenGrant[];
-  /**
-   * CORS for browser pages on other origins: local origins (localhost, 127.0.0.1, [::1], any port) are
-   * allowed by default; a list adds origins (`"*"`: any origin); `false` turns CORS off.
-   */
-  readonly cors?: CorsOption;
-  /** Called once per answered API request (not for the dashboard or the admin API). */
-  readonly logger?: (entry: RequestLogEntry) => void;
-  /**
-   * A URL that receives every merchant's webhook events, signed with `signatureKey`, as if each merchant
-   * had subscribed it (to `eventTypes`, default all): no subscription per merchant needed.
-   */
-  readonly webhooks?: StartupSubscription;
-  /**
-   * Shrinks webhook timing for tests: the retry schedule (1 minute … 72 hours) and the 10 s answer
-   * timeout (never below 1 s) are multiplied by it. 0 < scale ≤ 1; default 1.
-   */
-  readonly webhookRetryScale?: number;
-  /** Webhook delivery faults (off by default); see `emulator.webhooks.faults`. */
-  readonly webhookFaults?: readonly WebhookFaultRule[];
-  /**
-   * How the emulator keeps time: `"system"` (default), or `"manual"`: it stands still until
-   * `emulator.clock.advance(…)`, starting now, at a loaded snapshot's time, or at `start`.
-   */
-  readonly clock?: ClockOption;
-  /**
-   * State to start from: a snapshot (as `emulator.snapshot()` returns it) or the path of a snapshot
-   * file. It replaces whatever `db` holds.
-   */
-  readonly snapshot?: Snapshot | string;
-  /** Writes a snapshot of every merchant to this file when `close()` is called, before the store closes. */
-  readonly saveSnapshotOnClose?: string | ({ readonly file: string } & Pick<SnapshotOptions, "secrets">);
-  /**
-   * Lets the process exit while the emulator runs (its server and timers do not keep Node alive), as a
-   * test runner needs of an emulator shared by its tests. Default false.
-   */
-  readonly unref?: boolean;
-}
-
-/**
- * `emulator.requests`: called, the request journal (what was sent, oldest first); read as a record, the
- * number of requests received per operation (faulted ones included), e.g. `requests.createCustomer`.
- */
-export type EmulatorRequests = ((filter?: RequestFilter) => JournaledRequest[]) &
-  Readonly<Record<OperationName, number>>;
-
-/** Webhook delivery at run time. */
-export interface EmulatorWebhooks {
-  /** Webhook delivery faults: duplicate, reorder, delay, fail_first. */
-  readonly faults: { set(rules: readonly WebhookFaultRule[]): void; rules(): WebhookFaultRule[] };
-  /** The last 500 deliveries (oldest first), as `GET /_emulator/webhooks/deliveries` lists them. */
-  deliveries(): DeliveryView[];
-  /** Deliveries not finished yet (queued, held, delayed, in flight or waiting for a retry). */
-  pending(): number;
-  /** Resolves once no delivery is pending. */
-  whenIdle(): Promise<void>;
-}
-
-export interface Emulator {
-  /**
-   * Base URL, e.g. `http://127.0.0.1:54321`: use it as the client's base URL / environment. The
-   * dashboard is at this URL's root.
-   */
-  readonly url: string;
-  /**
-   * Stops accepting connections, lets requests in progress finish, and closes the store. Requests held
-   * by an injected `latency` fault have not been processed yet: they are dropped without an answer.
-   */
-  close(): Promise<void>;
-  /** Forgets all data (every merchant), request counts, the request log and fault counters. */
-  reset(): void;
-  /** Fault injection at run time. */
-  readonly faults: { set(rules: readonly FaultRule[]): void; rules(): FaultRule[] };
-  /**
-   * `requests({ merchant, operation })`: the requests received (the last 10,000 at most), with what they
-   * carried: method, path, query, headers (the token redacted) and body. `requests.createCustomer`:
-   * how many requests each operation received.
-   */
-  readonly requests: EmulatorRequests;
-  /** The id of a token's merchant (whether or not it has made a request yet). */
-  merchantId(token: string): string;
-  /** The emulator's time: the system's, or a manual clock that `advance` moves. */
-  readonly clock: EmulatorClock;
-  /** A snapshot of every merchant's state, or of one (`{ merchant }`). */
-  snapshot(options?: SnapshotOptions): Snapshot;
-  /** Writes a snapshot to a file (whole or not at all), as `--save-snapshot-on-exit` does. */
-  saveSnapshot(file: string, options?: SnapshotOptions): Promise<void>;
-  /** Webhook delivery: faults, the delivery log, and waiting for deliveries to finish. */
-  readonly webhooks: EmulatorWebhooks;
-}
+} from "./data/snapshot.js";
+import { loadSnapshot, readSnapshot } from "./data/snapshot-load.js";
+import { Store } from "./data/store.js";
+import type { Emulator, EmulatorOptions, EmulatorRequests } from "./emulator.js";
+import { WebhookDispatcher } from "./webhooks/dispatcher.js";
+import { webhookSettings } from "./webhooks/settings.js";
 
 const CLOSE_GRACE_MS = 2_000;
 
@@ -193,11 +57,8 @@ function requestsView(log: RequestLog): EmulatorRequests {
 }
 
 /** Everything one running emulator holds. */
-interface Running {
-  readonly pipeline: PipelineEnv;
+interface Running extends ApiServer {
   readonly admin: AdminEnv;
-  readonly cors: ReturnType<typeof corsPolicy>;
-  readonly logger: ((entry: RequestLogEntry) => void) | undefined;
   /** Set by close(): a request that fails now has nobody left to answer. */
   closing: boolean;
 }
@@ -271,6 +132,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       },
     },
     cors,
+    log,
     logger: options.logger,
     closing: false,
   };
@@ -371,63 +233,4 @@ async function route(running: Running, req: IncomingMessage, res: ServerResponse
     return;
   }
   await answerApi(running, req, res, path, query);
-}
-
-/** One API request: read it, run the pipeline (or answer a preflight), write and log the outcome. */
-async function answerApi(
-  running: Running,
-  req: IncomingMessage,
-  res: ServerResponse,
-  path: string,
-  query: string,
-): Promise<void> {
-  const started = performance.now();
-  const requestId = randomUUID();
-  const squareVersion = headerText(req, "square-version");
-  const authorization = headerText(req, "authorization");
-  let body: Buffer = Buffer.alloc(0);
-  const headers: Record<string, string> = {
-    "square-version": answeredSquareVersion(squareVersion),
-    [REQUEST_ID_HEADER]: requestId,
-    ...corsHeaders(running.cors, headerText(req, "origin")),
-  };
-  let outcome: Outcome;
-  try {
-    body = await readBody(req);
-    outcome =
-      running.cors !== undefined && isPreflight(req)
-        ? { reply: preflightReply(running.cors, req) }
-        : await runPipeline(running.pipeline, {
-            method: req.method ?? "GET",
-            path,
-            query,
-            body,
-            authorization,
-            squareVersion,
-            contentType: headerText(req, "content-type"),
-            accept: headerText(req, "accept"),
-          });
-  } catch (error) {
-    if (error instanceof BodyTooLarge) outcome = { reply: tooLargeReply(error, req, res) };
-    else if (req.destroyed || running.closing)
-      return; // the client went away (or we are shutting down)
-    else outcome = { reply: internalError(), failure: error };
-  }
-  writeReply(res, outcome.reply, headers, damageAfterHandler(outcome.fault));
-  const entry: RequestLogEntry = {
-    method: req.method ?? "",
-    path,
-    operation: outcome.operation,
-    status: outcome.reply.status,
-    durationMs: performance.now() - started,
-    requestId,
-    fault: outcome.fault?.kind,
-    ...(outcome.latencyMs ? { latencyMs: outcome.latencyMs } : {}),
-    ...(outcome.merchant === undefined ? {} : { merchant: outcome.merchant }),
-    ...(outcome.failure === undefined ? {} : { error: outcome.failure }),
-  };
-  running.admin.log.add(entry, { query, headers: req.headers, body, token: bearerToken(authorization) });
-  running.logger?.(entry);
-  // close() waits for this: the answer reaches the socket before close() may cut the connection.
-  if (!res.closed) await new Promise((resolve) => res.once("close", resolve));
 }

@@ -37,7 +37,7 @@ export const MALFORMED_JSON_CODE: ErrorCode = "EXPECTED_JSON_BODY";
  */
 export const EMPTY_BODY_IS_EMPTY_OBJECT = true;
 
-// ---- content negotiation (negotiation.ts): Square's spec lists these codes among the errors any
+// ---- content negotiation (api/negotiation.ts): Square's spec lists these codes among the errors any
 // endpoint may return (`x-square-generic-error-codes`), without saying when; the statuses follow HTTP.
 
 /** A body not declared as JSON (no Content-Type, or another media type): 415 UNSUPPORTED_MEDIA_TYPE. */

@@ -65,6 +65,26 @@ describe("the dashboard page", () => {
     expect((await admin("/_emulator/dashboard.css")).status).toBe(200);
     expect(page.headers.get("access-control-allow-origin")).toBeNull();
   });
+
+  it("serves every module the script imports, and no other file", async () => {
+    const script = (await admin("/_emulator/dashboard.js")).text;
+    const modules = [...script.matchAll(/from "\.\/([a-z-]+\.js)"/g)].map((m) => m[1]);
+    expect(modules).toContain("dom.js");
+    for (const module of modules) {
+      const served = await admin(`/_emulator/${module}`);
+      expect(served.status, module).toBe(200);
+      expect(served.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+      expect(served.headers.get("content-security-policy")).toContain("default-src 'self'");
+    }
+    const style = await admin("/_emulator/dashboard.css");
+    expect(style.headers.get("content-type")).toBe("text/css; charset=utf-8");
+    expect(style.text).toContain("#customer-detail");
+    expect((await admin("/_emulator/no-such-module.js")).status).toBe(404);
+    for (const path of ["/_emulator/index.html", "/_emulator/style.css", "/_emulator/dashboard.ts"]) {
+      expect((await admin(path)).status, path).toBe(404);
+    }
+    expect((await admin("/_emulator/dom.js", { method: "POST" })).status).toBe(405);
+  });
 });
 
 describe("admin API", () => {

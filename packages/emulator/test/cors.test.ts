@@ -1,7 +1,7 @@
 // CORS over real HTTP (fetch in Node sends whatever Origin it is given, so the headers a browser would
 // act on can be checked directly; tools/browser-tests runs the same in Chromium).
 import { describe, expect, it } from "vitest";
-import { corsPolicy, isLocalOrigin } from "../src/cors.js";
+import { corsPolicy, isLocalOrigin } from "../src/api/cors.js";
 import { startEmulator } from "../src/index.js";
 import { client, emulator, errorOf } from "./helpers.js";
 

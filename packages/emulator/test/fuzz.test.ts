@@ -3,7 +3,7 @@
 // keep serving throughout.
 import { operations } from "@square-customers/core";
 import { expect, it } from "vitest";
-import { seededRandom } from "../src/ids.js";
+import { seededRandom } from "../src/random.js";
 import { type Answer, type Api, client, createCustomer, emulator } from "./helpers.js";
 
 const random = seededRandom(20250820);

@@ -4,7 +4,7 @@
 // operation (`requests.createCustomer`) stay as they were.
 import { REDACTED } from "@square-customers/core";
 import { describe, expect, it } from "vitest";
-import { RequestLog } from "../src/request-log.js";
+import { RequestLog } from "../src/api/request-log.js";
 import { client, createCustomer, emulator } from "./helpers.js";
 
 const TOKEN = "journal-token-0123456789";

@@ -13,10 +13,10 @@ import {
   newCustomer,
   saveCustomer,
   setMembership,
-} from "../src/customer-records.js";
-import { seededRandom } from "../src/ids.js";
-import { type CustomerRequest, customerStatements, findCustomers } from "../src/search.js";
-import { Store } from "../src/store.js";
+} from "../src/data/customer-records.js";
+import { type CustomerRequest, customerStatements, findCustomers } from "../src/data/search.js";
+import { Store } from "../src/data/store.js";
+import { seededRandom } from "../src/random.js";
 
 const GROUPS = ["G-BIG", "G-MID", "G-ONE", "G-NONE"];
 const SEGMENTS = ["S-A", "S-B"];

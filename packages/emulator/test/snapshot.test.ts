@@ -9,8 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "../src/data/snapshot.js";
 import type { Emulator } from "../src/index.js";
-import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "../src/snapshot.js";
 import { type Api, client, createCustomer, emulator } from "./helpers.js";
 import { receiver, verified } from "./receiver.js";
 

@@ -5,6 +5,7 @@ import { test as base, describe, expect, it } from "vitest";
 import {
   closeTestEmulator,
   merchantFixtures,
+  seededRandom,
   type TestMerchant,
   testEmulator,
   testMerchant,
@@ -134,5 +135,20 @@ describe("the Vitest fixture", () => {
   it("closed that merchant's emulator after its test", async () => {
     expect(closed).toBeDefined();
     await expect(fetch(`${closed!.url}/_emulator/info`)).rejects.toThrow();
+  });
+});
+
+describe("seededRandom", () => {
+  it("is mulberry32: the same seed, the same numbers in [0, 1)", () => {
+    const random = seededRandom(1);
+    // mulberry32's published first outputs for seed 1.
+    expect([random(), random(), random()]).toEqual([
+      0.6270739405881613, 0.002735721180215478, 0.5274470399599522,
+    ]);
+    const a = seededRandom(20250820);
+    const b = seededRandom(20250820);
+    const drawn = Array.from({ length: 1000 }, () => a());
+    expect(drawn).toEqual(Array.from({ length: 1000 }, () => b()));
+    expect(drawn.every((x) => x >= 0 && x < 1)).toBe(true);
   });
 });

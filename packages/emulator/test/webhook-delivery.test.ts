@@ -4,18 +4,16 @@
 // the delivery log is readable over HTTP and never shows a signature key.
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { insertCustomer, newCustomer } from "../src/customer-records.js";
-import { newId } from "../src/ids.js";
+import { runHandler } from "../src/api/pipeline.js";
+import { insertCustomer, newCustomer } from "../src/data/customer-records.js";
+import { newId } from "../src/data/ids.js";
+import { Store } from "../src/data/store.js";
 import { startEmulator } from "../src/index.js";
-import { runHandler } from "../src/pipeline.js";
-import { Store } from "../src/store.js";
 import { Changes } from "../src/webhooks/changes.js";
-import {
-  MAX_ACTIVE_PER_SUBSCRIPTION,
-  WebhookDispatcher,
-  webhookSettings,
-} from "../src/webhooks/dispatcher.js";
+import { WebhookDispatcher } from "../src/webhooks/dispatcher.js";
+import { MAX_ACTIVE_PER_SUBSCRIPTION } from "../src/webhooks/queue.js";
 import { answerTimeoutMs, checkRetryScale, retryDelayMs } from "../src/webhooks/schedule.js";
+import { webhookSettings } from "../src/webhooks/settings.js";
 import { client, createCustomer, emulator } from "./helpers.js";
 import { pause, receiver, verified } from "./receiver.js";
 
@@ -337,7 +335,8 @@ describe("the delivery log", () => {
     expect(e.webhooks.faults.rules()).toEqual([{ kind: "duplicate", rate: 0.5 }]);
     const bad = await put({ rules: [{ kind: "explode" }] });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).errors[0].detail).toMatch(/kind must be one of/);
+    const refusal = (await bad.json()) as { errors: Array<{ detail: string }> };
+    expect(refusal.errors[0]?.detail).toMatch(/kind must be one of/);
     expect((await put({ nope: 1 })).status).toBe(400);
   });
 });

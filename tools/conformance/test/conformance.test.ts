@@ -191,7 +191,7 @@ describe("both clients agree", () => {
       body: JSON.stringify(body),
     });
     expect(answer.status).toBe(400);
-    expect((await answer.json()).errors).toEqual(error(promise).errors);
+    expect(((await answer.json()) as { errors: unknown }).errors).toEqual(error(promise).errors);
   });
 
   it("on per-entry field paths of rows that cannot be sent", async () => {

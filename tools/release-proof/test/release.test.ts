@@ -215,7 +215,7 @@ describe("each package installs alone", () => {
     expect(await createdAgainstEmulator(project.dir, "effect.mjs")).toHaveLength(3);
   }, 150_000);
 
-  test("3. @square-customers/emulator alone: its bin starts and answers", async () => {
+  test("3. @square-customers/emulator alone: its bin starts, answers, and serves its dashboard", async () => {
     const project = await consumer("emulator", [`${SCOPE}/emulator@${versionOf("emulator")}`]);
     const installed = await installedPackages(project.dir);
     expect(installed).toContain(`${SCOPE}/emulator`);
@@ -239,6 +239,17 @@ describe("each package installs alone", () => {
       });
       expect(response.status).toBe(200);
       expect(await response.json()).toBeTypeOf("object");
+      // The dashboard comes from the package's dist/: the page, its style and every module of its script.
+      const page = await fetch(`${url}/`, { signal: AbortSignal.timeout(10_000) });
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('src="/_emulator/dashboard.js"');
+      const script = await (await fetch(`${url}/_emulator/dashboard.js`)).text();
+      const modules = [...script.matchAll(/from "\.\/([a-z-]+\.js)"/g)].map((m) => m[1]!);
+      expect(modules).toContain("dom.js");
+      for (const file of ["dashboard.css", ...modules]) {
+        const served = await fetch(`${url}/_emulator/${file}`, { signal: AbortSignal.timeout(10_000) });
+        expect(served.status, file).toBe(200);
+      }
     } finally {
       await stop(child);
     }

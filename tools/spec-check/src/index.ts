@@ -164,12 +164,7 @@ export function createSpecValidator(specFile: string = defaultSpec): SpecValidat
       if (!op)
         return `${method} ${new URL(url, "http://spec.invalid").pathname}: no such operation in the spec`;
       if (headers !== undefined) {
-        const problem = headerProblem(
-          op,
-          new Headers(headers as HeadersInit),
-          body !== undefined,
-          versionHeader,
-        );
+        const problem = headerProblem(op, new Headers(headers), body !== undefined, versionHeader);
         if (problem) return `${op.operationId}: ${problem}`;
       }
       for (const [name, value] of new URL(url, "http://spec.invalid").searchParams) {

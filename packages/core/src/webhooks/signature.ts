@@ -52,13 +52,19 @@ async function hmac(input: {
 }
 
 /**
+ * A WebCrypto key, named by what `importKey` gives: lib.dom calls it CryptoKey, @types/node has no global
+ * name for it.
+ */
+type HmacKey = Awaited<ReturnType<typeof globalThis.crypto.subtle.importKey>>;
+
+/**
  * The WebCrypto key of a signature key, imported once: importing took a sixth of the emulator's time per
  * delivery. A process holds few signature keys; the cache is bounded anyway.
  */
-const importedKeys = new Map<string, Promise<CryptoKey>>();
+const importedKeys = new Map<string, Promise<HmacKey>>();
 const MAX_CACHED_KEYS = 64;
 
-function hmacKey(signatureKey: string): Promise<CryptoKey> {
+function hmacKey(signatureKey: string): Promise<HmacKey> {
   let key = importedKeys.get(signatureKey);
   if (key === undefined) {
     if (importedKeys.size >= MAX_CACHED_KEYS) importedKeys.clear();

@@ -6,8 +6,8 @@
 // approves) and, when the browser names an Origin, the dashboard's own.
 import type { IncomingMessage } from "node:http";
 import { isIP } from "node:net";
-import { errorDetail } from "../errors.js";
-import { envelope, headerText, JSON_TYPE, type Reply } from "../http.js";
+import { errorDetail } from "../api/errors.js";
+import { envelope, headerText, JSON_TYPE, type Reply } from "../api/http.js";
 
 /** 127.0.0.0/8, ::1, and IPv4-mapped 127.x addresses (a dual-stack socket reports those). */
 export function isLoopbackAddress(address: string | undefined): boolean {

@@ -9,8 +9,9 @@ import type {
   CustomerGroup,
   CustomerSegment,
 } from "@square-customers/core";
-import { tokens } from "../matching.js";
-import type { MembershipKind, Store } from "../store.js";
+import type { MembershipKind } from "../data/customer-row.js";
+import { tokens } from "../data/matching.js";
+import type { Store } from "../data/store.js";
 
 /** A merchant as the dashboard shows it: identified by a short hash of its token, never the token. */
 export interface MerchantView {

@@ -7,11 +7,19 @@
 // and `@square-customers/client-effect/testing` build on this and hand their client ready-made.
 import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
+import type { JournaledRequest, RequestFilter } from "../api/request-log.js";
 import type { EmulatorClock } from "../clock.js";
-import { sha256 } from "../ids.js";
-import type { JournaledRequest, RequestFilter } from "../request-log.js";
-import { type Emulator, type EmulatorOptions, startEmulator } from "../server.js";
-import { readSnapshot, type Snapshot, SnapshotError, type SnapshotOptions } from "../snapshot.js";
+import { sha256 } from "../data/ids.js";
+import { type Snapshot, SnapshotError, type SnapshotOptions } from "../data/snapshot.js";
+import { readSnapshot } from "../data/snapshot-load.js";
+import type { Emulator, EmulatorOptions } from "../emulator.js";
+import { startEmulator } from "../server.js";
+
+/**
+ * A seeded PRNG, `seededRandom(seed)()` → the seed's next number in [0, 1): the one the emulator's fault
+ * rates draw from, for test data and workloads that must repeat exactly.
+ */
+export { seededRandom } from "../random.js";
 
 /**
  * What a test merchant may ask of its emulator. Any of these gives the merchant an emulator of its own

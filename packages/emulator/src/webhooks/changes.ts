@@ -1,5 +1,5 @@
 // What one API request changed, written down by its handler right after each write, so that webhook
-// events can follow once the request's transaction has committed (pipeline.ts). The list lives and dies
+// events can follow once the request's transaction has committed (api/pipeline.ts). The list lives and dies
 // with the request: a transaction that rolls back takes its changes with it, and nothing is announced.
 import type { CustomAttribute, CustomAttributeDefinition, Customer } from "@square-customers/core";
 

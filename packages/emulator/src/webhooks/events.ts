@@ -12,8 +12,17 @@ import {
   type CustomerWebhookEvent,
   customerEventTypes,
 } from "@square-customers/core";
+import type { Clock } from "../clock.js";
 import { DELETE_EVENTS_SAY_DELETED } from "../square-choices.js";
 import type { Change } from "./changes.js";
+
+/**
+ * `created_at` of a new event: the clock's stamp (with the system clock, always after the previous one,
+ * so commit order shows).
+ */
+export function eventTime(clock: Clock): string {
+  return new Date(clock.stamp()).toISOString();
+}
 
 /**
  * Fields Square leaves out of the customer in its events (documented with each event): segment

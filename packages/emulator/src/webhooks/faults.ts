@@ -1,5 +1,5 @@
 // Faults of webhook delivery, for testing receivers: what Square's at-least-once, unordered delivery can
-// do to them, on demand. Rules fire like the API's fault rules (faults.ts): on the `nth` deliveries, at a
+// do to them, on demand. Rules fire like the API's fault rules (api/faults.ts): on the `nth` deliveries, at a
 // seeded `rate`, or on every delivery; the decision is made once per delivery, when it is queued.
 import {
   type ArmedRule,
@@ -8,7 +8,7 @@ import {
   countAndFire,
   parseRuleText,
   type RuleOption,
-} from "../faults.js";
+} from "../api/faults.js";
 
 export type WebhookFaultKind =
   /** The delivery is sent twice: a second, independent copy (same body, same `event_id`) follows it. */

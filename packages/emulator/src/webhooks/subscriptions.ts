@@ -1,6 +1,6 @@
 // Webhook subscription records: kept in the store per merchant (the merchant of the token that created
 // one, whose events it receives), checked when written, and shown without their signature key except
-// where Square shows it (create and rotation). (The HTTP handlers are handlers/webhooks.ts.)
+// where Square shows it (create and rotation). (The HTTP handlers are api/handlers/webhooks.ts.)
 import { randomBytes } from "node:crypto";
 import {
   type CustomerEventType,
@@ -9,15 +9,15 @@ import {
   type WebhookSubscription,
   type WebhookSubscriptionInput,
 } from "@square-customers/core";
-import { decodeCursor, encodeCursor } from "../cursor.js";
-import { badRequest, notFound } from "../errors.js";
-import { sequenceHex } from "../ids.js";
+import { badRequest, notFound } from "../api/errors.js";
+import { decodeCursor, encodeCursor } from "../data/cursor.js";
+import { sequenceHex } from "../data/ids.js";
+import type { Store } from "../data/store.js";
 import {
   NOTIFICATION_URL_PROTOCOLS,
   SQUARE_VERSION_PATTERN,
   SUBSCRIPTION_ID_PREFIX,
 } from "../square-choices.js";
-import type { Store } from "../store.js";
 
 /** A subscription as stored: always with its signature key. */
 export type StoredSubscription = WebhookSubscription & { signature_key: string };
