@@ -46,10 +46,20 @@ try {
   }
 }
 // Ctrl-C, whatever the command made of it: 130 (see interrupt.ts).
-if (wasInterrupted()) process.exitCode = EXIT_INTERRUPTED;
+if (wasInterrupted()) exitOnceWritten(EXIT_INTERRUPTED);
 // Anything still holding the event loop (an idle keep-alive socket) must not keep a finished command
 // alive; the timer is unref'd, so a process that can exit on its own does so at once.
 setTimeout(() => process.exit(), 2_000).unref();
+
+/**
+ * Exits with `code` once what was written to stdout and stderr is out. An interrupted command does not wait
+ * for the event loop to run dry: Node closes the SIGINT handler on the way out that way, and a second Ctrl-C
+ * in that moment would end the process by the signal instead of with 130.
+ */
+function exitOnceWritten(code: number): void {
+  process.exitCode = code;
+  process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
+}
 
 function isAbort(error: unknown): boolean {
   return error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError");
