@@ -342,7 +342,7 @@ export interface Target {
   readonly format?: (value: number) => string;
 }
 
-/** The targets of issue 14, each beside what this run measured; returns whether all were met. */
+/** The targets of an issue, each beside what this run measured; returns whether all were met. */
 export function printTargets(title: string, targets: readonly Target[]): boolean {
   console.log(`\n${title}`);
   let all = true;
@@ -357,8 +357,11 @@ export function printTargets(title: string, targets: readonly Target[]): boolean
       typeof target.measured === "number"
         ? ""
         : ` (min ${format(target.measured.min)}, max ${format(target.measured.max)})`;
+    // A figure with no bound is reported for scale, not judged.
+    const bounds = bound(target, format);
+    const verdict = bounds === "" ? "measured" : met ? "met     " : "NOT MET ";
     console.log(
-      `  ${met ? "met    " : "NOT MET"}  ${target.label}: ${format(value)}${range}, target ${bound(target, format)}`,
+      `  ${verdict} ${target.label}: ${format(value)}${range}${bounds === "" ? "" : `, target ${bounds}`}`,
     );
     if (target.note) console.log(`           ${target.note}`);
   }
