@@ -81,8 +81,9 @@ function pageSource(n: number): string {
 
 /**
  * Applying an event: its id is claimed and its change written in one go, the change only if the claim
- * was new (a copy handled before writes nothing). PostgreSQL does both in one statement; SQLite runs the
- * claim, then the write only if the claim just inserted its row (`changes() = 1`), in one transaction.
+ * was new (a copy handled before writes nothing). PostgreSQL does both in one statement (or claims alone,
+ * for an event that writes nothing); SQLite runs the claim, then the write only if the claim just inserted
+ * its row (`changes() = 1`), in one transaction.
  */
 function applyEventSql(dialect: SqlDialect): readonly string[] {
   const claim = `INSERT INTO square_mirror_events (merchant_id, event_id, handled_at) VALUES (?, ?, ?)
@@ -95,15 +96,26 @@ ON CONFLICT (merchant_id, event_id) DO NOTHING RETURNING event_id`;
 ${upsertTail()}`,
     ];
   }
+  // One row, so its values are bound as parameters (`$4…`, each cast to its column's type): a JSON page
+  // (`pageSource`) would be parsed again by the server for every event.
+  const claimed = `WITH claimed AS (${numbered("postgres", claim)})`;
   return [
-    `WITH claimed AS (${numbered("postgres", claim)}),
+    `${claimed},
 written AS (
   INSERT INTO square_customers (merchant_id, ${columnNames.join(", ")})
-  ${pageSource(4)} WHERE EXISTS (SELECT 1 FROM claimed)
+  ${rowSource(4)} WHERE EXISTS (SELECT 1 FROM claimed)
   ${upsertTail()}
 )
 SELECT (SELECT count(*) FROM claimed) AS claimed, (SELECT count(*) FROM written) AS written`,
+    `${claimed}
+SELECT (SELECT count(*) FROM claimed) AS claimed, 0 AS written`,
   ];
+}
+
+/** PostgreSQL: one row from the merchant `$1` and the parameters from `$n` on, in `WRITE_COLUMNS` order. */
+function rowSource(n: number): string {
+  const values = WRITE_COLUMNS.map(([, type], i) => `$${n + i}::${sqlType("postgres", type)}`);
+  return `SELECT $1::text, ${values.join(", ")}`;
 }
 
 /** `$1, $2, …` in PostgreSQL, `?` in SQLite. */
@@ -177,7 +189,7 @@ export function statementFor(dialect: SqlDialect, op: MirrorOp): MirrorStatement
         ? {
             statements: op.writes.map((w) => ({
               sql: sql.write,
-              params: sqliteWriteParams(op.merchantId, w),
+              params: [op.merchantId, ...writeParams(w)],
             })),
             reading: "count",
           }
@@ -200,28 +212,27 @@ export function statementFor(dialect: SqlDialect, op: MirrorOp): MirrorStatement
 }
 
 function applyEventStatements(dialect: SqlDialect, op: ApplyEvent): MirrorStatement {
-  const [claim, write] = MIRROR_SQL[dialect].applyEvent;
   const claimParams = [op.merchantId, op.eventId, op.at];
   if (dialect === "postgres") {
-    const rows = op.write === undefined ? [] : [rowOfWrite(op.write)];
-    return {
-      statements: [{ sql: claim!, params: [...claimParams, JSON.stringify(rows)] }],
-      reading: "applied",
-    };
+    // Claim and write in one statement, or the claim alone for an event that writes nothing.
+    const [claimAndWrite, claimOnly] = MIRROR_SQL.postgres.applyEvent;
+    const statement =
+      op.write === undefined
+        ? { sql: claimOnly!, params: claimParams }
+        : { sql: claimAndWrite!, params: [...claimParams, ...writeParams(op.write)] };
+    return { statements: [statement], reading: "applied" };
   }
+  const [claim, write] = MIRROR_SQL.sqlite.applyEvent;
   const statements: { sql: string; params: readonly unknown[] }[] = [{ sql: claim!, params: claimParams }];
   if (op.write !== undefined)
-    statements.push({ sql: write!, params: sqliteWriteParams(op.merchantId, op.write) });
+    statements.push({ sql: write!, params: [op.merchantId, ...writeParams(op.write)] });
   return { statements, reading: "applied" };
 }
 
-/** A write's parameters for SQLite's one-row upsert: the merchant, then `WRITE_COLUMNS` in order. */
-function sqliteWriteParams(merchantId: string, write: MirrorWrite): unknown[] {
+/** A write's values as statement parameters, in `WRITE_COLUMNS` order (the customer as JSON text). */
+function writeParams(write: MirrorWrite): unknown[] {
   const row = rowOfWrite(write);
-  return [
-    merchantId,
-    ...columnNames.map((name) => (name === "customer" ? JSON.stringify(row.customer) : row[name])),
-  ];
+  return columnNames.map((name) => (name === "customer" ? JSON.stringify(row.customer) : row[name]));
 }
 
 /**
