@@ -1,4 +1,4 @@
-// The repository's shape as its files state it: the source files of every package and tool, the files
+// The repository's shape as its files state it: the source files of every package, app and tool, the files
 // each imports (by relative path; type-only imports count: a reader follows them too), the circles those
 // imports make, and the `lib` each tsconfig asks for. Read as text, so nothing here runs the code.
 import { execFileSync } from "node:child_process";
